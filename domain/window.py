@@ -1,0 +1,41 @@
+"""Exam time windows: candidates are admitted only between start and end."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+
+class WindowState(str, enum.Enum):
+    NOT_YET_OPEN = "not_yet_open"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+def window_state(now: datetime, starts_at: datetime, ends_at: datetime) -> WindowState:
+    """Judge `now` (UTC, from the server's clock) against [starts_at, ends_at)."""
+    if now < starts_at:
+        return WindowState.NOT_YET_OPEN
+    if now >= ends_at:
+        return WindowState.CLOSED
+    return WindowState.OPEN
+
+
+def local_text(moment: datetime, tz: str) -> str:
+    """A moment shown in a centre's time zone, French style."""
+    local = moment.astimezone(ZoneInfo(tz))
+    return local.strftime("%d/%m/%Y à %H:%M")
+
+
+def parse_local(text: str, tz: str) -> datetime:
+    """Parse 'JJ/MM/AAAA HH:MM' or ISO 'AAAA-MM-JJ HH:MM' typed in a centre's
+    time zone, and return the aware moment. Raises ValueError in French."""
+    value = " ".join(text.split())
+    for fmt in ("%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"):
+        try:
+            naive = datetime.strptime(value, fmt)
+        except ValueError:
+            continue
+        return naive.replace(tzinfo=ZoneInfo(tz))
+    raise ValueError(f"Date et heure invalides : « {text} » (attendu JJ/MM/AAAA HH:MM).")
