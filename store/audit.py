@@ -1,0 +1,41 @@
+"""Reading the audit log, and the failed-authentication ledger."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from domain.models import AuditEntry
+from store import rows
+from store.base import Repo
+from store.errors import NotFound
+from store.scope import Scope
+
+
+class AuditRepo(Repo):
+    async def entries(self, scope: Scope, limit: int = 200) -> list[AuditEntry]:
+        if not scope.is_admin:
+            raise NotFound("Journal réservé à l'organisme certificateur.")
+        return [
+            AuditEntry(r["id"], rows.from_ts(r["at"]), r["actor"], r["action"],  # type: ignore[arg-type]
+                       r["object_type"], r["object_id"], r["detail"])
+            for r in await self.db.all("SELECT * FROM audit ORDER BY id DESC LIMIT ?", (limit,))
+        ]
+
+    async def record_failure(self, source: str, kind: str, detail: str = "") -> None:
+        """Count one failed password or candidate key from `source` (an address)."""
+        async with self.db.transaction() as tx:
+            await tx.execute("INSERT INTO auth_failures (source, kind, at) VALUES (?, ?, ?)",
+                             (source, kind, self.now_text()))
+            await self.audit(tx, source, f"failed_{kind}", "source", source, detail)
+
+    async def failures(self, source: str, kind: str, window: timedelta) -> int:
+        since = rows.ts(self.clock.now() - window)
+        row = await self.db.one(
+            "SELECT COUNT(*) FROM auth_failures WHERE source = ? AND kind = ? AND at > ?",
+            (source, kind, since))
+        return int(row[0]) if row else 0
+
+    async def prune_failures(self, older_than: timedelta) -> None:
+        async with self.db.transaction() as tx:
+            await tx.execute("DELETE FROM auth_failures WHERE at < ?",
+                             (rows.ts(self.clock.now() - older_than),))

@@ -1,0 +1,26 @@
+"""What every repository shares: the database, the clock, the audit log."""
+
+from __future__ import annotations
+
+from domain.clock import Clock
+from store.db import Database, Tx
+from store.rows import ts
+from store.scope import Scope
+
+
+class Repo:
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self.db = db
+        self.clock = clock
+
+    def now_text(self) -> str:
+        return ts(self.clock.now())
+
+    async def audit(self, tx: Tx, scope: Scope | str, action: str, object_type: str,
+                    object_id: object, detail: str = "") -> None:
+        actor = scope if isinstance(scope, str) else scope.actor
+        await tx.execute(
+            "INSERT INTO audit (at, actor, action, object_type, object_id, detail) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (self.now_text(), actor, action, object_type, str(object_id), detail),
+        )

@@ -1,0 +1,146 @@
+"""One aiosqlite connection per process, explicit transactions, migrations."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from store.errors import Conflict, Locked, SchemaTooNew
+from store.schema import MIGRATIONS
+
+Row = sqlite3.Row
+
+
+def translate(exc: sqlite3.DatabaseError) -> Exception:
+    """Turn SQLite constraint and trigger failures into store errors."""
+    message = str(exc)
+    if "LOCKED:" in message:
+        return Locked(message.split("LOCKED:", 1)[1].strip())
+    if isinstance(exc, sqlite3.IntegrityError):
+        return Conflict(message)
+    return exc
+
+
+class Tx:
+    """The handle given inside `Database.transaction()`."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def execute(self, sql: str, params: Sequence[Any] = ()) -> aiosqlite.Cursor:
+        try:
+            return await self._conn.execute(sql, params)
+        except sqlite3.DatabaseError as exc:
+            raise translate(exc) from exc
+
+    async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        try:
+            await self._conn.executemany(sql, rows)
+        except sqlite3.DatabaseError as exc:
+            raise translate(exc) from exc
+
+    async def insert(self, sql: str, params: Sequence[Any] = ()) -> int:
+        cursor = await self.execute(sql, params)
+        return int(cursor.lastrowid or 0)
+
+    async def one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
+        cursor = await self.execute(sql, params)
+        return await cursor.fetchone()
+
+    async def all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        cursor = await self.execute(sql, params)
+        return list(await cursor.fetchall())
+
+
+class Database:
+    """A SQLite file shared by every session of one process.
+
+    Every access runs under one asyncio lock: a transaction is never
+    interleaved with another task's statements on the same connection.
+    Transactions do not nest."""
+
+    def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
+        self._conn = conn
+        self._lock = asyncio.Lock()
+        self.path = path
+
+    @classmethod
+    async def open(cls, path: Path | str, migrate: bool = True) -> Database:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = await aiosqlite.connect(path, isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        await conn.execute("PRAGMA busy_timeout = 10000")
+        await conn.execute("PRAGMA journal_mode = WAL")
+        await conn.execute("PRAGMA synchronous = NORMAL")
+        await conn.execute("PRAGMA foreign_keys = ON")
+        db = cls(conn, path)
+        try:
+            if migrate:
+                await db.migrate()
+        except BaseException:
+            await conn.close()
+            raise
+        return db
+
+    async def close(self) -> None:
+        async with self._lock:
+            await self._conn.close()
+
+    async def version(self) -> int:
+        row = await self.one("PRAGMA user_version")
+        return int(row[0]) if row else 0
+
+    async def migrate(self) -> int:
+        """Apply pending migrations in one exclusive transaction."""
+        async with self._lock:
+            await self._conn.execute("BEGIN EXCLUSIVE")
+            try:
+                cursor = await self._conn.execute("PRAGMA user_version")
+                current = (await cursor.fetchone())[0]
+                if current > len(MIGRATIONS):
+                    raise SchemaTooNew(
+                        f"La base {self.path} est au schéma {current}, plus récent que "
+                        f"celui de cette version de qcm-ssh ({len(MIGRATIONS)}) : "
+                        "mettez qcm-ssh à jour."
+                    )
+                for number, step in enumerate(MIGRATIONS[current:], start=current + 1):
+                    for statement in step:
+                        await self._conn.execute(statement)
+                    await self._conn.execute(f"PRAGMA user_version = {number}")
+                await self._conn.execute("COMMIT")
+            except BaseException:
+                await self._conn.execute("ROLLBACK")
+                raise
+            return len(MIGRATIONS)
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Tx]:
+        """BEGIN IMMEDIATE ... COMMIT, rolled back on any error."""
+        async with self._lock:
+            await self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield Tx(self._conn)
+            except BaseException:
+                await self._conn.execute("ROLLBACK")
+                raise
+            else:
+                try:
+                    await self._conn.execute("COMMIT")
+                except sqlite3.DatabaseError as exc:
+                    await self._conn.execute("ROLLBACK")
+                    raise translate(exc) from exc
+
+    async def one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
+        async with self._lock:
+            return await Tx(self._conn).one(sql, params)
+
+    async def all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        async with self._lock:
+            return await Tx(self._conn).all(sql, params)

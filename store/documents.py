@@ -1,0 +1,86 @@
+"""Produced documents (paper exams, result letters, certificates)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from domain.models import Document, DocumentKind
+from store import rows
+from store.base import Repo
+from store.errors import Locked, NotFound
+from store.scope import Scope
+
+
+@dataclass(frozen=True)
+class NewDocument:
+    kind: DocumentKind
+    path: str  # relative to the documents directory
+    sha256: str
+    participant_id: int | None = None
+    verify_code: str | None = None
+
+
+class DocumentRepo(Repo):
+    async def publish(self, scope: Scope, centre_id: int, session_id: int | None,
+                      documents: list[NewDocument], lock: list[int] = ()) -> list[Document]:
+        """Record documents already written to disk and lock the participants
+        they concern, all in one transaction."""
+        if scope.centre_id not in (None, centre_id):
+            raise NotFound("Centre introuvable.")
+        now = self.now_text()
+        async with self.db.transaction() as tx:
+            ids = []
+            for doc in documents:
+                ids.append(await tx.insert(
+                    "INSERT INTO documents (centre_id, session_id, participant_id, kind, path, "
+                    "sha256, created_at, verify_code) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (centre_id, session_id, doc.participant_id, doc.kind.value, doc.path,
+                     doc.sha256, now, doc.verify_code)))
+            for pid in lock:
+                row = await tx.one(
+                    "SELECT number, locked_at FROM participants WHERE id = ? AND centre_id = ?",
+                    (pid, centre_id))
+                if row is None:
+                    raise NotFound(f"Participant introuvable : {pid}.")
+                if row["locked_at"] is not None:
+                    raise Locked(f"Participant {row['number']} déjà verrouillé.")
+                await tx.execute("UPDATE participants SET locked_at = ? WHERE id = ?", (now, pid))
+                await self.audit(tx, scope, "lock", "participant", row["number"])
+            await self.audit(tx, scope, "publish", "session", session_id or "-",
+                             f"{len(documents)} documents")
+        marks = ",".join("?" * len(ids))
+        return [rows.document(r) for r in await self.db.all(
+            f"SELECT * FROM documents WHERE id IN ({marks}) ORDER BY id", ids)] if ids else []
+
+    async def documents(self, scope: Scope, session_id: int | None = None) -> list[Document]:
+        where, params = scope.clause()
+        if session_id is not None:
+            where, params = f"{where} AND session_id = ?", (*params, session_id)
+        return [rows.document(r) for r in await self.db.all(
+            f"SELECT * FROM documents WHERE {where} ORDER BY id", params)]
+
+    async def document(self, scope: Scope, document_id: int) -> Document:
+        where, params = scope.clause()
+        row = await self.db.one(f"SELECT * FROM documents WHERE id = ? AND {where}",
+                                (document_id, *params))
+        if row is None:
+            raise NotFound(f"Document introuvable : {document_id}.")
+        return rows.document(row)
+
+    async def by_verify_code(self, code: str) -> Document | None:
+        row = await self.db.one("SELECT * FROM documents WHERE verify_code = ?",
+                                (code.strip().upper(),))
+        return None if row is None else rows.document(row)
+
+    async def mark_sent(self, scope: Scope, document_ids: list[int]) -> int:
+        if not scope.is_admin:
+            raise NotFound("Opération réservée à l'organisme certificateur.")
+        async with self.db.transaction() as tx:
+            count = 0
+            for doc_id in document_ids:
+                cursor = await tx.execute(
+                    "UPDATE documents SET sent_at = ? WHERE id = ? AND sent_at IS NULL",
+                    (self.now_text(), doc_id))
+                count += cursor.rowcount
+            await self.audit(tx, scope, "mark_sent", "documents", ",".join(map(str, document_ids)))
+        return count
