@@ -1,0 +1,1 @@
+"""Application services shared by the screens, the CLI and SSH exec commands."""

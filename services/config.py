@@ -1,0 +1,110 @@
+"""Settings, read from a TOML file (QCM_CONFIG or --config), with defaults."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+
+class ConfigError(ValueError):
+    """A configuration file that cannot be used."""
+
+
+@dataclass(frozen=True)
+class SshSettings:
+    host: str = "127.0.0.1"
+    port: int = 2222
+    workers: int = 0  # 0: one per CPU
+    host_key: str = ""  # default: <data_dir>/ssh_host_ed25519_key
+    candidate_login: str = "candidat"
+    login_timeout: int = 60  # seconds to authenticate
+    keepalive_interval: int = 15  # seconds between keepalives; 3 missed drop the client
+    staff_idle_timeout: int = 1800  # seconds without a key before a staff session ends
+
+
+@dataclass(frozen=True)
+class SecuritySettings:
+    max_auth_failures: int = 5  # per connection
+    failed_passwords_per_minute: int = 10  # per source address
+    failed_keys_per_minute: int = 10  # wrong candidate keys, per source address
+
+
+@dataclass(frozen=True)
+class Config:
+    data_dir: Path = Path("var")
+    timezone: str = "Europe/Paris"
+    ssh: SshSettings = field(default_factory=SshSettings)
+    security: SecuritySettings = field(default_factory=SecuritySettings)
+
+    @property
+    def database(self) -> Path:
+        return self.data_dir / "qcm.sqlite3"
+
+    @property
+    def documents_dir(self) -> Path:
+        return self.data_dir / "documents"
+
+    @property
+    def host_key(self) -> Path:
+        return Path(self.ssh.host_key) if self.ssh.host_key else self.data_dir / "ssh_host_ed25519_key"
+
+    @property
+    def workers(self) -> int:
+        return self.ssh.workers or os.cpu_count() or 1
+
+
+def _section(cls: type, data: Any, where: str) -> Any:
+    if not isinstance(data, dict):
+        raise ConfigError(f"[{where}] doit être une table.")
+    known = {f.name: f for f in fields(cls)}
+    values = {}
+    for key, value in data.items():
+        if key not in known:
+            raise ConfigError(f"Réglage inconnu : {where}.{key}.")
+        expected = type(getattr(cls(), key))
+        if expected is int and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
+            raise ConfigError(f"{where}.{key} : entier positif attendu.")
+        if expected is str and not isinstance(value, str):
+            raise ConfigError(f"{where}.{key} : texte attendu.")
+        values[key] = value
+    return cls(**values)
+
+
+def load_config(path: Path | str | None = None) -> Config:
+    """Read the file named by `path`, else $QCM_CONFIG, else use defaults."""
+    chosen = path or os.environ.get("QCM_CONFIG")
+    if not chosen:
+        return Config()
+    file = Path(chosen)
+    try:
+        data = tomllib.loads(file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"Fichier de configuration introuvable : {file}.") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{file} : TOML invalide ({exc}).") from None
+    config = Config()
+    for key, value in data.items():
+        if key == "ssh":
+            config = replace(config, ssh=_section(SshSettings, value, "ssh"))
+        elif key == "security":
+            config = replace(config, security=_section(SecuritySettings, value, "security"))
+        elif key == "data_dir":
+            if not isinstance(value, str) or not value:
+                raise ConfigError("data_dir : chemin attendu.")
+            base = file.parent
+            config = replace(config, data_dir=(base / value) if not Path(value).is_absolute() else Path(value))
+        elif key == "timezone":
+            config = replace(config, timezone=value)
+        else:
+            raise ConfigError(f"Réglage inconnu : {key}.")
+    try:
+        ZoneInfo(config.timezone)
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
+        raise ConfigError(f"timezone : fuseau inconnu « {config.timezone} ».") from None
+    if not 1 <= config.ssh.port <= 65535:
+        raise ConfigError("ssh.port : de 1 à 65535.")
+    return config

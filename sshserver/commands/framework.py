@@ -1,0 +1,146 @@
+"""The command layer shared by the local `qcm` CLI and SSH exec commands.
+
+A command declares who may run it; the runner parses argv, checks the role,
+runs it against the store in the caller's scope, and prints text or JSON."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from domain.text import safe_text
+from services.config import Config
+from store import Scope, Store, StoreError
+
+LOCAL, ADMIN, CENTRE = "local", "admin", "centre"
+
+
+class CommandError(Exception):
+    """One clear line for the user; exit status `status`."""
+
+    def __init__(self, message: str, status: int = 1) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that raises instead of exiting the process."""
+
+    def error(self, message: str):  # type: ignore[override]
+        raise CommandError(f"{self.prog} : {message}", 2)
+
+    def exit(self, status: int = 0, message: str | None = None):  # type: ignore[override]
+        raise CommandError(message or "", status)
+
+
+@dataclass
+class Context:
+    store: Store
+    scope: Scope
+    config: Config
+    write: Callable[[str], None]
+    write_err: Callable[[str], None]
+    read_secret: Callable[[str], Awaitable[str]]
+    read_input: Callable[[], Awaitable[str]]
+    role: str  # LOCAL, ADMIN or CENTRE
+    extras: dict[str, Any] = field(default_factory=dict)  # services: documents, executor...
+
+
+@dataclass
+class Result:
+    data: Any
+    text: str = ""
+    raw: bool = False  # text is a file's content (CSV, TOML): printed as is
+
+
+Handler = Callable[[Context, argparse.Namespace], Awaitable[Result]]
+
+
+@dataclass
+class Command:
+    name: str  # e.g. "qcm create"
+    help: str
+    roles: tuple[str, ...]
+    handler: Handler
+    arguments: Callable[[argparse.ArgumentParser], None] = lambda p: None
+
+
+class Registry:
+    def __init__(self) -> None:
+        self.commands: dict[str, Command] = {}
+
+    def command(self, name: str, help: str, roles: Sequence[str],
+                arguments: Callable[[argparse.ArgumentParser], None] = lambda p: None):
+        def register(handler: Handler) -> Handler:
+            self.commands[name] = Command(name, help, tuple(roles), handler, arguments)
+            return handler
+        return register
+
+    def visible(self, role: str) -> list[Command]:
+        return [c for c in self.commands.values() if role in c.roles or role == LOCAL]
+
+    def help_text(self, role: str, prog: str) -> str:
+        lines = [f"Usage : {prog} COMMANDE [options] [--json]", "", "Commandes :"]
+        for cmd in sorted(self.visible(role), key=lambda c: c.name):
+            lines.append(f"  {cmd.name:<24} {cmd.help}")
+        lines.append("")
+        lines.append(f"« {prog} COMMANDE --help » détaille une commande.")
+        return "\n".join(lines)
+
+    def find(self, argv: Sequence[str]) -> tuple[Command, list[str]] | None:
+        for words in (2, 1):
+            name = " ".join(argv[:words])
+            if len(argv) >= words and name in self.commands:
+                return self.commands[name], list(argv[words:])
+        return None
+
+    async def run(self, ctx: Context, argv: Sequence[str], prog: str = "qcm") -> int:
+        """Run one command line; return the exit status. Never raises for user errors."""
+        argv = list(argv)
+        as_json = "--json" in argv
+        argv = [a for a in argv if a != "--json"]
+        if not argv or argv[0] in ("help", "--help", "-h"):
+            ctx.write(self.help_text(ctx.role, prog) + "\n")
+            return 0
+        found = self.find(argv)
+        if found is None or (ctx.role != LOCAL and ctx.role not in found[0].roles):
+            ctx.write_err(f"Commande inconnue : {safe_text(' '.join(argv[:2]), 60)}. "
+                          f"« {prog} help » liste les commandes.\n")
+            return 2
+        command, rest = found
+        parser = _Parser(prog=f"{prog} {command.name}", description=command.help)
+        command.arguments(parser)
+        try:
+            args = parser.parse_args(rest)
+            result = await command.handler(ctx, args)
+        except CommandError as exc:
+            if str(exc):
+                ctx.write_err(f"{exc}\n" if exc.status else f"{exc}")
+            return exc.status
+        except StoreError as exc:
+            ctx.write_err(f"Erreur : {exc}\n")
+            return 1
+        if as_json:
+            ctx.write(json.dumps(result.data, ensure_ascii=False, indent=2, default=str) + "\n")
+        elif result.raw:
+            ctx.write(result.text)
+        elif result.text:
+            ctx.write(safe_text_block(result.text) + "\n")
+        return 0
+
+
+def safe_text_block(text: str) -> str:
+    """Neutralise escapes in multi-line output, keeping the line breaks."""
+    return "\n".join(safe_text(line) for line in text.split("\n"))
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    """A plain aligned text table."""
+    cells = [[str(h) for h in headers]] + [[("" if v is None else str(v)) for v in r] for r in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in cells]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)

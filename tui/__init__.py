@@ -1,0 +1,1 @@
+"""Textual screens of qcm-ssh: centre management, candidate exam, administration."""
