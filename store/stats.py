@@ -1,0 +1,105 @@
+"""Data for the statistics of `domain.stats`: attempts per formation or
+centre, and per-question responses.
+
+Question statistics use the `answers` table: online answers, and paper
+copies whose ticked letters were recorded (machine-scored copies). A
+participant counts once scored and either submitted online or with recorded
+answers; every question of their QCM counts as presented (unanswered =
+wrong). Paper participants known only by their score take part in the
+summaries, not in the question statistics."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from domain.models import Practical, Question
+from domain.oversight import Filters
+from domain.stats import Attempt, ItemStats, Summary, item_analysis, summarize
+from store.banks import BankRepo
+from store.base import Repo
+from store.scope import Scope
+
+
+@dataclass(frozen=True)
+class QuestionStat:
+    question: Question
+    stats: ItemStats
+
+
+def _filter_sql(scope: Scope, f: Filters) -> tuple[str, list]:
+    where, params = scope.clause("s.centre_id")
+    clauses, values = [where], list(params)
+    if f.centre_id is not None:
+        clauses.append("s.centre_id = ?")
+        values.append(f.centre_id)
+    if f.formation:
+        clauses.append("q.formation_code = ?")
+        values.append(f.formation)
+    if f.date_from:
+        clauses.append("s.day >= ?")
+        values.append(f.date_from.isoformat())
+    if f.date_to:
+        clauses.append("s.day <= ?")
+        values.append(f.date_to.isoformat())
+    return " AND ".join(clauses), values
+
+
+class StatsRepo(Repo):
+    def __init__(self, db, clock, banks: BankRepo) -> None:
+        super().__init__(db, clock)
+        self.banks = banks
+
+    async def attempts(self, scope: Scope, f: Filters) -> dict[str, list[Attempt]]:
+        """Attempts per formation code."""
+        where, params = _filter_sql(scope, f)
+        found: dict[str, list[Attempt]] = {}
+        for r in await self.db.all(
+                "SELECT p.score, p.practical, p.retake_of, fo.pass_mark, q.formation_code "
+                "FROM participants p JOIN sessions s ON s.id = p.session_id "
+                "JOIN qcms q ON q.id = s.qcm_id JOIN formations fo ON fo.code = q.formation_code "
+                f"WHERE {where} ORDER BY p.id", params):
+            found.setdefault(r["formation_code"], []).append(
+                Attempt(r["score"], r["pass_mark"], r["retake_of"] is not None,
+                        Practical(r["practical"])))
+        return found
+
+    async def formation_summary(self, scope: Scope, code: str, f: Filters = Filters()) -> Summary:
+        formation = await self.banks.formation(code)
+        attempts = await self.attempts(scope, Filters(f.centre_id, code, f.date_from, f.date_to))
+        return summarize(attempts.get(code, []), formation.questions_per_qcm)
+
+    async def centre_summary(self, scope: Scope, centre_id: int,
+                             f: Filters = Filters()) -> tuple[Summary, dict[str, Summary]]:
+        """All formations of a centre together (no distribution: their scales
+        differ), then each formation with its distribution."""
+        attempts = await self.attempts(scope, Filters(centre_id, f.formation, f.date_from,
+                                                      f.date_to))
+        every = [a for group in attempts.values() for a in group]
+        each = {}
+        for code, group in sorted(attempts.items()):
+            formation = await self.banks.formation(code)
+            each[code] = summarize(group, formation.questions_per_qcm)
+        return summarize(every), each
+
+    async def question_stats(self, scope: Scope, code: str,
+                             f: Filters = Filters()) -> list[QuestionStat]:
+        """Facility and discrimination of every question version of `code`
+        presented to at least one counted participant, in bank order."""
+        where, params = _filter_sql(scope, Filters(f.centre_id, code, f.date_from, f.date_to))
+        responses: dict[int, dict[int, bool]] = {}
+        for r in await self.db.all(
+                "SELECT p.id AS pid, qq.question_id, qu.correct, a.choice "
+                "FROM participants p JOIN sessions s ON s.id = p.session_id "
+                "JOIN qcms q ON q.id = s.qcm_id "
+                "JOIN qcm_questions qq ON qq.qcm_id = q.id "
+                "JOIN questions qu ON qu.id = qq.question_id "
+                "LEFT JOIN answers a ON a.participant_id = p.id AND a.question_id = qq.question_id "
+                f"WHERE {where} AND p.score IS NOT NULL AND (p.submitted = 1 OR EXISTS "
+                "(SELECT 1 FROM answers x WHERE x.participant_id = p.id)) "
+                "ORDER BY p.id", params):
+            responses.setdefault(r["pid"], {})[r["question_id"]] = r["choice"] == r["correct"]
+        items = item_analysis(list(responses.values()))
+        questions = await self.banks.questions_by_ids(list(items))
+        order = {q.id: i for i, q in enumerate(await self.banks.questions(code, True))}
+        return [QuestionStat(questions[qid], items[qid])
+                for qid in sorted(items, key=lambda i: (order.get(i, len(order)), i))]
