@@ -64,9 +64,10 @@ class Seed:
     documents: dict[str, int] = field(default_factory=dict)
 
 
-async def seed(path: Path) -> Seed:
+async def seed(path: Path, filename: str = "db.sqlite3") -> Seed:
     clock = FixedClock(NOW)
-    store = await Store.open(path / "db.sqlite3", clock)
+    path.mkdir(parents=True, exist_ok=True)
+    store = await Store.open(path / filename, clock)
     s = Seed(store, Admin(store), clock)
     await store.banks.import_bank(parse_bank(BANK), ADMIN)
     alpha = await store.centres.add_centre(ADMIN, "Centre Alpha", city="Lyon")

@@ -1,6 +1,6 @@
 """The shared command layer: build the registry once per process."""
 
-from sshserver.commands import admin, centre
+from sshserver.commands import admin, admin_accounts, admin_banks, admin_oversight, centre
 from sshserver.commands.framework import (ADMIN, CENTRE, LOCAL, CommandError, Context, Registry,
                                           Result)
 
@@ -8,6 +8,9 @@ from sshserver.commands.framework import (ADMIN, CENTRE, LOCAL, CommandError, Co
 def build_registry() -> Registry:
     registry = Registry()
     admin.register(registry)
+    admin_banks.register(registry)
+    admin_accounts.register(registry)
+    admin_oversight.register(registry)
     centre.register(registry)
     return registry
 

@@ -6,7 +6,6 @@ import argparse
 import asyncio
 from pathlib import Path
 
-from domain.bank import BankError, dump_bank, parse_bank
 from domain.models import Role
 from domain.passwords import hash_password
 from domain.validation import check_text
@@ -131,43 +130,7 @@ def register(reg: Registry) -> None:
         return Result({"login": args.login, "fingerprint": fingerprint},
                       f"Clé ajoutée à {args.login} : {fingerprint}")
 
-    @reg.command("bank import", "Importe une banque de questions (TOML)", (ADMIN,),
-                 lambda p: p.add_argument("file", help="fichier TOML, ou - pour l'entrée standard"))
-    async def bank_import(ctx: Context, args: argparse.Namespace) -> Result:
-        if args.file == "-":
-            source = await ctx.read_input()
-        elif ctx.role != LOCAL:
-            raise CommandError("À distance, envoyez le fichier sur l'entrée standard (« - »).", 2)
-        else:
-            source = _read_file(args.file)
-        try:
-            bank = parse_bank(source)
-        except BankError as exc:
-            raise CommandError("Banque refusée, rien n'a été importé :\n" + "\n".join(
-                f"  - {p}" for p in exc.problems)) from None
-        counts = await ctx.store.banks.import_bank(bank, ctx.scope)
-        return Result({"formation": bank.formation.code, **counts},
-                      f"Formation {bank.formation.code} : {counts['added']} ajoutées, "
-                      f"{counts['kept']} inchangées, {counts['retired']} retirées.")
-
-    def export_args(p: argparse.ArgumentParser) -> None:
-        p.add_argument("code", help="code de la formation")
-        p.add_argument("-o", "--output", help="fichier à écrire (sinon la sortie standard)")
-
-    @reg.command("bank export", "Exporte une banque de questions (TOML)", (ADMIN,), export_args)
-    async def bank_export(ctx: Context, args: argparse.Namespace) -> Result:
-        bank = await ctx.store.banks.export_bank(args.code)
-        text = dump_bank(bank)
-        if args.output:
-            if ctx.role != LOCAL:
-                raise CommandError("-o n'est possible qu'en local.", 2)
-            target = Path(args.output)
-            tmp = target.with_name(target.name + ".tmp")
-            tmp.write_text(text, encoding="utf-8")
-            tmp.replace(target)
-            return Result({"formation": args.code, "file": str(target)},
-                          f"Banque {args.code} écrite dans {target}")
-        return Result({"formation": args.code, "toml": text}, text, raw=True)
+    # bank import / bank export: sshserver/commands/admin_banks.py (TOML, GIFT, XML).
 
 
 def _text(value: str, label: str, required: bool = True) -> str:
