@@ -138,3 +138,20 @@ async def test_retake_refused_unknown_number_other_formation_and_retake_of_retak
     assert [p.id for p in await store.sessions.participants(world.a.scope, session.id)] == [retake.id]
     assert await store.sessions.participants(world.a.scope, other.id) == []
 
+
+async def test_retake_of_another_centre_does_not_reveal_its_results(store, world):
+    """A centre may register the retake of a candidate first examined
+    elsewhere, but a refusal must not tell it anything about another
+    centre's participant (numbers are sequential, so they can be tried)."""
+    b = world.b
+    passed = await store.sessions.add_participant(b.scope, b.offline.id, identity(), 6, FAV)
+    session = await _offline(store, world)
+    for number in (passed.number, "2026-999999"):
+        with pytest.raises(Conflict) as caught:
+            await store.sessions.add_participant(world.a.scope, session.id, identity(), None,
+                                                 UNKNOWN, retake_of=number)
+        assert str(caught.value) == f"Numéro de participant inconnu : {number}."
+    # An eligible first attempt of centre B can be retaken at centre A.
+    retake = await store.sessions.add_participant(world.a.scope, session.id, identity(), None,
+                                                  UNKNOWN, retake_of=b.participant.number)
+    assert retake.retake_of == b.participant.number
