@@ -91,6 +91,26 @@ async def test_export_then_import_round_trips(store):
     assert dump_bank(await store.banks.export_bank("TST")) == exported
 
 
+async def test_themes_follow_the_file(store):
+    bank = small_bank()
+    await store.banks.import_bank(bank, ADMIN)
+    # Reorder the themes, drop "Câblage" (and its questions), add "Mesures".
+    themes = ("Sécurité", "Réglementation", "Mesures")
+    moved = small_bank(themes=themes)
+    counts = await store.banks.import_bank(
+        QuestionBank(replace(bank.formation, themes=themes), moved.questions), ADMIN)
+    assert counts == {"added": 4, "kept": 8, "retired": 4}
+    formation = await store.banks.formation("TST")
+    assert formation.themes == themes
+    assert [q.theme for q in await store.banks.questions("TST")] == [t for t in themes
+                                                                      for _ in range(4)]
+    exported = await store.banks.export_bank("TST")
+    assert exported.formation.themes == themes
+    # Bringing a dropped theme back works too.
+    await store.banks.import_bank(bank, ADMIN)
+    assert (await store.banks.formation("TST")).themes == THEMES
+
+
 async def test_formations_list_and_codes(store):
     await store.banks.import_bank(small_bank("ZZZ"), ADMIN)
     await store.banks.import_bank(small_bank("AAA"), ADMIN)
