@@ -112,12 +112,15 @@ class SessionRepo(Repo):
         `centre_id` is the asking centre: a first attempt of another centre may
         be retaken there, but a refusal then tells nothing of it."""
         row = await tx.one(
-            "SELECT p.number, p.score, p.practical, p.retake_of, p.centre_id, q.formation_code, "
+            "SELECT p.id, p.number, p.score, p.practical, p.retake_of, p.centre_id, "
+            "q.formation_code, "
             "f.pass_mark, "
             "EXISTS (SELECT 1 FROM participants r WHERE r.retake_of = p.number AND r.id IS NOT ?) "
             "AS already FROM participants p JOIN sessions s ON s.id = p.session_id "
             "JOIN qcms q ON q.id = s.qcm_id JOIN formations f ON f.code = q.formation_code "
             "WHERE p.number = ?", (exclude_participant, number))
+        if row is not None and exclude_participant is not None and row["id"] == exclude_participant:
+            raise Conflict("Un participant ne peut pas être son propre second passage.")
         first = None if row is None else FirstAttempt(
             row["number"], row["formation_code"], row["score"], Practical(row["practical"]),
             row["pass_mark"], row["retake_of"] is not None, bool(row["already"]))

@@ -93,6 +93,14 @@ async def test_retake_only_once(store, world, db_path):
                 if p.retake_of == first.number]) == 1
 
 
+async def test_a_participant_is_not_its_own_retake(store, world):
+    first = world.a.participant  # eligible: 2/6, practical favourable
+    with pytest.raises(Conflict, match="son propre second passage"):
+        await store.sessions.update_participant(world.a.scope, first.id, first.identity, 2,
+                                                FAV, retake_of=first.number)
+    assert (await store.sessions.participant(world.a.scope, first.id)).retake_of is None
+
+
 async def test_a_deleted_retake_frees_the_number(store, world):
     first = world.a.participant
     session = await _offline(store, world)
