@@ -9,7 +9,6 @@ import json
 import re
 
 import asyncssh
-import pytest
 
 from domain.clock import FixedClock
 from domain.passwords import verify_password

@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 
 from domain.bank import dump_bank, parse_bank
-from domain.models import Formation, QuestionBank
+from domain.models import QuestionBank
 from store import Conflict, NotFound, Scope
 from tests.store.conftest import ADMIN, THEMES, small_bank
 

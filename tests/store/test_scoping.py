@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import inspect
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 
@@ -16,7 +16,7 @@ from store.documents import DocumentRepo, NewDocument
 from store.exam import ExamRepo
 from store.qcms import QcmRepo
 from store.sessions import SessionRepo
-from tests.store.conftest import ADMIN, T0, identity, small_bank
+from tests.store.conftest import ADMIN, identity, small_bank
 
 # Every public coroutine of the repositories is either checked below with
 # another centre's ids, or listed here with why it needs no centre scope.
