@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from services.config import Config, ConfigError, load_config
 from services.demo import load_demo
-from sshserver.commands import LOCAL, Context, build_registry
+from sshserver.commands import LOCAL, CommandError, Context, build_registry
 from store import Scope, Store, StoreError
 from store.errors import SchemaTooNew
 
@@ -57,7 +57,14 @@ async def _local_command(config: Config, argv: list[str]) -> int:
     loop = asyncio.get_running_loop()
 
     async def read_secret(prompt: str) -> str:
-        return await loop.run_in_executor(None, getpass.getpass, prompt)
+        if not sys.stdin.isatty():
+            # getpass would fall back to echoing a pipe, then fail at its end.
+            raise CommandError("Pas de terminal pour saisir le mot de passe : "
+                               "utilisez --password-stdin.")
+        try:
+            return await loop.run_in_executor(None, getpass.getpass, prompt)
+        except EOFError:
+            raise CommandError("Saisie du mot de passe interrompue.") from None
 
     async def read_input() -> str:
         return await loop.run_in_executor(None, sys.stdin.read)
