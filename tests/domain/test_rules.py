@@ -48,6 +48,10 @@ def test_pending_until_both_results_known(score, practical):
     assert decide(score, practical, 24) is Outcome.PENDING
 
 
+def test_unfavourable_practical_decides_before_the_score_is_known():
+    assert decide(None, UNFAV, 24) is Outcome.REDO_TRAINING
+
+
 def test_outcome_labels_are_french():
     assert "attestation" in Outcome.PASSED.label
     assert "une seule fois" in Outcome.RETAKE_ALLOWED.label
