@@ -184,7 +184,7 @@ def _paginate_questions(spec: PaperSpec, boxes: list[QuestionBox],
             raise PaperLayoutError(
                 f"La question {box.position + 1} (n° {box.question.id}) est trop longue "
                 "pour tenir sur une page.")
-        if y - need < MARGIN_BOTTOM and pages[-1]:
+        if y - need < MARGIN_BOTTOM and y < TOP:  # never break at the top of a page
             pages.append([])
             y = TOP
         if heading_h:

@@ -50,6 +50,8 @@ def _font(ch: str, bold: bool, fs: FontSet) -> str:
 def runs(text: str, bold: bool = False) -> list[Run]:
     """Split text into consecutive pieces drawn with the same font."""
     fs = fonts()
+    if text.isascii():  # the body fonts draw all of ASCII: the common case
+        return [(fs.bold if bold else fs.regular, text)] if text else []
     out: list[list[str]] = []
     for ch in text:
         name = _font(ch, bold, fs)

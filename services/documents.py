@@ -5,6 +5,15 @@ event loop. Files are written under temporary names, renamed once all are
 written, then recorded with their SHA-256 (and the participants locked) in
 one transaction: if anything fails, the files of that attempt are removed
 and nothing is locked.
+
+The executor is meant to be a process pool shared by the server, started
+with a lower priority so that candidates' sessions keep the CPU:
+
+    ProcessPoolExecutor(os.cpu_count(), mp_context=get_context("spawn"),
+                        initializer=render_jobs.init_worker, initargs=(10,))
+
+A paper batch is drawn by one worker (about 2 s for 500 copies); letters and
+certificates are spread over all workers in jobs of `results_per_job`.
 """
 
 from __future__ import annotations

@@ -1,13 +1,17 @@
 import hashlib
+from dataclasses import replace
 
 import pytest
 
-from domain.models import DocumentKind
+from domain.models import DocumentKind, QuestionBank
 from domain.shuffle import answer_key
 from services.documents import ScoringError
+from pdfgen.paper_layout import PaperLayoutError
 from store.errors import NotFound
 from store.scope import Scope
+from tests.pdfgen.fixtures import FORMATION, questions
 from tests.pdfgen.pdftext import KEY_RE, pages_text
+from tests.services.conftest import ADMIN
 
 
 async def test_generate_paper_writes_records_and_attaches_the_pdf(service, world, store,
@@ -17,7 +21,8 @@ async def test_generate_paper_writes_records_and_attaches_the_pdf(service, world
                                                    lambda d, t: seen.append((d, t)))
     assert batch.copies == 12 and batch.document_id == document.id
     assert document.kind is DocumentKind.PAPER
-    assert document.path == f"{world.centre.id}/qcm-{world.qcm.id}/qcm-{world.qcm.id}-lot-{batch.id}.pdf"
+    qcm_id = world.qcm.id
+    assert document.path == f"{world.centre.id}/qcm-{qcm_id}/qcm-{qcm_id}-lot-{batch.id}.pdf"
     path = documents_dir / document.path
     assert hashlib.sha256(path.read_bytes()).hexdigest() == document.sha256
     stored = await store.qcms.paper_batch(world.scope, batch.id)
@@ -78,3 +83,17 @@ async def test_scoring_a_whole_batch_from_csv(service, world, store):
     assert "absente du lot" in results[3].error
     assert "déjà notée" in results[4].error
     assert "numéro de copie invalide" in results[5].error
+
+
+async def test_a_failed_paper_generation_leaves_no_file_and_no_document(
+        service, store, documents_dir):
+    bank = list(questions(30))
+    bank[0] = replace(bank[0], choices=tuple("très long choix " * 120 for _ in range(4)))
+    await store.banks.import_bank(QuestionBank(FORMATION, tuple(bank)), ADMIN)
+    centre = await store.centres.add_centre(ADMIN, "Centre")
+    scope = Scope.centre(centre.id, "c")  # type: ignore[arg-type]
+    qcm = await store.qcms.create_qcm(scope, FORMATION.code, "trop long")
+    with pytest.raises(PaperLayoutError, match="trop longue"):
+        await service.generate_paper(scope, qcm.id, 3, lambda done, total: None)
+    assert [p for p in documents_dir.rglob("*") if p.is_file()] == []
+    assert await store.documents.documents(scope) == []

@@ -1,6 +1,6 @@
 import asyncio
 import hashlib
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import pytest
 
@@ -129,4 +129,3 @@ async def test_concurrent_publications_of_one_session_do_not_collide(service, wo
     first, second = await asyncio.gather(service.publish_session(world.scope, session.id),
                                          service.publish_session(world.scope, session.id))
     assert len(first) + len(second) == 10 and [] in (first, second)
-    _ = datetime.now(timezone.utc)
