@@ -6,7 +6,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from pdfgen.paper_layout import TOP, PaperLayout, PaperSpec
-from pdfgen.styles import (ACCENT, CONTENT_W, FOOTER_Y, INK, MARGIN_X, MUTED, RULE, TINT,
+from pdfgen.styles import (ACCENT, CONTENT_W, FOOTER_Y, INK, MARGIN_X, MUTED, RULE,
                            french_date, hrule, local_day)
 from pdfgen.text import Span, clean, draw_text
 
@@ -113,7 +113,6 @@ def draw_presentation(c: Canvas, spec: PaperSpec, plan: PaperLayout) -> None:
             if title == "Comment répondre" and spans is items[2]:
                 y -= _examples(c, y)
         y -= 3.5 * mm
-    c.setFillColor(TINT)
     c.setFillColor(MUTED)
     draw_text(c, f"QCM n° {spec.qcm.id} · Lot n° {spec.batch.id} · Présentation", MARGIN_X,
               FOOTER_Y + 0.95 * 7.5, 7.5, CONTENT_W)

@@ -45,10 +45,6 @@ def local_day(moment: datetime, timezone: str) -> date:
         return moment.date()
 
 
-def set_fill(canvas, colour: Color) -> None:
-    canvas.setFillColor(colour)
-
-
 def hrule(canvas, x: float, y: float, width: float, colour: Color = RULE,
           thickness: float = 0.6) -> None:
     canvas.saveState()

@@ -143,3 +143,7 @@ def test_bank_text_with_markup_characters_prints_as_typed(structure):
     text = flat(" ".join(structure[1][0]))
     assert "Réponse 1-0 : valeur « 1 » <réf> & co" in text
     assert "Maintenance & contrôle" in text
+
+
+def test_a_batch_prints_again_identically_from_its_seed(pdf):
+    assert render_paper(paper_spec(COPIES)) == pdf
