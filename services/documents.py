@@ -127,7 +127,7 @@ class DocumentService:
             await asyncio.to_thread(_rename_all, [(temp, final)])
         except BaseException:
             future.cancel()
-            _after_all([future], lambda: _remove([temp, progress_file]))
+            _after_all([future], lambda: _remove([temp, progress_file, final]))
             raise
         _remove([progress_file])
         [document] = await self._record(
@@ -202,7 +202,9 @@ class DocumentService:
             render_jobs.write_results, items[i:i + size],
             [(str(a), str(b) if b else None) for a, b in temps[i:i + size]])
             for i in range(0, len(items), size)]
-        all_temps = [p for pair in temps for p in pair if p is not None]
+        # Names carry this attempt's token: removing them never touches another's.
+        written = [p for pair in temps for p in pair if p is not None]
+        written += [directory / n for pair in names for n in pair if n is not None]
         try:
             hashes: list[tuple[str, str | None]] = []
             done_count = 0
@@ -217,7 +219,7 @@ class DocumentService:
         except BaseException:
             for future in futures:
                 future.cancel()
-            _after_all(futures, lambda: _remove(all_temps))
+            _after_all(futures, lambda: _remove(written))
             raise
         documents: list[NewDocument] = []
         finals: list[Path] = []
