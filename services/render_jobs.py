@@ -69,3 +69,12 @@ def write_results(items: list[ResultData],
         out.append((write_file(letter_path, letter),
                     write_file(cert_path, certificate) if certificate and cert_path else None))
     return out
+
+
+def make_pool(workers: int, nice: int = 10):
+    """The process pool documents are drawn in: spawned (no inherited event
+    loop or sockets), at a lower priority than the sessions."""
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+    return ProcessPoolExecutor(workers, mp_context=get_context("spawn"),
+                               initializer=init_worker, initargs=(nice,))
