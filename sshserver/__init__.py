@@ -1,0 +1,1 @@
+"""SSH transport: serves one Textual app per SSH connection, in-process."""

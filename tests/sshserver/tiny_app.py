@@ -1,0 +1,50 @@
+"""A tiny Textual app for transport tests and byte measurements."""
+
+from __future__ import annotations
+
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.widgets import Input, Label, Static
+
+
+class SizeLine(Static):
+    """Shows the terminal size, so tests can see a resize was laid out."""
+
+    def on_resize(self) -> None:
+        self.update(f"bas de l'écran {self.app.size.width}x{self.app.size.height}")
+
+
+class TinyApp(App[None]):
+    """A greeting, a text field and a footer line pinned to the bottom."""
+
+    CSS = """
+    #greeting { height: 1; }
+    #name { width: 40; }
+    #bottom { dock: bottom; height: 1; }
+    """
+    BINDINGS = [
+        Binding("f5", "greet", "Saluer", id="greet"),
+        Binding("f9", "crash", "Planter", id="crash"),
+        Binding("f10", "leave", "Quitter", id="leave"),
+    ]
+
+    def __init__(self, principal: str = "alice") -> None:
+        super().__init__()
+        self.principal = principal
+
+    def compose(self) -> ComposeResult:
+        yield Label(f"Bonjour {self.principal}", id="greeting")
+        field = Input(placeholder="Votre nom", id="name")
+        field.cursor_blink = False
+        yield field
+        yield SizeLine("bas de l'écran", id="bottom")
+
+    def action_greet(self) -> None:
+        name = self.query_one("#name", Input).value
+        self.query_one("#greeting", Label).update(f"Salut {name} !")
+
+    def action_crash(self) -> None:
+        raise RuntimeError("boom (volontaire)")
+
+    def action_leave(self) -> None:
+        self.exit(message="Au revoir !")
