@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import logging
+import time
 from codecs import getincrementaldecoder
 from typing import TYPE_CHECKING, Any
 
@@ -21,8 +22,9 @@ from textual._xterm_parser import XTermParser
 from textual.driver import Driver
 from textual.message import Message
 
+from sshserver.colours import ColourDowngrade
 from sshserver.screen_delta import ScreenDelta
-from sshserver.terminal import clamp_size
+from sshserver.terminal import ColorSystemName, clamp_size
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -41,9 +43,24 @@ MOUSE_ON, MOUSE_OFF = "\x1b[?1000h\x1b[?1006h", "\x1b[?1000l\x1b[?1006l"
 SGR_RESET = "\x1b[0m"
 QUERY_SYNC_OUTPUT = "\x1b[?2026$p"
 
-READ_SIZE = 4096
+READ_SIZE = 1024
 TICK_MARGIN = 0.005
 """Extra delay after ESCAPE_DELAY before asking the parser for a lone Escape."""
+
+
+class _InputParser(XTermParser):
+    """Textual's parser, hardened against bogus Kitty key sequences.
+
+    ``_parse_extended_key`` (private) raises ValueError/OverflowError on input
+    such as ``ESC [ 884: u``, which would kill the parser and drop the input
+    that follows; such a sequence is treated as unknown instead.
+    """
+
+    def _parse_extended_key(self, sequence: str) -> list[events.Key] | None:
+        try:
+            return super()._parse_extended_key(sequence)
+        except (ValueError, OverflowError):
+            return None
 
 
 class SSHDriver(Driver):
@@ -61,8 +78,9 @@ class SSHDriver(Driver):
         debug: bool = False,
         mouse: bool = True,
         size: tuple[int, int] | None = None,
+        color_system: ColorSystemName = "truecolor",
         sync_output: bool = False,
-        optimize: bool = True,
+        max_input_rate: float = 100.0,
         max_write_buffer: int = 2 * 1024 * 1024,
     ) -> None:
         """Create the driver.
@@ -73,9 +91,14 @@ class SSHDriver(Driver):
             debug: Ignored (Textual's parser debug mode writes a file in the cwd).
             mouse: Report mouse clicks and the wheel.
             size: Initial terminal size, from the pty request.
+            color_system: What the client supports; the app renders in
+                truecolor and colours are downgraded on the way out.
             sync_output: Ask the terminal for synchronized output (mode 2026);
                 costs 16 bytes per frame when supported.
-            optimize: Send only changed cells (see `ScreenDelta`).
+            max_input_rate: Input events per second (with a burst of as many)
+                passed to the app; beyond, reading pauses and SSH flow control
+                holds the client back, so one flooding client cannot
+                monopolise the event loop shared by every session.
             max_write_buffer: Close the session when this many bytes are waiting
                 for a client that does not read.
         """
@@ -84,13 +107,16 @@ class SSHDriver(Driver):
         self._sync_output = sync_output
         self._max_write_buffer = max_write_buffer
         width, height = size or (80, 24)
-        self._delta = ScreenDelta(width, height) if optimize else None
+        downgrade = ColourDowngrade(color_system)
+        self._delta = ScreenDelta(width, height, downgrade if downgrade.needed else None)
         self._pending: list[str] = []
         self._flush_handle: asyncio.Handle | None = None
         self._tick_handle: asyncio.TimerHandle | None = None
         self._reader: asyncio.Task[None] | None = None
-        self._parser: XTermParser | None = None
+        self._parser: _InputParser | None = None
         self._decode = getincrementaldecoder("utf-8")(errors="replace").decode
+        self._budget = _TokenBucket(max_input_rate)
+        self._events = 0
         self._in_app_mode = False
         self._closed = False
         self.bytes_sent = 0
@@ -118,12 +144,10 @@ class SSHDriver(Driver):
         self._flush_handle = None
         if not self._pending:
             return
-        text = "".join(self._pending)
+        text = self._delta("".join(self._pending))
         self._pending.clear()
-        if self._delta is not None:
-            text = self._delta(text)
-            if not text:
-                return
+        if not text:
+            return
         data = text.encode("utf-8", "replace")
         if self._closed:
             return
@@ -156,7 +180,7 @@ class SSHDriver(Driver):
             self.write(MOUSE_ON)
         if self._sync_output:
             self.write(QUERY_SYNC_OUTPUT)
-        self._parser = XTermParser()
+        self._parser = _InputParser()
         # An empty context: messages created while parsing must not capture the
         # app's context variables (the parser caches key events process-wide).
         self._reader = self._loop.create_task(
@@ -217,9 +241,7 @@ class SSHDriver(Driver):
                     continue
                 if not data:
                     break
-                self._feed(self._decode(data))
-                # Let other sessions run between chunks of a flood.
-                await asyncio.sleep(0)
+                await self._feed_paced(self._decode(data))
         except asyncio.CancelledError:
             raise
         except Exception as error:
@@ -229,7 +251,17 @@ class SSHDriver(Driver):
         self._closed = self._closed or self._process.channel.is_closing()
         self._app.exit()
 
-    def _feed(self, text: str) -> None:
+    async def _feed_paced(self, text: str) -> None:
+        """Feed input in slices no larger than the event budget allows."""
+        while text:
+            size = self._budget.allowance()
+            piece, text = text[:size], text[size:]
+            self._events = 0
+            self._feed(piece, last=not text)
+            # Pace a flood; at least let other sessions run between slices.
+            await asyncio.sleep(self._budget.spend(self._events))
+
+    def _feed(self, text: str, last: bool = True) -> None:
         parser = self._parser
         if parser is None or not text:
             return
@@ -238,8 +270,9 @@ class SSHDriver(Driver):
                 self._deliver(message)
         except Exception:
             logger.warning("unparsable input; parser reset", exc_info=True)
-            self._parser = XTermParser()
-        self._schedule_tick()
+            self._parser = _InputParser()
+        if last:  # a sequence cut between two slices is not a lone Escape
+            self._schedule_tick()
 
     def _schedule_tick(self) -> None:
         """Give a lone Escape to the app once no sequence can follow it."""
@@ -252,7 +285,7 @@ class SSHDriver(Driver):
             )
 
     @staticmethod
-    def _parser_waiting(parser: XTermParser) -> bool:
+    def _parser_waiting(parser: _InputParser) -> bool:
         # Private: set while the parser waits for the rest of an escape sequence.
         return getattr(parser, "_timeout_time", None) is not None
 
@@ -266,7 +299,7 @@ class SSHDriver(Driver):
                 self._deliver(message)
         except Exception:
             logger.warning("unparsable input; parser reset", exc_info=True)
-            self._parser = XTermParser()
+            self._parser = _InputParser()
         self._schedule_tick()
 
     def _deliver(self, message: Message) -> None:
@@ -276,6 +309,11 @@ class SSHDriver(Driver):
         if isinstance(message, messages.TerminalSupportsSynchronizedOutput):
             if not self._sync_output:
                 return
+        if isinstance(message, events.MouseEvent):
+            width, height = self._size or (0, 0)
+            if not (0 <= message.screen_x < width and 0 <= message.screen_y < height):
+                return  # no terminal reports a click off its own screen
+        self._events += 1
         self.process_message(message)
 
     def _resize(self, width: int, height: int) -> None:
@@ -285,13 +323,37 @@ class SSHDriver(Driver):
         if (width, height) == self._size:
             return
         self._size = (width, height)
-        if self._delta is not None:
-            # Output queued so far was laid out for the old size: send it as is,
-            # then forget the client screen, which Textual will repaint in full.
-            self._flush_now()
-            self._delta.reset(width, height)
+        # Output queued so far was laid out for the old size: send it as is,
+        # then forget the client screen, which Textual will repaint in full.
+        self._flush_now()
+        self._delta.reset(width, height)
         self.process_message(events.Resize.from_dimensions((width, height), None))
 
     def send_message(self, message: Message) -> None:
         """Post to the app directly: we are on its loop, in its thread."""
         self._app.post_message(message)
+
+
+class _TokenBucket:
+    """Allows `rate` events per second on average, in bursts of up to `rate`."""
+
+    def __init__(self, rate: float) -> None:
+        self._rate = rate
+        self._tokens = rate
+        self._stamp = time.monotonic()
+
+    def _refill(self) -> None:
+        now = time.monotonic()
+        self._tokens = min(self._rate, self._tokens + (now - self._stamp) * self._rate)
+        self._stamp = now
+
+    def allowance(self) -> int:
+        """How many characters to parse next (about one event each)."""
+        self._refill()
+        return max(1, int(self._tokens))
+
+    def spend(self, count: int) -> float:
+        """Take `count` tokens; return how long to wait before reading on."""
+        self._refill()
+        self._tokens -= count
+        return 0.0 if self._tokens >= 0 else -self._tokens / self._rate

@@ -15,6 +15,7 @@ everything (the next frames are then sent in full).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from rich.cells import get_character_cell_size
 
@@ -42,7 +43,14 @@ _BRIDGE = 3
 class ScreenDelta:
     """Rewrites Textual's terminal output into the shortest equivalent."""
 
-    def __init__(self, width: int, height: int) -> None:
+    def __init__(
+        self, width: int, height: int, sgr_filter: Callable[[str], str] | None = None
+    ) -> None:
+        """Model a `width` x `height` client screen.
+
+        `sgr_filter` rewrites each SGR parameter string (e.g. colour downgrade).
+        """
+        self._sgr_filter = sgr_filter
         self.width = width
         self.height = height
         self._model: list[list[Cell | None]] = []
@@ -104,6 +112,8 @@ class ScreenDelta:
     # -- parsing Textual's side -----------------------------------------------
 
     def _set_sgr(self, params: str) -> None:
+        if self._sgr_filter is not None:
+            params = self._sgr_filter(params)
         if params in ("", "0"):
             self._sgr = ""
         elif params.startswith("0;"):

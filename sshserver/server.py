@@ -18,7 +18,7 @@ import asyncssh
 from textual.app import App
 
 from sshserver.hostkey import load_or_create_host_key
-from sshserver.session import CRASH_MESSAGE, run_app_session
+from sshserver.session import CRASH_MESSAGE, SessionOptions, run_app_session
 
 logger = logging.getLogger(__name__)
 
@@ -133,10 +133,9 @@ class ExamSSHServer(asyncssh.SSHServer, Generic[P]):
 class SessionLauncher(Generic[P]):
     """asyncssh ``process_factory``: builds the app and runs it for one session."""
 
-    def __init__(self, app_factory: AppFactory[P], *, mouse: bool, exit_grace: float) -> None:
+    def __init__(self, app_factory: AppFactory[P], options: SessionOptions) -> None:
         self._app_factory = app_factory
-        self._mouse = mouse
-        self._exit_grace = exit_grace
+        self._options = options
 
     async def __call__(self, process: asyncssh.SSHServerProcess[bytes]) -> None:
         server: ExamSSHServer[P] = process.get_extra_info("connection").get_owner()
@@ -154,7 +153,7 @@ class SessionLauncher(Generic[P]):
                 logger.exception("app factory failed")
                 _refuse(process, CRASH_MESSAGE)
                 return
-            await run_app_session(process, app, mouse=self._mouse, exit_grace=self._exit_grace)
+            await run_app_session(process, app, self._options)
         finally:
             server.session_open = False
 
@@ -176,8 +175,7 @@ async def start_server(
     keepalive_count_max: int = 3,
     max_password_failures: int = 5,
     failure_delay: float = 1.0,
-    mouse: bool = True,
-    exit_grace: float = 5.0,
+    session_options: SessionOptions = SessionOptions(),
     reuse_port: bool = False,
 ) -> asyncssh.SSHAcceptor:
     """Listen on `host`:`port` (0 picks a free port) and return the acceptor.
@@ -192,7 +190,7 @@ async def start_server(
         host,
         port,
         server_host_keys=[key],
-        process_factory=SessionLauncher(app_factory, mouse=mouse, exit_grace=exit_grace),
+        process_factory=SessionLauncher(app_factory, session_options),
         encoding=None,
         line_editor=False,
         allow_scp=False,

@@ -11,11 +11,12 @@ import io
 import logging
 import sys
 import traceback
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
 import asyncssh
-from rich.console import COLOR_SYSTEMS, Console
+from rich.console import ColorSystem, Console
 from textual.app import App
 
 from sshserver.driver import SSHDriver
@@ -32,8 +33,20 @@ CRASH_MESSAGE = (
     "Reconnectez-vous ; si le problème persiste, prévenez votre formateur.\r\n"
 )
 SHUTDOWN_MESSAGE = "Le serveur s'arrête : la session est fermée.\r\n"
-EXIT_GRACE = 5.0
-"""Seconds an app gets to finish after its client has gone, before cancellation."""
+
+
+@dataclass(frozen=True, slots=True)
+class SessionOptions:
+    """How sessions are run; the same for every connection of a server."""
+
+    mouse: bool = True
+    """Report clicks and the wheel to the app."""
+    sync_output: bool = False
+    """Use synchronized output (mode 2026) when the terminal supports it."""
+    max_input_rate: float = 100.0
+    """Input events per second passed to one app (see `SSHDriver`)."""
+    exit_grace: float = 5.0
+    """Seconds an app gets to finish after its client has gone, before cancellation."""
 
 
 def terminal_profile(process: asyncssh.SSHServerProcess[Any]) -> TerminalProfile | None:
@@ -51,9 +64,10 @@ def configure_app(app: App[Any], profile: TerminalProfile, exit_output: io.Strin
     Nothing here touches process-wide state (environment, Textual constants).
     """
     app.animation_level = "none"
-    # Rich private attribute: Textual renders strips with the app console's
-    # colour system, and offers no per-instance setting for it.
-    app.console._color_system = COLOR_SYSTEMS[profile.color_system]
+    # Every app renders in truecolor, because Textual shares rendered strips
+    # between apps; the driver downgrades colours per session on the way out.
+    # (Rich private attribute: Textual offers no per-instance setting.)
+    app.console._color_system = ColorSystem.TRUECOLOR
     # Messages given to `App.exit(message=...)` (and tracebacks) are printed on
     # the error console at shutdown: collect them instead of writing to stderr.
     app.error_console = Console(
@@ -74,10 +88,7 @@ def configure_app(app: App[Any], profile: TerminalProfile, exit_output: io.Strin
 async def run_app_session(
     process: asyncssh.SSHServerProcess[bytes],
     app: App[Any],
-    *,
-    mouse: bool = True,
-    sync_output: bool = False,
-    exit_grace: float = EXIT_GRACE,
+    options: SessionOptions = SessionOptions(),
 ) -> int:
     """Run `app` on the current loop over `process` and close the channel.
 
@@ -94,25 +105,31 @@ async def run_app_session(
 
     exit_output = io.StringIO()
     configure_app(app, profile, exit_output)
-    app.driver_class = partial(SSHDriver, process=process, sync_output=sync_output)  # type: ignore[assignment]
+    app.driver_class = partial(  # type: ignore[assignment]
+        SSHDriver,
+        process=process,
+        color_system=profile.color_system,
+        sync_output=options.sync_output,
+        max_input_rate=options.max_input_rate,
+    )
     logger.info("%s: %s started (%s, %dx%d, %s colours)", where, type(app).__name__,
                 profile.term, profile.width, profile.height, profile.color_system)
 
     status, message = 1, CRASH_MESSAGE
-    run = asyncio.ensure_future(app.run_async(mouse=mouse, size=profile.size))
+    run = asyncio.ensure_future(app.run_async(mouse=options.mouse, size=profile.size))
     closed = asyncio.ensure_future(process.wait_closed())
     try:
         await asyncio.wait({run, closed}, return_when=asyncio.FIRST_COMPLETED)
         if not run.done():
             app.exit()
-            await _stop(run, exit_grace, where)
+            await _stop(run, options.exit_grace, where)
         status, crashed = _outcome(app, run, where)
         if not crashed:
             message = exit_output.getvalue().replace("\r\n", "\n").replace("\n", "\r\n")
     except asyncio.CancelledError:
         message = SHUTDOWN_MESSAGE
         app.exit()
-        await _stop(run, exit_grace, where)
+        await _stop(run, options.exit_grace, where)
         raise
     finally:
         closed.cancel()

@@ -9,6 +9,7 @@ contents in the message.
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +42,27 @@ def key_bytes(name: str) -> str:
     if len(name) == 1:
         return name
     raise ValueError(f"unknown key {name!r}")
+
+
+_SGR = re.compile(rb"\x1b\[([\d;:]*)m")
+
+
+def colour_modes(raw: bytes) -> set[str]:
+    """Which colour encodings appear in SGR sequences: standard, 256, truecolor."""
+    modes: set[str] = set()
+    for match in _SGR.finditer(raw):
+        params = [int(p) if p.isdigit() else -1 for p in match[1].split(b";")]
+        index = 0
+        while index < len(params):
+            code = params[index]
+            if code in (38, 48) and index + 1 < len(params):
+                modes.add({5: "256", 2: "truecolor"}.get(params[index + 1], "?"))
+                index += 3 if params[index + 1] == 5 else 5
+                continue
+            if 30 <= code <= 37 or 40 <= code <= 47 or 90 <= code <= 97 or 100 <= code <= 107:
+                modes.add("standard")
+            index += 1
+    return modes
 
 
 @dataclass

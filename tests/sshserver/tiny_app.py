@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.app import App, ComposeResult
 from textual.binding import Binding
+from textual.content import Content
 from textual.widgets import Input, Label, Static
 
 
@@ -17,6 +18,7 @@ class SizeLine(Static):
 class TinyApp(App[None]):
     """A greeting, a text field and a footer line pinned to the bottom."""
 
+    ENABLE_COMMAND_PALETTE = False
     CSS = """
     #greeting { height: 1; }
     #name { width: 40; }
@@ -41,7 +43,8 @@ class TinyApp(App[None]):
 
     def action_greet(self) -> None:
         name = self.query_one("#name", Input).value
-        self.query_one("#greeting", Label).update(f"Salut {name} !")
+        # User text is never markup: "[" in a name must not break the app.
+        self.query_one("#greeting", Label).update(Content(f"Salut {name} !"))
 
     def action_crash(self) -> None:
         raise RuntimeError("boom (volontaire)")
