@@ -19,6 +19,8 @@ from collections.abc import Callable
 
 from rich.cells import get_character_cell_size
 
+from sshserver.sgr import SgrDelta
+
 Cell = tuple[str, str]
 """(characters, style key). The right half of a wide character has text ""."""
 
@@ -51,6 +53,7 @@ class ScreenDelta:
         `sgr_filter` rewrites each SGR parameter string (e.g. colour downgrade).
         """
         self._sgr_filter = sgr_filter
+        self._sgr_change = SgrDelta()
         self.width = width
         self.height = height
         self._model: list[list[Cell | None]] = []
@@ -222,7 +225,7 @@ class ScreenDelta:
             self._move(x, y)
             sgr, _, link = key.partition("\x00")
             if sgr != self._key:
-                out.append(_sgr_change(self._key, sgr))
+                out.append(self._sgr_change(self._key, sgr))
                 self._key = sgr
             if link != self._term_link:
                 out.append(f"\x1b]8;{link or ';'}\x1b\\")
@@ -245,6 +248,8 @@ class ScreenDelta:
         if cursor is not None and cursor[1] == y and x > cursor[0]:
             step = x - cursor[0]
             self._out.append("\x1b[C" if step == 1 else f"\x1b[{step}C")
+        elif cursor is not None and cursor[1] == y and x + 1 == cursor[0]:
+            self._out.append("\b")
         elif cursor is not None and x == 0 and cursor[1] == y:
             self._out.append("\r")
         elif cursor is not None and x == 0 and cursor[1] + 1 == y:
@@ -252,12 +257,3 @@ class ScreenDelta:
         else:
             self._out.append(f"\x1b[{y + 1};{x + 1}H" if x else f"\x1b[{y + 1}H")
         self._cursor = (x, y)
-
-
-def _sgr_change(current: str | None, sgr: str) -> str:
-    """The SGR sequence taking the client from `current` (None: unknown) to `sgr`."""
-    if not sgr:
-        return "\x1b[m"
-    if current == "":
-        return f"\x1b[{sgr}m"
-    return f"\x1b[0;{sgr}m"
