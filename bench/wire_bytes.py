@@ -14,6 +14,7 @@ import asyncio
 import statistics
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -32,6 +33,19 @@ TERMINALS = [
 class Counter:
     textual = 0
     tcp_down = 0
+
+
+Bytes = tuple[int, int, int]
+"""(Textual output, channel payload, TCP) for one step."""
+
+
+@dataclass
+class Result:
+    first_textual: int
+    first_channel: int
+    tcp_until_first: int
+    keys: list[Bytes]
+    binding: Bytes
 
 
 def count_textual_output(counter: Counter) -> None:
@@ -68,30 +82,35 @@ async def proxy(target_port: int, counter: Counter) -> asyncio.Server:
     return await asyncio.start_server(handle, "127.0.0.1", 0)
 
 
-async def measure(port: int, term: str, env: dict[str, str], counter: Counter) -> dict[str, object]:
+async def measure(port: int, term: str, env: dict[str, str], counter: Counter) -> Result:
     client = await ScreenClient.connect(port, term_type=term, env=env)
     await client.wait_for("Votre nom")
     await client.wait_quiet(0.3)
-    tcp_after_auth = counter.tcp_down  # includes key exchange and auth: reported apart
-    first = (counter.textual, client.bytes_received)
-    per_key: list[tuple[int, int, int]] = []
+    first_textual, first_channel = counter.textual, client.bytes_received
+    tcp_until_first = counter.tcp_down  # includes key exchange and auth
+
+    def snapshot() -> Bytes:
+        return counter.textual, client.bytes_received, counter.tcp_down
+
+    def since(before: Bytes) -> Bytes:
+        now = snapshot()
+        return now[0] - before[0], now[1] - before[1], now[2] - before[2]
+
+    keys: list[Bytes] = []
     for char in "Bonjour, madame Dupont":
-        before = (counter.textual, client.bytes_received, counter.tcp_down)
+        before = snapshot()
         client.type(char)
         await client.wait_quiet(0.15)
-        per_key.append((counter.textual - before[0], client.bytes_received - before[1],
-                        counter.tcp_down - before[2]))
-    before = (counter.textual, client.bytes_received, counter.tcp_down)
+        keys.append(since(before))
+    before = snapshot()
     client.press("f5")
     await client.wait_for("Salut")
     await client.wait_quiet(0.15)
-    binding = (counter.textual - before[0], client.bytes_received - before[1],
-               counter.tcp_down - before[2])
+    binding = since(before)
     client.press("f10")
     await client.wait_closed()
     await client.close()
-    return {"first": first, "tcp_until_first": tcp_after_auth, "keys": per_key,
-            "binding": binding}
+    return Result(first_textual, first_channel, tcp_until_first, keys, binding)
 
 
 async def main() -> None:
@@ -106,19 +125,15 @@ async def main() -> None:
         for label, term, env in TERMINALS:
             counter.textual = counter.tcp_down = 0
             result = await measure(relay_port, term, env, counter)
-            textual, channel = result["first"]  # type: ignore[misc]
-            print(f"{label:22} {'first screen':14} {textual:8} {channel:8} "
-                  f"{result['tcp_until_first']:8}  (TCP incl. key exchange and auth)")
-            keys = result["keys"]  # type: ignore[assignment]
-            for name, index in (("Textual", 0), ("channel", 1), ("TCP", 2)):
-                values = [k[index] for k in keys]
-                if name == "Textual":
-                    line = f"{'':22} {'per keystroke':14}"
-                    print(line, end="")
-                print(f" {statistics.median(values):8.0f}", end="")
-            print("  (median; first key", "/".join(str(v) for v in keys[0]) + ")")
-            binding = result["binding"]  # type: ignore[assignment]
-            print(f"{'':22} {'F5 (label)':14} {binding[0]:8} {binding[1]:8} {binding[2]:8}")
+            print(f"{label:22} {'first screen':14} {result.first_textual:8} "
+                  f"{result.first_channel:8} {result.tcp_until_first:8}"
+                  "  (TCP incl. key exchange and auth)")
+            medians = [statistics.median(k[i] for k in result.keys) for i in range(3)]
+            print(f"{'':22} {'per keystroke':14} {medians[0]:8.0f} {medians[1]:8.0f} "
+                  f"{medians[2]:8.0f}  (median; first key "
+                  + "/".join(str(v) for v in result.keys[0]) + ")")
+            b = result.binding
+            print(f"{'':22} {'F5 (label)':14} {b[0]:8} {b[1]:8} {b[2]:8}")
         relay.close()
         await server.stop()
         print("\nTextual: what the app wrote; channel: SSH channel payload after the screen")

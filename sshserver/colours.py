@@ -9,7 +9,8 @@ output is downgraded here, per SGR sequence, to what its terminal supports.
 
 from __future__ import annotations
 
-from rich.color import Color, ColorSystem, ColorTriplet
+from rich.color import Color, ColorSystem
+from rich.color_triplet import ColorTriplet
 
 from sshserver.terminal import ColorSystemName
 

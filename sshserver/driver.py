@@ -56,7 +56,7 @@ class _InputParser(XTermParser):
     that follows; such a sequence is treated as unknown instead.
     """
 
-    def _parse_extended_key(self, sequence: str) -> list[events.Key] | None:
+    def _parse_extended_key(self, sequence: str) -> list[events.Key] | None:  # type: ignore[override]
         try:
             return super()._parse_extended_key(sequence)
         except (ValueError, OverflowError):

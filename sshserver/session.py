@@ -16,7 +16,8 @@ from functools import partial
 from typing import Any
 
 import asyncssh
-from rich.console import ColorSystem, Console
+from rich.color import ColorSystem
+from rich.console import Console
 from textual.app import App
 
 from sshserver.driver import SSHDriver

@@ -165,10 +165,11 @@ class ScreenClient:
             client_keys=list(client_keys) if client_keys is not None else None,
             known_hosts=None, agent_path=None, config=[], **options,
         )
+        environment: dict[bytes | str, bytes | str] = {k: v for k, v in (env or {}).items()}
         client._chan, _ = await client._conn.create_session(
             lambda: _ClientSession(client), command,
             term_type=term_type if request_pty else None,
-            term_size=(cols, rows), env=dict(env or {}), encoding=None,
+            term_size=(cols, rows), env=environment, encoding=None,
             request_pty=request_pty,
         )
         return client
@@ -207,6 +208,18 @@ class ScreenClient:
 
     def type(self, text: str) -> None:
         self.send(text)
+
+    def click(self, col: int, row: int, button: int = 0) -> None:
+        """Press and release a mouse button on a cell (SGR mouse report, 0-based)."""
+        self.send(f"\x1b[<{button};{col + 1};{row + 1}M\x1b[<{button};{col + 1};{row + 1}m")
+
+    def find(self, text: str) -> tuple[int, int]:
+        """(column, row) where `text` starts on the screen; AssertionError if absent."""
+        for row, line in enumerate(self.display):
+            col = line.find(text)
+            if col >= 0:
+                return col, row
+        raise AssertionError(f"{text!r} not on screen:\n{self.text}")
 
     def resize(self, cols: int, rows: int) -> None:
         """Resize the client terminal (sends an SSH window-change)."""

@@ -63,7 +63,8 @@ async def test_openssh_client_in_tmux_sees_the_app(harness: Harness, tmp_path: P
     await tmux.run("new-session", "-d", "-s", "qcm", "-x", "80", "-y", "24",
                    f"{ssh}; sleep 30")
     try:
-        screen = await tmux.wait_for("Votre nom")
+        await tmux.wait_for("Votre nom")
+        screen = await tmux.wait_for("bas de l'écran 80x24")
         assert "Bonjour alice" in screen
         assert "bas de l'écran 80x24" in screen.splitlines()[23]
         await tmux.run("send-keys", "-t", "qcm", "-l", "Zoé")

@@ -15,7 +15,7 @@ TEXTS = ["a", "Bonjour", "▔▔▔▔", "éàç", "中文", "x\u0301y", "   ", 
 LINKS = ["", "id=1;https://exemple.fr/a", "id=2;https://exemple.fr/b"]
 
 
-def cells(screen: pyte.Screen, delta: ScreenDelta) -> list[list[tuple[object, ...]]]:
+def cells(screen: pyte.Screen, delta: ScreenDelta) -> list[list[tuple[object, ...] | None]]:
     """Cell contents and attributes, where the model claims to know the cell.
 
     A wide character half-overwritten is drawn differently by each terminal;

@@ -16,6 +16,18 @@ async def test_first_screen_appears(harness: Harness) -> None:
         await client.wait_for("Bonjour alice")
         await client.wait_for("Votre nom")
         await client.wait_until(lambda: "80x24" in client.display[23], what="bottom line")
+    app = harness.record.apps[0]()
+    assert app is not None and app.animation_level == "none"
+
+
+async def test_a_mouse_click_reaches_the_app(harness: Harness) -> None:
+    async with await harness.connect() as client:
+        await client.wait_for("[Saluer]")
+        client.type("Léa")
+        await client.wait_for("Léa")
+        col, row = client.find("[Saluer]")
+        client.click(col + 2, row)
+        await client.wait_for("Salut Léa !")
 
 
 async def test_typing_and_a_binding_change_the_screen(harness: Harness) -> None:

@@ -63,12 +63,13 @@ class _Collector(asyncssh.SSHClientSession[bytes]):
 async def test_one_session_per_connection(harness: Harness) -> None:
     async with await harness.connect() as client:
         await client.wait_for("Votre nom")
-        chan, second = await client.connection.create_session(
+        chan, session = await client.connection.create_session(
             _Collector, term_type="xterm", encoding=None
         )
+        assert isinstance(session, _Collector)
         await chan.wait_closed()
         assert chan.get_exit_status() == 1
-        assert second.data == SESSION_REFUSED.encode()
+        assert session.data == SESSION_REFUSED.encode()
         client.type("seul")
         await client.wait_for("seul")
     assert len(harness.record.apps) == 1

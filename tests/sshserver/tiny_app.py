@@ -15,6 +15,13 @@ class SizeLine(Static):
         self.update(f"bas de l'écran {self.app.size.width}x{self.app.size.height}")
 
 
+class GreetLink(Static):
+    """A clickable line: mouse clicks reach the app."""
+
+    def on_click(self) -> None:
+        self.app.call_later(self.app.run_action, "greet")
+
+
 class TinyApp(App[None]):
     """A greeting, a text field and a footer line pinned to the bottom."""
 
@@ -22,6 +29,7 @@ class TinyApp(App[None]):
     CSS = """
     #greeting { height: 1; }
     #name { width: 40; }
+    #greet-link { width: auto; }
     #bottom { dock: bottom; height: 1; }
     """
     BINDINGS = [
@@ -39,6 +47,7 @@ class TinyApp(App[None]):
         field = Input(placeholder="Votre nom", id="name")
         field.cursor_blink = False
         yield field
+        yield GreetLink("[Saluer]", markup=False, id="greet-link")
         yield SizeLine("bas de l'écran", id="bottom")
 
     def action_greet(self) -> None:
