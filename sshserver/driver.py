@@ -12,18 +12,16 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import logging
-import time
 from codecs import getincrementaldecoder
 from typing import TYPE_CHECKING, Any
 
 import asyncssh
 from textual import constants, events, messages
-from textual._xterm_parser import XTermParser
 from textual.driver import Driver
 from textual.message import Message
 
-from sshserver.colours import ColourDowngrade
-from sshserver.screen_delta import ScreenDelta
+from sshserver.inputs import InputParser, TokenBucket
+from sshserver.output import ChannelOutput
 from sshserver.terminal import ColorSystemName, clamp_size
 
 if TYPE_CHECKING:
@@ -46,21 +44,6 @@ QUERY_SYNC_OUTPUT = "\x1b[?2026$p"
 READ_SIZE = 1024
 TICK_MARGIN = 0.005
 """Extra delay after ESCAPE_DELAY before asking the parser for a lone Escape."""
-
-
-class _InputParser(XTermParser):
-    """Textual's parser, hardened against bogus Kitty key sequences.
-
-    ``_parse_extended_key`` (private) raises ValueError/OverflowError on input
-    such as ``ESC [ 884: u``, which would kill the parser and drop the input
-    that follows; such a sequence is treated as unknown instead.
-    """
-
-    def _parse_extended_key(self, sequence: str) -> list[events.Key] | None:  # type: ignore[override]
-        try:
-            return super()._parse_extended_key(sequence)
-        except (ValueError, OverflowError):
-            return None
 
 
 class SSHDriver(Driver):
@@ -105,68 +88,30 @@ class SSHDriver(Driver):
         super().__init__(app, debug=False, mouse=mouse, size=size)
         self._process = process
         self._sync_output = sync_output
-        self._max_write_buffer = max_write_buffer
-        width, height = size or (80, 24)
-        downgrade = ColourDowngrade(color_system)
-        self._delta = ScreenDelta(width, height, downgrade if downgrade.needed else None)
-        self._pending: list[str] = []
-        self._flush_handle: asyncio.Handle | None = None
+        self._output = ChannelOutput(
+            process.channel, size or (80, 24), color_system, max_write_buffer, app.exit
+        )
         self._tick_handle: asyncio.TimerHandle | None = None
         self._reader: asyncio.Task[None] | None = None
-        self._parser: _InputParser | None = None
+        self._parser: InputParser | None = None
         self._decode = getincrementaldecoder("utf-8")(errors="replace").decode
-        self._budget = _TokenBucket(max_input_rate)
+        self._budget = TokenBucket(max_input_rate)
         self._events = 0
         self._in_app_mode = False
-        self._closed = False
-        self.bytes_sent = 0
-        """Bytes of terminal output handed to the channel so far."""
 
     # -- output --------------------------------------------------------------
 
     def write(self, data: str) -> None:
         """Queue output; it is sent once the current loop iteration ends."""
-        if self._closed:
-            return
-        self._pending.append(data)
-        if self._flush_handle is None:
-            self._flush_handle = self._loop.call_soon(self._send_pending)
+        self._output.write(data)
 
     def flush(self) -> None:
         """Nothing to do: queued output always leaves at the end of the iteration."""
 
-    def _flush_now(self) -> None:
-        if self._flush_handle is not None:
-            self._flush_handle.cancel()
-        self._send_pending()
-
-    def _send_pending(self) -> None:
-        self._flush_handle = None
-        if not self._pending:
-            return
-        text = self._delta("".join(self._pending))
-        self._pending.clear()
-        if not text:
-            return
-        data = text.encode("utf-8", "replace")
-        if self._closed:
-            return
-        channel = self._process.channel
-        if channel.is_closing():
-            self._closed = True
-            return
-        if channel.get_write_buffer_size() > self._max_write_buffer:
-            logger.warning("client is not reading its output; closing the session")
-            self._closed = True
-            channel.close()
-            self._app.exit()
-            return
-        try:
-            channel.write(data)
-        except (OSError, asyncssh.Error):
-            self._closed = True
-            return
-        self.bytes_sent += len(data)
+    @property
+    def bytes_sent(self) -> int:
+        """Bytes of terminal output handed to the channel so far."""
+        return self._output.bytes_sent
 
     # -- application mode ----------------------------------------------------
 
@@ -180,9 +125,10 @@ class SSHDriver(Driver):
             self.write(MOUSE_ON)
         if self._sync_output:
             self.write(QUERY_SYNC_OUTPUT)
-        self._parser = _InputParser()
+        self._parser = InputParser()
         # An empty context: messages created while parsing must not capture the
-        # app's context variables (the parser caches key events process-wide).
+        # app's context variables (Textual's parser cached key events made here
+        # process-wide, which kept every finished app alive; see InputParser).
         self._reader = self._loop.create_task(
             self._read_input(), name="ssh-input", context=contextvars.Context()
         )
@@ -215,16 +161,12 @@ class SSHDriver(Driver):
         if self._mouse:
             restore += MOUSE_OFF
         self.write(restore + ALT_SCREEN_OFF)
-        self._flush_now()
+        self._output.flush()
 
     def close(self) -> None:
         """Release buffers and timers; the session closes the channel."""
         self.disable_input()
-        if self._flush_handle is not None:
-            self._flush_handle.cancel()
-            self._flush_handle = None
-        self._pending.clear()
-        self._closed = True
+        self._output.close()
 
     # -- input ---------------------------------------------------------------
 
@@ -248,7 +190,6 @@ class SSHDriver(Driver):
             logger.debug("input stream ended: %r", error)
         self._reader = None
         logger.debug("client went away; asking the app to exit")
-        self._closed = self._closed or self._process.channel.is_closing()
         self._app.exit()
 
     async def _feed_paced(self, text: str) -> None:
@@ -270,7 +211,7 @@ class SSHDriver(Driver):
                 self._deliver(message)
         except Exception:
             logger.warning("unparsable input; parser reset", exc_info=True)
-            self._parser = _InputParser()
+            self._parser = InputParser()
         if last:  # a sequence cut between two slices is not a lone Escape
             self._schedule_tick()
 
@@ -285,7 +226,7 @@ class SSHDriver(Driver):
             )
 
     @staticmethod
-    def _parser_waiting(parser: _InputParser) -> bool:
+    def _parser_waiting(parser: InputParser) -> bool:
         # Private: set while the parser waits for the rest of an escape sequence.
         return getattr(parser, "_timeout_time", None) is not None
 
@@ -299,7 +240,7 @@ class SSHDriver(Driver):
                 self._deliver(message)
         except Exception:
             logger.warning("unparsable input; parser reset", exc_info=True)
-            self._parser = _InputParser()
+            self._parser = InputParser()
         self._schedule_tick()
 
     def _deliver(self, message: Message) -> None:
@@ -325,35 +266,10 @@ class SSHDriver(Driver):
         self._size = (width, height)
         # Output queued so far was laid out for the old size: send it as is,
         # then forget the client screen, which Textual will repaint in full.
-        self._flush_now()
-        self._delta.reset(width, height)
+        self._output.resize(width, height)
         self.process_message(events.Resize.from_dimensions((width, height), None))
 
     def send_message(self, message: Message) -> None:
         """Post to the app directly: we are on its loop, in its thread."""
         self._app.post_message(message)
 
-
-class _TokenBucket:
-    """Allows `rate` events per second on average, in bursts of up to `rate`."""
-
-    def __init__(self, rate: float) -> None:
-        self._rate = rate
-        self._tokens = rate
-        self._stamp = time.monotonic()
-
-    def _refill(self) -> None:
-        now = time.monotonic()
-        self._tokens = min(self._rate, self._tokens + (now - self._stamp) * self._rate)
-        self._stamp = now
-
-    def allowance(self) -> int:
-        """How many characters to parse next (about one event each)."""
-        self._refill()
-        return max(1, int(self._tokens))
-
-    def spend(self, count: int) -> float:
-        """Take `count` tokens; return how long to wait before reading on."""
-        self._refill()
-        self._tokens -= count
-        return 0.0 if self._tokens >= 0 else -self._tokens / self._rate

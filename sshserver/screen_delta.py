@@ -255,5 +255,5 @@ class ScreenDelta:
         elif cursor is not None and x == 0 and cursor[1] + 1 == y:
             self._out.append("\r\n")
         else:
-            self._out.append(f"\x1b[{y + 1};{x + 1}H" if x else f"\x1b[{y + 1}H")
+            self._out.append(f"\x1b[{y + 1};{x + 1}H" if x else f"\x1b[{y + 1}H" if y else "\x1b[H")
         self._cursor = (x, y)
