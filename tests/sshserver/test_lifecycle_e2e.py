@@ -7,10 +7,12 @@ import gc
 import logging
 import weakref
 
+from pathlib import Path
+
 import pytest
 
-from sshserver.session import CRASH_MESSAGE
-from tests.sshserver.conftest import Harness
+from sshserver.session import CRASH_MESSAGE, SessionOptions
+from tests.sshserver.conftest import Harness, serve_tiny_app
 from tests.sshserver.tiny_app import TinyApp
 
 
@@ -94,3 +96,18 @@ async def test_sequential_sessions_leave_nothing_behind(harness: Harness) -> Non
             await client.close()
     await wait_collected(harness.record.apps)
     assert len(harness.record.apps) == 15
+
+
+async def test_an_app_stuck_after_disconnect_is_cancelled(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    options = SessionOptions(exit_grace=0.3)
+    async with serve_tiny_app(tmp_path, session_options=options) as harness:
+        client = await harness.connect()
+        await client.wait_for("Votre nom")
+        client.press("f8")  # the app now awaits forever inside an action
+        await client.wait_for("Bloqué")
+        client.abort()
+        with caplog.at_level(logging.WARNING, logger="sshserver.session"):
+            await wait_collected(harness.record.apps)
+        assert any("cancelled" in record.getMessage() for record in caplog.records)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.content import Content
@@ -34,6 +36,7 @@ class TinyApp(App[None]):
     """
     BINDINGS = [
         Binding("f5", "greet", "Saluer", id="greet"),
+        Binding("f8", "hang", "Bloquer", id="hang"),
         Binding("f9", "crash", "Planter", id="crash"),
         Binding("f10", "leave", "Quitter", id="leave"),
     ]
@@ -54,6 +57,13 @@ class TinyApp(App[None]):
         name = self.query_one("#name", Input).value
         # User text is never markup: "[" in a name must not break the app.
         self.query_one("#greeting", Label).update(Content(f"Salut {name} !"))
+
+    async def action_hang(self) -> None:
+        """Block the app's message loop, as a handler awaiting forever would."""
+        self.query_one("#greeting", Label).update("Bloqué")
+        self.refresh()
+        await asyncio.sleep(0.05)  # let the screen show it before blocking
+        await asyncio.Event().wait()
 
     def action_crash(self) -> None:
         raise RuntimeError("boom (volontaire)")
