@@ -8,8 +8,9 @@ commands, subsystems and extra sessions on one connection are refused.
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from functools import partial
 from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
@@ -49,8 +50,10 @@ class Authenticator(Protocol[P_co]):
         ...
 
 
-AppFactory = Callable[[P, "asyncssh.SSHServerProcess[bytes]"], App[Any]]
-"""Builds the app for an authenticated principal and its SSH session."""
+AppFactory = Callable[
+    [P, "asyncssh.SSHServerProcess[bytes]"], "App[Any] | Awaitable[App[Any]]"
+]
+"""Builds (or, as a coroutine, prepares) the app for a principal and its session."""
 
 
 class ExamSSHServer(asyncssh.SSHServer, Generic[P]):
@@ -148,7 +151,8 @@ class SessionLauncher(Generic[P]):
         server.session_open = True
         try:
             try:
-                app = self._app_factory(server.principal, process)
+                made = self._app_factory(server.principal, process)
+                app = await made if inspect.isawaitable(made) else made
             except Exception:
                 logger.exception("app factory failed")
                 _refuse(process, CRASH_MESSAGE)
@@ -159,8 +163,11 @@ class SessionLauncher(Generic[P]):
 
 
 def _refuse(process: asyncssh.SSHServerProcess[bytes], message: str) -> None:
-    process.stdout.write(message.encode("utf-8"))
-    process.exit(1)
+    try:
+        process.stdout.write(message.encode("utf-8"))
+        process.exit(1)
+    except (OSError, asyncssh.Error):
+        process.close()
 
 
 async def start_server(

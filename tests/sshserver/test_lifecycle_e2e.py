@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from sshserver.session import CRASH_MESSAGE, SessionOptions
+from tests.e2e_helpers import ScreenClient, StaticAuthenticator, start_test_server
 from tests.sshserver.conftest import Harness, serve_tiny_app
 from tests.sshserver.tiny_app import TinyApp
 
@@ -111,3 +112,23 @@ async def test_an_app_stuck_after_disconnect_is_cancelled(
         with caplog.at_level(logging.WARNING, logger="sshserver.session"):
             await wait_collected(harness.record.apps)
         assert any("cancelled" in record.getMessage() for record in caplog.records)
+
+
+async def test_app_factories_may_be_coroutines_and_may_fail(tmp_path: Path) -> None:
+    async def factory(principal: str, process: object) -> TinyApp:
+        if principal == "bob":
+            raise LookupError("compte introuvable")
+        await asyncio.sleep(0)
+        return TinyApp(principal)
+
+    authenticator = StaticAuthenticator(passwords={"alice": "secret", "bob": "secret"})
+    server = await start_test_server(tmp_path, factory, authenticator)
+    try:
+        failing = await ScreenClient.connect(server.port, username="bob")
+        assert await failing.wait_closed() == 1
+        assert CRASH_MESSAGE.encode() in failing.raw
+        await failing.close()
+        async with await ScreenClient.connect(server.port) as client:
+            await client.wait_for("Bonjour alice")
+    finally:
+        await server.stop()
