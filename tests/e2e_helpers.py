@@ -73,15 +73,19 @@ class StaticAuthenticator:
     keys: dict[str, list[asyncssh.SSHKey]] = field(default_factory=dict)
     candidates: set[str] = field(default_factory=set)
 
-    async def check_password(self, login: str, password: str) -> str | None:
+    async def check_password(self, login: str, password: str, source: str) -> str | None:
         return login if self.passwords.get(login) == password else None
 
-    async def check_public_key(self, login: str, key: asyncssh.SSHKey) -> str | None:
+    async def check_public_key(self, login: str, key: asyncssh.SSHKey,
+                               source: str) -> str | None:
         wanted = key.public_data
         return login if any(k.public_data == wanted for k in self.keys.get(login, ())) else None
 
     def is_candidate_login(self, login: str) -> bool:
         return login in self.candidates
+
+    def candidate(self, login: str, source: str) -> str:
+        return login
 
 
 @dataclass

@@ -101,15 +101,16 @@ async def test_password_attempts_are_capped(tmp_path: Path) -> None:
     assert len(tries) == 3
 
 
-async def test_public_keys_for_staff_but_not_for_candidates(harness: Harness) -> None:
+async def test_public_keys_for_staff_and_no_credentials_for_candidates(harness: Harness) -> None:
     key = asyncssh.generate_private_key("ssh-ed25519")
-    harness.authenticator.keys = {"alice": [key], "cand": [key]}
+    harness.authenticator.keys = {"alice": [key]}
     async with await harness.connect(password=None, client_keys=[key]) as client:
         await client.wait_for("Bonjour alice")
-    with pytest.raises(asyncssh.PermissionDenied):
-        await harness.connect(username="cand", password=None, client_keys=[key])
-    async with await harness.connect(username="cand", password="K-123") as client:
+    # The candidate login asks for nothing: the exam app asks for the exam key.
+    async with await harness.connect(username="cand", password=None, client_keys=None) as client:
         await client.wait_for("Bonjour cand")
+    with pytest.raises(asyncssh.PermissionDenied):
+        await harness.connect(username="bob", password=None, client_keys=[key])
 
 
 def test_host_key_is_created_private_and_reused(tmp_path: Path) -> None:
