@@ -1,6 +1,7 @@
 """The shared command layer: build the registry once per process."""
 
-from sshserver.commands import admin, admin_accounts, admin_banks, admin_oversight, centre
+from sshserver.commands import (admin, admin_accounts, admin_banks, admin_oversight, centre,
+                                documents)
 from sshserver.commands.framework import (ADMIN, CENTRE, LOCAL, CommandError, Context, Registry,
                                           Result)
 
@@ -12,6 +13,7 @@ def build_registry() -> Registry:
     admin_accounts.register(registry)
     admin_oversight.register(registry)
     centre.register(registry)
+    documents.register(registry)
     return registry
 
 

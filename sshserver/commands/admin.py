@@ -116,7 +116,7 @@ def register(reg: Registry) -> None:
         if args.file:
             if ctx.role != LOCAL:
                 raise CommandError("--file n'est possible qu'en local ; utilisez « - ».", 2)
-            line = _read_file(args.file)
+            line = read_local_file(args.file)
         elif args.key in (None, "-"):
             line = await ctx.read_input()
         else:
@@ -160,7 +160,7 @@ async def _password(ctx: Context, from_stdin: bool) -> str:
     return password
 
 
-def _read_file(path: str) -> str:
+def read_local_file(path: str) -> str:
     try:
         return Path(path).read_text(encoding="utf-8")
     except OSError as exc:
