@@ -191,7 +191,7 @@ def _banks(reg: Registry) -> None:
             raise CommandError("Banque refusée, rien n'a été importé :\n" + "\n".join(
                 f"  - {p}" for p in exc.problems)) from None
         counts = await ctx.store.banks.import_bank(bank, ctx.scope)
-        return Result({"formation": bank.formation.code, "format": fmt, **counts},
+        return Result({"formation": bank.formation.code, **counts},
                       f"Formation {bank.formation.code} : {counts['added']} ajoutées, "
                       f"{counts['kept']} inchangées, {counts['retired']} retirées.")
 
