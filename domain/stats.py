@@ -32,8 +32,9 @@ import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from domain.models import Practical
+from domain.models import Practical, Question
 from domain.rules import Outcome, decide
+from domain.shuffle import letter_to_choice
 
 GROUP_SHARE = 0.27
 MIN_CANDIDATES = 10  # below this, questions are not flagged
@@ -185,6 +186,21 @@ def item_analysis(responses: Sequence[Mapping[int, bool]],
                                 discrimination(correct, total, share),
                                 point_biserial(correct, rest))
     return result
+
+
+def paper_answers(seed: str, copy: int, questions: Sequence[Question],
+                  letters: str) -> dict[int, int]:
+    """The bank choice (question id -> index) each letter ticked on a paper
+    copy designates; questions left blank ('-') are absent. `letters` are in
+    question order, one per question."""
+    if len(letters) != len(questions):
+        raise ValueError(f"{len(letters)} réponses saisies, {len(questions)} attendues.")
+    answers = {}
+    for question, letter in zip(questions, letters):
+        choice = letter_to_choice(seed, copy, question.id, letter)  # type: ignore[arg-type]
+        if choice is not None:
+            answers[question.id] = choice  # type: ignore[index]
+    return answers
 
 
 def histogram_lines(distribution: Sequence[int], width: int = 40,

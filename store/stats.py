@@ -10,6 +10,7 @@ summaries, not in the question statistics."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from domain.models import Practical, Question
@@ -17,6 +18,7 @@ from domain.oversight import Filters
 from domain.stats import Attempt, ItemStats, Summary, item_analysis, summarize
 from store.banks import BankRepo
 from store.base import Repo
+from store.errors import NotFound
 from store.scope import Scope
 
 
@@ -103,3 +105,29 @@ class StatsRepo(Repo):
         order = {q.id: i for i, q in enumerate(await self.banks.questions(code, True))}
         return [QuestionStat(questions[qid], items[qid])
                 for qid in sorted(items, key=lambda i: (order.get(i, len(order)), i))]
+
+    async def record_answers(self, scope: Scope, participant_id: int,
+                             answers: Mapping[int, int]) -> None:
+        """Keep the per-question answers of a machine-scored paper copy
+        (question id -> bank choice index, e.g. from `domain.stats.paper_answers`)
+        so that question statistics count it. Replaces what was recorded;
+        refused once the participant is locked."""
+        where, params = scope.clause("p.centre_id")
+        row = await self.db.one(
+            f"SELECT s.qcm_id FROM participants p JOIN sessions s ON s.id = p.session_id "
+            f"WHERE p.id = ? AND {where}", (participant_id, *params))
+        if row is None:
+            raise NotFound(f"Participant introuvable : {participant_id}.")
+        drawn = {r[0] for r in await self.db.all(
+            "SELECT question_id FROM qcm_questions WHERE qcm_id = ?", (row["qcm_id"],))}
+        if not set(answers) <= drawn or not all(0 <= c <= 3 for c in answers.values()):
+            raise NotFound("Réponses hors du QCM de ce participant.")
+        async with self.db.transaction() as tx:
+            await tx.execute("DELETE FROM answers WHERE participant_id = ?", (participant_id,))
+            await tx.executemany(
+                "INSERT INTO answers (participant_id, question_id, choice, answered_at) "
+                "VALUES (?, ?, ?, ?)",
+                [(participant_id, qid, choice, self.now_text())
+                 for qid, choice in sorted(answers.items())])
+            await self.audit(tx, scope, "record_answers", "participant", participant_id,
+                             f"{len(answers)} réponses")

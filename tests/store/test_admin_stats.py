@@ -3,6 +3,9 @@
 import pytest
 
 from domain.oversight import Filters
+from domain.shuffle import answer_key
+from domain.stats import paper_answers
+from store import Locked, NotFound, Scope
 from tests.admin_seed import ADMIN, seed
 
 
@@ -60,17 +63,42 @@ async def test_machine_scored_paper_copies_count_through_their_answers(world):
     """A paper copy scored from its ticked letters has its answers recorded;
     it then counts in the question statistics like an online one."""
     store = world.store
+    batch = await store.qcms.create_paper_batch(ADMIN, world.qcm_beta, 5)
     paper_questions = await store.qcms.questions(ADMIN, world.qcm_beta)
-    pid = world.participants["retake"]  # scored 3: the first three right
-    async with store.db.transaction() as tx:
-        for n, q in enumerate(paper_questions):
-            await tx.execute(
-                "INSERT INTO answers (participant_id, question_id, choice, answered_at) "
-                "VALUES (?, ?, ?, '2026-03-10T10:00:00.000000Z')",
-                (pid, q.id, q.correct if n < 3 else (q.correct + 1) % 4))
+    key = answer_key(batch.seed, 2, paper_questions)
+    wrong = "ABCD"[("ABCD".index(key[3]) + 1) % 4]
+    letters = key[:3] + wrong  # copy 2: the first three right, the last wrong
+    answers = paper_answers(batch.seed, 2, paper_questions, letters)
+    pid = world.participants["retake"]  # scored 3
+    await world.admin.stats.record_answers(ADMIN, pid, answers)
     stats = {s.question.id: s.stats for s in await world.admin.stats.question_stats(ADMIN, "ESSAI")}
-    online_only = set(world.question_ids) - {q.id for q in paper_questions}
-    for q in paper_questions:
-        expected = 3 if q.id in world.question_ids else 0
-        assert stats[q.id].presented == expected + 1
-    assert all(stats[i].presented == 3 for i in online_only)
+    online = list(world.question_ids)  # "fort" right on all, "moyen" on the first two
+    for n, q in enumerate(paper_questions):
+        seen_online = 3 if q.id in online else 0
+        right_online = (1 + (online.index(q.id) < 2)) if q.id in online else 0
+        assert stats[q.id].presented == seen_online + 1
+        assert stats[q.id].correct == right_online + (n < 3)
+    assert all(stats[i].presented == 3 for i in set(world.question_ids)
+               - {q.id for q in paper_questions})
+
+
+async def test_recorded_answers_are_checked(world):
+    stats = world.admin.stats
+    pid = world.participants["retake"]
+    with pytest.raises(NotFound):
+        await stats.record_answers(ADMIN, pid, {9999: 0})
+    with pytest.raises(NotFound):
+        await stats.record_answers(Scope.centre(world.alpha, "alpha"), pid, {})
+    first = (await world.store.qcms.questions(ADMIN, world.qcm_beta))[0]
+    with pytest.raises(Locked):  # documents generated: the participant is locked
+        await stats.record_answers(ADMIN, world.participants["reussi"], {first.id: 0})
+
+
+def test_paper_answers_follow_the_copy_order():
+    from domain.models import Question
+    questions = [Question(i, "T", f"Q{i} ?", ("a", "b", "c", "d"), i % 4) for i in (11, 12, 13)]
+    key = answer_key("graine", 7, questions)
+    assert paper_answers("graine", 7, questions, key) == {11: 3, 12: 0, 13: 1}
+    assert paper_answers("graine", 7, questions, "-" + key[1:]) == {12: 0, 13: 1}
+    with pytest.raises(ValueError):
+        paper_answers("graine", 7, questions, "AB")

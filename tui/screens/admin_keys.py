@@ -11,7 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from domain.text import safe_text
-from services.public_keys import key_fingerprint
+from domain.public_keys import key_fingerprint
 from store import StoreError
 from tui.admin_context import AdminContext
 from tui.modals.admin_form import Field, FormModal
