@@ -126,18 +126,19 @@ def group_size(n: int, share: float = GROUP_SHARE) -> int:
 def group_weights(totals: Sequence[float], size: int, top: bool) -> list[float]:
     """Weight of each candidate in the top (or bottom) group of `size`;
     ties at the boundary share what is left equally."""
-    weights = [0.0] * len(totals)
+    per_level: dict[float, int] = {}
+    for t in totals:
+        per_level[t] = per_level.get(t, 0) + 1
+    weight: dict[float, float] = {}
     taken = 0.0
-    for level in sorted(set(totals), reverse=top):
-        members = [i for i, t in enumerate(totals) if t == level]
+    for level in sorted(per_level, reverse=top):
         room = size - taken
         if room <= 0:
             break
-        each = 1.0 if len(members) <= room else room / len(members)
-        for i in members:
-            weights[i] = each
-        taken += each * len(members)
-    return weights
+        count = per_level[level]
+        weight[level] = 1.0 if count <= room else room / count
+        taken += weight[level] * count
+    return [weight.get(t, 0.0) for t in totals]
 
 
 def discrimination(correct: Sequence[bool], totals: Sequence[float],

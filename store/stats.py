@@ -10,6 +10,7 @@ summaries, not in the question statistics."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -44,6 +45,14 @@ def _filter_sql(scope: Scope, f: Filters) -> tuple[str, list]:
         clauses.append("s.day <= ?")
         values.append(f.date_to.isoformat())
     return " AND ".join(clauses), values
+
+
+def _analyse(found: list) -> dict[int, ItemStats]:
+    """Item statistics from (participant, question, right) rows."""
+    responses: dict[int, dict[int, bool]] = {}
+    for pid, qid, right in found:
+        responses.setdefault(pid, {})[qid] = bool(right)
+    return item_analysis(list(responses.values()))
 
 
 class StatsRepo(Repo):
@@ -88,19 +97,17 @@ class StatsRepo(Repo):
         """Facility and discrimination of every question version of `code`
         presented to at least one counted participant, in bank order."""
         where, params = _filter_sql(scope, Filters(f.centre_id, code, f.date_from, f.date_to))
-        responses: dict[int, dict[int, bool]] = {}
-        for r in await self.db.all(
-                "SELECT p.id AS pid, qq.question_id, qu.correct, a.choice "
-                "FROM participants p JOIN sessions s ON s.id = p.session_id "
-                "JOIN qcms q ON q.id = s.qcm_id "
-                "JOIN qcm_questions qq ON qq.qcm_id = q.id "
-                "JOIN questions qu ON qu.id = qq.question_id "
-                "LEFT JOIN answers a ON a.participant_id = p.id AND a.question_id = qq.question_id "
-                f"WHERE {where} AND p.score IS NOT NULL AND (p.submitted = 1 OR EXISTS "
-                "(SELECT 1 FROM answers x WHERE x.participant_id = p.id)) "
-                "ORDER BY p.id", params):
-            responses.setdefault(r["pid"], {})[r["question_id"]] = r["choice"] == r["correct"]
-        items = item_analysis(list(responses.values()))
+        found = await self.db.all(
+            "SELECT p.id, qq.question_id, a.choice IS NOT NULL AND a.choice = qu.correct "
+            "FROM participants p JOIN sessions s ON s.id = p.session_id "
+            "JOIN qcms q ON q.id = s.qcm_id "
+            "JOIN qcm_questions qq ON qq.qcm_id = q.id "
+            "JOIN questions qu ON qu.id = qq.question_id "
+            "LEFT JOIN answers a ON a.participant_id = p.id AND a.question_id = qq.question_id "
+            f"WHERE {where} AND p.score IS NOT NULL AND (p.submitted = 1 OR EXISTS "
+            "(SELECT 1 FROM answers x WHERE x.participant_id = p.id))", params)
+        # Thousands of candidates make this CPU work: keep it off the event loop.
+        items = await asyncio.get_running_loop().run_in_executor(None, _analyse, found)
         questions = await self.banks.questions_by_ids(list(items))
         order = {q.id: i for i, q in enumerate(await self.banks.questions(code, True))}
         return [QuestionStat(questions[qid], items[qid])
