@@ -46,3 +46,28 @@ async def test_enter_on_the_menu_opens_the_area(tmp_path):
     async with running(tmp_path) as (app, pilot, world):
         await pilot.press("down", "enter")
         await until(pilot, lambda: isinstance(app.screen, CentresScreen), "centres")
+
+
+async def test_disabling_the_account_ends_the_open_session(tmp_path):
+    """The server hands AdminApp a SessionGuard polling the account: once
+    disabled, the session closes with a message."""
+    from tests.admin_seed import ADMIN, seed
+    from tui.base import SessionGuard
+    world = await seed(tmp_path)
+    try:
+        await world.store.centres.add_account(ADMIN, "second", Role.ADMIN, None, "x")
+        account = await world.store.centres.account("second")
+
+        async def still_allowed() -> bool:
+            return await world.admin.centres.login_allowed("second")
+
+        app = AdminApp(world.store, account, world.clock,
+                       guard=SessionGuard(still_allowed=still_allowed, interval=0.05))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await until(pilot, lambda: isinstance(app.screen, AdminHomeScreen), "home")
+            await world.store.centres.set_disabled(ADMIN, "second", True)
+            await until(pilot, lambda: app.return_code is not None or not app.is_running,
+                        "session ended")
+        assert not app.is_running
+    finally:
+        await world.store.close()
