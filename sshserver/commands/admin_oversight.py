@@ -130,7 +130,7 @@ def _outbox(reg: Registry) -> None:
     async def outbox_list(ctx: Context, args: argparse.Namespace) -> Result:
         found = await admin(ctx).oversight.outbox(ctx.scope, args.centre)
         text = _documents_table(found) + (
-            "\nFichiers à récupérer par SFTP dans le répertoire des documents." if found else "")
+            "\nFichiers à récupérer par SFTP (chemins depuis la racine « / »)." if found else "")
         return Result([_document_data(r) for r in found], text)
 
     def sent_args(p: argparse.ArgumentParser) -> None:

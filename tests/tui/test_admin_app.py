@@ -2,9 +2,12 @@
 
 import pytest
 
+from domain.clock import FixedClock
 from domain.models import Account, Role
+from tests.admin_seed import ADMIN, NOW, seed
 from tests.tui.admin_pilot import fits, running, screen_text, until
 from tui.admin_app import AdminApp
+from tui.base import SessionGuard
 from tui.screens.admin_centres import CentresScreen
 from tui.screens.admin_formations import FormationsScreen
 from tui.screens.admin_home import AdminHomeScreen
@@ -14,8 +17,6 @@ from tui.screens.admin_stats import StatsScreen
 
 
 def test_a_centre_account_cannot_open_the_administration(tmp_path):
-    from domain.clock import FixedClock
-    from tests.admin_seed import NOW
     with pytest.raises(ValueError):
         AdminApp(None, Account(2, "alpha", Role.CENTRE, 1), FixedClock(NOW))  # type: ignore[arg-type]
 
@@ -51,8 +52,6 @@ async def test_enter_on_the_menu_opens_the_area(tmp_path):
 async def test_disabling_the_account_ends_the_open_session(tmp_path):
     """The server hands AdminApp a SessionGuard polling the account: once
     disabled, the session closes with a message."""
-    from tests.admin_seed import ADMIN, seed
-    from tui.base import SessionGuard
     world = await seed(tmp_path)
     try:
         await world.store.centres.add_account(ADMIN, "second", Role.ADMIN, None, "x")

@@ -45,7 +45,7 @@ async def test_outbox_check_and_mark_sent(tmp_path):
                     and len(table_rows(app)) == 2, "outbox")
         text = screen_text(app)
         assert "Soleil SARL, 1 rue du Four, 69001 Lyon, France" in text
-        assert "SFTP : documents/beta/attestation-reussi.pdf" in text
+        assert "SFTP : /beta/attestation-reussi.pdf" in text
         await pilot.press("m")  # nothing checked yet
         await pilot.pause()
         assert isinstance(app.screen, OutboxScreen)

@@ -68,7 +68,7 @@ class OutboxScreen(Screen):
         if row:
             text.append(safe_text(row.participant_name) + "\n", style="bold")
             text.append(safe_text(row.recipient) + "\n")
-            text.append(f"SFTP : documents/{safe_text(row.document.path)}")
+            text.append(f"SFTP : /{safe_text(row.document.path)}")
         else:
             text.append("Rien à envoyer.")
         self.query_one("#recipient", Static).update(text)
