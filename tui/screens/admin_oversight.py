@@ -28,6 +28,7 @@ STATES = {
     "documents": [(s.label, s.value) for s in DocumentState],
 }
 KIND_LABELS = {"paper": "copies", "letter": "lettre", "certificate": "attestation"}
+MAX_ROWS = 500  # beyond, the filters narrow the list (the table stays quick)
 
 
 class OversightScreen(Screen):
@@ -113,7 +114,7 @@ class OversightScreen(Screen):
             table.fill(["Id", "Créé le", "Centre", "Formation", "Intitulé", "Sess.", "Part."],
                        [(r.qcm.id, (r.qcm.id, r.qcm.created_at.strftime("%d/%m/%Y"),
                                     r.centre_name[:18], r.qcm.formation_code, r.qcm.title[:24],
-                                    r.sessions, r.participants)) for r in qcms])
+                                    r.sessions, r.participants)) for r in qcms[:MAX_ROWS]])
             count = len(qcms)
         elif view == "sessions":
             sessions = await o.sessions(scope, f)
@@ -122,7 +123,7 @@ class OversightScreen(Screen):
                                         r.session.centre_name[:18], r.session.formation_code,
                                         "en ligne" if r.session.kind is SessionKind.ONLINE
                                         else "papier", r.state.label, r.participants, r.scored))
-                        for r in sessions])
+                        for r in sessions[:MAX_ROWS]])
             count = len(sessions)
         elif view == "participants":
             people = await o.participants(scope, f)
@@ -133,13 +134,16 @@ class OversightScreen(Screen):
                                             "" if r.participant.score is None
                                             else r.participant.score,
                                             r.state.label, r.outcome.label[:22]))
-                        for r in people])
+                        for r in people[:MAX_ROWS]])
             count = len(people)
         else:
             documents = await o.documents(scope, f)
             table.fill(["Id", "Type", "Centre", "Participant", "Fichier", "État"],
                        [(r.document.id, (r.document.id, KIND_LABELS[r.document.kind.value],
                                          r.centre_name[:16], r.participant_number,
-                                         r.document.path, r.state.label)) for r in documents])
+                                         r.document.path, r.state.label))
+                        for r in documents[:MAX_ROWS]])
             count = len(documents)
-        self.query_one("#count", Static).update(f"{count} ligne(s)")
+        self.query_one("#count", Static).update(
+            f"{count} ligne(s)" if count <= MAX_ROWS else
+            f"{count} lignes, {MAX_ROWS} affichées : affinez les filtres.")
