@@ -197,8 +197,8 @@ class ExamRepo(Repo):
                                      (retake_of,))
                 if first is None or not same_name(first["last_name"], identity.last_name):
                     raise Conflict(
-                        f"Aucun premier passage n° {retake_of} au nom de {identity.last_name} : "
-                        "vérifiez le numéro et le nom.")
+                        f"Premier passage n° {retake_of} inconnu au nom de "
+                        f"{identity.last_name} : vérifiez le numéro et le nom.")
                 await self.sessions.check_retake(tx, retake_of, row["formation_code"],
                                                  row["participant_id"], row["s_centre"])
             await tx.execute(

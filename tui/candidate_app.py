@@ -67,6 +67,7 @@ class CandidateApp(QcmApp, inherit_bindings=False):
         self._busy = False  # a submission or a loss is being handled
 
     def on_mount(self) -> None:
+        super().on_mount()
         self.push_screen(self._key_screen())
 
     def _key_screen(self, message: str = "") -> KeyScreen:

@@ -34,6 +34,8 @@ NOT_CENTRE_FACING = {
     "ExamRepo.ticket": "candidate side, after open_key",
     "ExamRepo.answers": "candidate side, after open_key",
     "ExamRepo.renew": "candidate side, needs the lease token",
+    "ExamRepo.save_position": "candidate side, needs the lease token",
+    "ExamRepo.ends_at": "candidate side, by the opened key; a session end is not private",
     "ExamRepo.release": "candidate side, needs the lease token",
     "ExamRepo.release_all": "server start-up",
     "ExamRepo.save_identity": "candidate side, needs the lease token",

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from conftest import wait_screen, enter_key, flat, make_app, screen_text, start_exam, wait_for
 from textual.command import CommandPalette
+
+from tests.tui.conftest import (enter_key, fill_identity, flat, make_app, screen_text, start_exam,
+                                wait_for, wait_screen)
 from tui.candidate_app import CandidateApp
 from tui.screens.identity_screen import IdentityScreen
 from tui.screens.key_screen import KeyScreen
@@ -94,7 +96,6 @@ async def test_typed_text_is_shown_without_markup(world):
     async with app.run_test(size=(80, 24)) as pilot:
         await enter_key(pilot, world.keys[0])
         await wait_screen(pilot, IdentityScreen)
-        from conftest import fill_identity
         await fill_identity(pilot, last_name="[b]Gras[/b]", retake_of="2026-999999")
-        await wait_for(pilot, lambda: "Aucun premier passage" in flat(screen_text(app)))
-        assert "au nom de [b]Gras[/b]" in flat(screen_text(app))
+        await wait_for(pilot, lambda: "inconnu au nom de" in flat(screen_text(app)))
+        assert "inconnu au nom de [b]Gras[/b]" in flat(screen_text(app))

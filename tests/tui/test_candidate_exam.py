@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import re
 
-from conftest import wait_screen, ADMIN, flat, make_app, screen_text, start_exam, wait_for
 from textual.widgets import Button
+
+from tests.tui.conftest import (ADMIN, enter_key, flat, make_app, screen_text, start_exam,
+                                wait_for, wait_screen)
 from tui.modals.confirm import ConfirmModal
 from tui.modals.overview import OverviewModal
 from tui.screens.exam_screen import ExamScreen
 from tui.screens.key_screen import KeyScreen
 from tui.screens.result_screen import ResultScreen
+
 
 CHOICE = re.compile(r"^\s*\((x| )\) ([a-d])\) (.+?)\s*$")
 QUESTION = re.compile(r"^\s*(\d+)\. (Question T\d-\d .*?)\s*$")
@@ -208,7 +211,6 @@ async def test_resume_after_the_app_exits_keeps_answers_and_position(world):
     again = make_app(world)
     assert again.token != app.token
     async with again.run_test(size=(80, 24)) as pilot:
-        from conftest import enter_key
         await enter_key(pilot, world.keys[0])
         await wait_screen(pilot, ExamScreen)  # no identity form
         assert shown(again)[0] == 8

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from conftest import wait_screen, NOW, enter_key, flat, make_app, screen_text, wait_for
 from services.throttle import KeyThrottle
+from tests.tui.conftest import NOW, enter_key, flat, make_app, screen_text, wait_for, wait_screen
 from tui.screens.identity_screen import IdentityScreen
 from tui.screens.key_screen import KeyScreen
+
 
 WRONG = "ABCDE-FGHJK-MNPQR"
 
