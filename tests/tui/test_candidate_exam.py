@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from textual import events
 from textual.widgets import Button
 
 from tests.tui.conftest import (ADMIN, enter_key, flat, make_app, screen_text, start_exam,
@@ -187,7 +188,8 @@ async def test_full_exam_score_matches_an_independent_count(world):
         # The result stays on screen: stray keys do not leave it.
         await press(pilot, "enter", "a", "escape")
         assert isinstance(app.screen, ResultScreen)
-        await press(pilot, "q")
+        await pilot.press("q")
+        await wait_for(pilot, lambda: not app.is_running)
     assert app.return_code == 0
 
 
@@ -275,3 +277,22 @@ async def test_quit_needs_confirmation_and_keeps_the_key_usable(world):
     assert row["state"] == "in_progress" and row["lease_token"] is None
     assert row["position"] == 1
     assert len(await world.stored_answers(world.keys[0])) == 1
+
+
+async def test_a_burst_of_keys_is_applied_in_order(world):
+    """Over a slow link several keys arrive in one read: each answer lands on its question."""
+    app = make_app(world)
+    async with app.run_test(size=(80, 24)) as pilot:
+        exam = await start_exam(pilot, world, world.keys[0])
+        texts = []
+        for _ in range(4):
+            texts.append(shown(app)[2])
+            await press(pilot, "n")
+        await press(pilot, "p", "p", "p", "p")
+        assert exam.index == 0
+        for key in ("a", "n", "2", "right", "c", "n", "d", "left", "left"):
+            app.post_message(events.Key(key, key if len(key) == 1 else None))  # one burst
+        await wait_for(pilot, lambda: exam.index == 1 and len(exam.attempt.answers) == 4)
+        expected = [texts[0]["a"], texts[1]["b"], texts[2]["c"], texts[3]["d"]]
+        assert sorted((await bank_texts(world)).values()) == sorted(expected)
+        assert shown(app)[3] == "b"

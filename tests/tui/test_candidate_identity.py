@@ -170,3 +170,19 @@ async def test_escape_does_nothing_before_the_exam(world):
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, IdentityScreen)
+
+
+async def test_typing_right_after_tab_or_enter_lands_in_the_next_field(world):
+    """Over a slow link a whole burst arrives at once: no character may be lost."""
+    from textual import events
+    app = make_app(world)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_form(pilot, world, world.keys[0])
+        burst = ["enter", "tab", *"Dupont", "enter", *"Jeanne", "tab", *"ACME"]
+        chars = {"enter": "\r", "tab": "\t"}
+        for key in burst:  # all queued at once, as the SSH driver does with one read
+            app.post_message(events.Key(key, chars.get(key, key)))
+        await wait_for(pilot, lambda: screen.query_one("#company").value == "ACME")
+        assert screen.query_one("#last_name").value == "Dupont"
+        assert screen.query_one("#first_name").value == "Jeanne"
+        assert str(screen.query_one("#civility").pressed_button.label) == "M."

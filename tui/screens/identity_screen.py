@@ -7,6 +7,7 @@ from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
+from textual.actions import SkipAction
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
@@ -34,6 +35,13 @@ class IdentityScreen(QuietFocus, Screen):
     AUTO_FOCUS = "#civility"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Retour au QCM", key_display="Échap", id="identity.back"),
+        # Priority: the focus must move before the next key is dispatched, or
+        # what is typed right after Tab/Enter (one burst over a slow link) goes
+        # to the field just left.
+        Binding("tab", "move_focus(1)", show=False, priority=True, id="identity.next"),
+        Binding("shift+tab", "move_focus(-1)", show=False, priority=True,
+                id="identity.previous"),
+        Binding("enter", "enter", show=False, priority=True, id="identity.enter"),
     ]
 
     @dataclass
@@ -93,9 +101,23 @@ class IdentityScreen(QuietFocus, Screen):
     def _retake_toggled(self, event: Checkbox.Changed) -> None:
         self.query_one("#retake_of", Input).disabled = not event.value
 
-    @on(Input.Submitted)
-    def _next_field(self) -> None:
-        self.focus_next()
+    def action_move_focus(self, step: int) -> None:
+        if step > 0:
+            self.focus_next()
+        else:
+            self.focus_previous()
+
+    def action_enter(self) -> None:
+        """Enter acts on the focused widget now (a field: go to the next one)."""
+        focused = self.focused
+        if isinstance(focused, Input):
+            self.focus_next()
+        elif isinstance(focused, (RadioSet, Checkbox)):
+            focused.action_toggle_button()
+        elif isinstance(focused, Button):
+            focused.action_press()
+        else:
+            raise SkipAction()
 
     @on(Button.Pressed, "#save")
     async def save(self) -> None:

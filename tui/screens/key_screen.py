@@ -22,6 +22,7 @@ from services.throttle import KeyThrottle
 from store import Store
 from tui.formatting import clock_text
 from tui.quiet import QuietFocus, QuietFooter
+from tui.widgets.key_input import KeyInput
 
 FORMAT_TEXT = ("Une clé compte 15 caractères, lettres et chiffres, par exemple "
                "7KQ4M-2XD9P-TAB3C. Majuscules, minuscules et tirets sont indifférents.")
@@ -79,16 +80,21 @@ class KeyScreen(QuietFocus, Screen):
         with Vertical(id="key-box"):
             yield Static("Évaluation QCM en ligne", classes="title")
             yield Static("Votre identifiant (la clé remise par votre formateur) :")
-            yield Input(placeholder="XXXXX-XXXXX-XXXXX", max_length=40, id="key",
-                        compact=True)
+            yield KeyInput(placeholder="XXXXX-XXXXX-XXXXX", max_length=40, id="key",
+                           compact=True)
             yield Static(self.initial_message, id="key-error", classes="error", markup=False)
             yield Static(FORMAT_TEXT, classes="hint")
         yield QuietFooter()
 
     @on(Input.Submitted, "#key")
+    async def _submitted(self, event: Input.Submitted) -> None:
+        await self.open_key(event.value)  # the value when Enter was pressed
+
     async def action_open(self) -> None:
+        await self.open_key(self.query_one("#key", Input).value)
+
+    async def open_key(self, typed: str) -> None:
         field = self.query_one("#key", Input)
-        typed = field.value
         if not typed.strip():
             return
         retry_at = await self.throttle.blocked_until(self.store, self.source)
@@ -112,4 +118,6 @@ class KeyScreen(QuietFocus, Screen):
 
     def _error(self, text: str) -> None:
         self.query_one("#key-error", Static).update(text)
-        self.query_one("#key", Input).focus()
+        field = self.query_one("#key", Input)
+        field.focus()
+        field.select_all()  # typing replaces it; an arrow key keeps it for a correction

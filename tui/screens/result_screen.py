@@ -41,7 +41,7 @@ def result_lines(ticket: ExamTicket, score: int | None) -> list[str]:
 
 class ResultScreen(QuietFocus, Screen):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "app.exit", "Quitter", show=False, id="result.quit"),
+        Binding("q", "app.request_quit", "Quitter", show=False, id="result.quit"),
     ]
     AUTO_FOCUS = None  # a stray Enter must not close the score
 
