@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import logging
 import secrets
-from functools import partial
 from datetime import timedelta
+from functools import partial
 from typing import ClassVar
 
 from textual.binding import Binding, BindingType
@@ -18,17 +18,18 @@ from textual.timer import Timer
 
 from domain.clock import Clock
 from domain.exam import KeyRefusal, KeyRefused
+from domain.models import KeyState
 from services.attempt import Attempt
 from services.throttle import KeyThrottle
 from store import Store
 from tui.base import QcmApp
+from tui.formatting import clock_text
 from tui.modals.confirm import ConfirmModal
 from tui.screens.exam_messages import KeyLost
 from tui.screens.exam_screen import ExamScreen
 from tui.screens.identity_screen import IdentityScreen
 from tui.screens.key_screen import KeyScreen
 from tui.screens.result_screen import ResultScreen
-from tui.formatting import clock_text
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +44,7 @@ class CandidateApp(QcmApp, inherit_bindings=False):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "request_quit", "Quitter", priority=True, id="candidate.quit"),
         # Reflexes from a shell must not end or freeze the exam.
-        Binding("ctrl+c,ctrl+z,ctrl+backslash,ctrl+d", "ignored_key", show=False,
+        Binding("ctrl+c,ctrl+z,ctrl+backslash", "ignored_key", show=False,
                 priority=True, system=True, id="candidate.ignored"),
     ]
 
@@ -150,16 +151,16 @@ class CandidateApp(QcmApp, inherit_bindings=False):
         if attempt is None or self._busy or self._leaving:
             return
         try:
-            held = await attempt.heartbeat()
+            if await attempt.heartbeat():
+                return
+            ticket = await attempt.reload()
         except Exception:  # a busy or failing database: try again next beat
             logger.exception("heartbeat failed for key %s", attempt.key_id)
             return
-        if not held:
-            ticket = await attempt.reload()
-            if ticket.key.state.value == "submitted":
-                await self._show_result(None, automatic=True)
-            else:
-                await self._lost()
+        if ticket.key.state is KeyState.SUBMITTED:  # by the server's sweeper
+            await self._show_result(None, automatic=True)
+        else:
+            await self._lost()
 
     def _stop_timers(self) -> None:
         for timer in self._watch_timers:

@@ -227,3 +227,31 @@ async def test_a_submitted_key_is_refused(exam_server: ExamServer) -> None:
         await open_key(client, key)
         await client.wait_for("déjà terminé")
         assert "ne peut plus servir" in client.text
+
+
+async def test_bytes_on_the_wire(exam_server: ExamServer, capsys) -> None:
+    """What the candidate's link carries per keystroke, through the real driver."""
+    async with await exam_server.connect() as client:
+        await client.wait_for("Votre identifiant")
+        await client.wait_quiet(0.2)
+        first_screen = client.bytes_received
+
+        async def cost(*keys: str) -> int:
+            await client.wait_quiet(0.1)
+            before = client.bytes_received
+            client.press(*keys)
+            await client.wait_quiet(0.2)
+            return client.bytes_received - before
+
+        await start_exam(client, exam_server.world.keys[0])
+        choose = [await cost(letter) for letter in "abcd"]
+        move = [await cost(key) for key in ("n", "p", "n")]
+        overview = await cost("v")
+        in_overview = await cost("right")
+        close = await cost("escape")
+        idle = await cost()
+    with capsys.disabled():
+        print(f"\n[wire bytes, xterm 80x24] key screen: {first_screen}; choose: {choose}; "
+              f"next/previous: {move}; open overview: {overview}; move in it: {in_overview}; "
+              f"close it: {close}; idle 0.2 s: {idle}")
+    assert max(choose) < 600 and max(move) < 1500 and in_overview < 600

@@ -18,6 +18,7 @@ from textual.widgets import Static
 
 from domain.clock import Clock
 from domain.exam import KeyRefused
+from domain.text import safe_text
 from services.attempt import Attempt
 from store import StoreError
 from tui.formatting import clock_text, time_left_text
@@ -119,11 +120,11 @@ class ExamScreen(QuietFocus, Screen):
         question = attempt.questions[index]
         themes = attempt.ticket.formation.themes
         number = themes.index(question.theme) + 1 if question.theme in themes else 0
-        self._set("theme", f"Thème {number}/{len(themes)} : {question.theme}")
-        self._set("question", f"{index + 1}. {question.text}", layout=True)
+        self._set("theme", f"Thème {number}/{len(themes)} : {safe_text(question.theme)}")
+        self._set("question", f"{index + 1}. {safe_text(question.text)}", layout=True)
         chosen = attempt.shown_choice(question)
         for position, bank in enumerate(attempt.display_order(question)):
-            self.choices[position].show(question.choices[bank], chosen == position)
+            self.choices[position].show(safe_text(question.choices[bank]), chosen == position)
         self.body.scroll_home(animate=False)
         self._refresh_progress()
 
@@ -145,7 +146,7 @@ class ExamScreen(QuietFocus, Screen):
         self.lines["progress"].set_class(ending, "-ending")
 
     def _status(self, text: str, error: bool = False) -> None:
-        self._set("status", text)
+        self._set("status", text, layout=True)  # a message may take two lines
         self.lines["status"].set_class(error, "error")
 
     # Actions --------------------------------------------------------------
@@ -153,16 +154,17 @@ class ExamScreen(QuietFocus, Screen):
     async def action_choose(self, position: int) -> None:
         question = self.attempt.questions[self.index]
         before = self.attempt.shown_choice(question)
+        not_saved = f"Question {self.index + 1} : {NOT_SAVED}"
         try:
             await self.attempt.choose(question, position)  # written before shown
         except KeyRefused as refusal:
-            self._status(f"{NOT_SAVED} : la clé n'est plus active sur ce poste.", error=True)
+            self._status(f"{not_saved}, la clé n'est plus active sur ce poste.", error=True)
             self.post_message(KeyLost(refusal))
             return
         except Exception as exc:  # noqa: BLE001 - the candidate must be told, whatever it is
             logger.exception("answer not saved (key %s)", self.attempt.key_id)
             detail = str(exc) if isinstance(exc, StoreError) else "erreur du serveur"
-            self._status(f"{NOT_SAVED} ({detail}). Appuyez de nouveau sur la lettre ; "
+            self._status(f"{not_saved} ({detail}). Appuyez de nouveau sur la lettre ; "
                          "si cela persiste, prévenez votre formateur.", error=True)
             return
         if before is not None and before != position:

@@ -60,8 +60,12 @@ class IdentityScreen(QuietFocus, Screen):
         identity = participant.identity
         with VerticalScroll(id="identity-form"):
             yield Static("Vos informations", classes="title")
+            yield Static("Entrée ou Tab : champ suivant. « Valider » enregistre"
+                         + (" et commence le QCM." if self.first else " et revient au QCM."),
+                         classes="hint")
             yield Static(f"N° de participant : {participant.number} "
-                         "(à noter : il servira en cas de second passage)", id="number", markup=False)
+                         "(à garder : il sert en cas de second passage)",
+                         id="number", markup=False)
             with Horizontal(classes="field-row"):
                 yield Label(IDENTITY_LABELS["civility"], classes="field-label")
                 with RadioSet(id="civility", compact=True):
