@@ -1,0 +1,156 @@
+"""A small world for the centre screens: two formations, two centres, FixedClock.
+
+Import the fixtures into a test module: ``from centre_fixtures import world``."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest_asyncio
+from textual.app import App
+from textual.pilot import Pilot
+
+from domain.clock import FixedClock
+from domain.models import (Account, Centre, Document, DocumentKind, Formation, Identity,
+                           PaperBatch, Practical, Question, QuestionBank, Role, Trainer)
+from domain.rules import Outcome, decide
+from store import Scope, Store
+from store.documents import NewDocument
+
+THEMES = ("Réglementation", "Sécurité", "Conception", "Installation", "Maintenance")
+NOW = datetime(2026, 7, 4, 8, 0, tzinfo=timezone.utc)  # 10:00 in Paris
+
+
+def bank(code: str, name: str, per_theme: int = 7) -> QuestionBank:
+    questions = tuple(
+        Question(None, theme, f"{code} · {theme} · question {n}",
+                 (f"Bonne réponse {n}", f"Leurre A{n}", f"Leurre B{n}", f"Leurre C{n}"), 0)
+        for theme in THEMES for n in range(1, per_theme + 1))
+    return QuestionBank(Formation(code, name, 30, 24, THEMES), questions)
+
+
+@dataclass
+class World:
+    store: Store
+    clock: FixedClock
+    tmp: Path
+    centre_a: Centre
+    centre_b: Centre
+    trainer_a: Trainer
+    trainer_b: Trainer
+    account_a: Account
+    account_b: Account
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def scope_a(self) -> Scope:
+        return Scope.of(self.account_a)
+
+    @property
+    def scope_b(self) -> Scope:
+        return Scope.of(self.account_b)
+
+
+async def build_world(tmp_path: Path) -> World:
+    clock = FixedClock(NOW)
+    store = await Store.open(tmp_path / "db.sqlite3", clock)
+    admin = Scope.admin("test")
+    await store.banks.import_bank(bank("PV-RES", "Photovoltaïque raccordé au réseau"), admin)
+    await store.banks.import_bank(bank("CESI", "Chauffe-eau solaire individuel"), admin)
+    centre_a = await store.centres.add_centre(admin, "Centre Alpha", "1 rue A", "69007", "Lyon")
+    centre_b = await store.centres.add_centre(admin, "Centre Bêta", "2 rue B", "97300",
+                                              "Cayenne", "America/Cayenne")
+    trainer_a = await store.centres.add_trainer(admin, centre_a.id, "Claire Martin")  # type: ignore[arg-type]
+    trainer_b = await store.centres.add_trainer(admin, centre_b.id, "Paul Durand")  # type: ignore[arg-type]
+    account_a = await store.centres.add_account(admin, "alpha", Role.CENTRE, centre_a.id, None)
+    account_b = await store.centres.add_account(admin, "beta", Role.CENTRE, centre_b.id, None)
+    return World(store, clock, tmp_path, centre_a, centre_b, trainer_a, trainer_b,
+                 account_a, account_b)
+
+
+@pytest_asyncio.fixture
+async def world(tmp_path: Path):
+    w = await build_world(tmp_path)
+    yield w
+    await w.store.close()
+
+
+IDENTITY = {
+    "last_name": "Dupont", "first_name": "Gérard", "company": "Soleil SARL",
+    "company_address": "3 avenue du Midi", "postal_code": "69003", "city": "Lyon",
+    "country": "France", "email": "gerard.dupont@soleil.fr",
+}
+
+
+def identity(**changes: str) -> Identity:
+    return Identity(**{"civility": "M.", **IDENTITY, **changes})
+
+
+class StubDocuments:
+    """Stands in for services.documents.DocumentService until it lands: the
+    same interface and contract (files written, recorded with their
+    checksum, participants locked in one transaction), with text files
+    instead of PDFs."""
+
+    def __init__(self, store: Store, documents_dir: Path) -> None:
+        self.store = store
+        self.documents_dir = documents_dir
+        self.progress_calls: list[tuple] = []
+
+    def _write(self, relative: str, text: str) -> str:
+        path = self.documents_dir / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+
+    async def generate_paper(self, scope: Scope, qcm_id: int, copies: int,
+                             progress=None) -> tuple[PaperBatch, Document]:
+        qcm = await self.store.qcms.qcm(scope, qcm_id)
+        batch = await self.store.qcms.create_paper_batch(scope, qcm_id, copies)
+        for done in range(1, copies + 1):
+            if progress is not None:
+                progress(done, copies)
+                self.progress_calls.append((done, copies))
+        relative = f"centre-{qcm.centre_id}/qcm-{qcm_id}/papier-{batch.id}.pdf"
+        digest = self._write(relative, f"{copies} copies")
+        [document] = await self.store.documents.publish(
+            scope, qcm.centre_id, None, [NewDocument(DocumentKind.PAPER, relative, digest)])
+        await self.store.qcms.attach_batch_document(scope, batch.id, document.id)  # type: ignore[arg-type]
+        return batch, document
+
+    async def publish_session(self, scope: Scope, session_id: int) -> list[Document]:
+        session = await self.store.sessions.session(scope, session_id)
+        formation = await self.store.banks.formation(session.formation_code)
+        new, lock = [], []
+        for p in await self.store.sessions.participants(scope, session_id):
+            if p.locked or p.score is None or p.practical is Practical.UNKNOWN:
+                continue
+            base = f"centre-{session.centre_id}/session-{session_id}/{p.number}"
+            new.append(NewDocument(DocumentKind.LETTER, f"{base}-courrier.pdf",
+                                   self._write(f"{base}-courrier.pdf", p.number), p.id))
+            passed = decide(p.score, p.practical, formation.pass_mark, p.is_retake)
+            if passed is Outcome.PASSED:
+                new.append(NewDocument(DocumentKind.CERTIFICATE, f"{base}-attestation.pdf",
+                                       self._write(f"{base}-attestation.pdf", p.number), p.id,
+                                       f"V{p.id:06d}"))
+            lock.append(p.id)  # type: ignore[arg-type]
+        return await self.store.documents.publish(scope, session.centre_id, session_id, new,
+                                                  lock)
+
+
+def screen_text(app: App) -> str:
+    """What a person sees: the current screen rendered as plain lines."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+async def wait_for(pilot: Pilot, condition, timeout: float = 5.0) -> None:
+    """Let the app run until `condition()` holds (no fixed sleeps)."""
+    loop_time = 0.0
+    while not condition():
+        await pilot.pause(0.02)
+        loop_time += 0.02
+        if loop_time > timeout:
+            raise AssertionError("condition not reached")
