@@ -134,7 +134,7 @@ class SessionRepo(Repo):
             participant_id = await tx.insert(
                 f"INSERT INTO participants (session_id, centre_id, number, "
                 f"{', '.join(IDENTITY_COLUMNS)}, score, practical, retake_of, copy_number, "
-                f"created_at) VALUES ({', '.join('?' * (len(IDENTITY_COLUMNS) + 9))})",
+                f"created_at) VALUES ({', '.join('?' * (len(IDENTITY_COLUMNS) + 8))})",
                 (session_id, session.centre_id, number,
                  *(getattr(identity, c) for c in IDENTITY_COLUMNS), score, practical.value,
                  retake_of, copy_number, self.now_text()))

@@ -154,3 +154,24 @@ async def wait_for(pilot: Pilot, condition, timeout: float = 5.0) -> None:
         loop_time += 0.02
         if loop_time > timeout:
             raise AssertionError("condition not reached")
+
+
+def error_of(app: App, field: str) -> str:
+    """The French message shown next to a form field ('' when none)."""
+    from textual.widgets import Static
+    widget = app.screen.query_one(f"#error-{field}", Static)
+    return str(widget.content) if widget.has_class("-visible") else ""
+
+
+def fill_form(app: App, values: dict[str, object]) -> None:
+    """Set form controls by id (Input text, Select value, Checkbox state), as
+    typing would; key-by-key typing is covered by dedicated tests."""
+    from textual.widgets import Checkbox, Input, Select
+    for name, value in values.items():
+        widget = app.screen.query_one(f"#{name}")
+        if isinstance(widget, Input):
+            widget.value = str(value)
+        elif isinstance(widget, (Select, Checkbox)):
+            widget.value = value
+        else:
+            raise TypeError(name)

@@ -27,8 +27,8 @@ class ParticipantsScreen(Screen):
         Binding("a", "add", "Ajouter", id="participants.add"),
         Binding("m", "modify", "Modifier", id="participants.modify"),
         Binding("s,delete", "delete", "Supprimer", id="participants.delete"),
-        Binding("g", "attest", "Créer les attestations", id="participants.attest"),
-        Binding("escape", "back", "Retour à la liste", id="participants.back"),
+        Binding("g", "attest", "Attestations", id="participants.attest"),
+        Binding("escape", "back", "Retour", id="participants.back"),
     ]
 
     def __init__(self, ctx: CentreContext, session: ExamSession, open_form: bool = False) -> None:

@@ -37,7 +37,7 @@ class PracticalScreen(Screen):
         yield CentreHeader(self.ctx)
         yield Static(f"Notes pratiques — session en ligne {self.session.id} — "
                      "f : favorable · d : défavorable · i : non connue", classes="title")
-        yield DataTable(id="practical", cursor_type="row", zebra_stripes=True)
+        yield DataTable(id="practical-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="status", markup=False)
         with Horizontal(classes="buttons"):
             yield Button("Retour aux clés", id="back", compact=True)

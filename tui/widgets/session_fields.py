@@ -80,7 +80,7 @@ class SessionFields(Vertical):
             s = self.session
             centre_name, place, trainer, day = s.centre_name, s.place, s.trainer_id, s.day
         else:
-            centre_name, place, trainer, day = self._printed(errors)
+            centre_name, trainer, place, day = self._printed(errors)
         starts = ends = None
         if self.online:
             starts = self._moment("starts", "Début", errors)
