@@ -175,3 +175,8 @@ def fill_form(app: App, values: dict[str, object]) -> None:
             widget.value = value
         else:
             raise TypeError(name)
+
+
+def flat_text(app: App) -> str:
+    """The screen's words on one line, so wrapped messages can be searched."""
+    return " ".join(screen_text(app).split())

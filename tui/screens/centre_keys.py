@@ -75,8 +75,9 @@ class KeysScreen(Screen):
 
     async def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        for key, label in zip(COLUMNS, ("Clé", "N° participant", "État", "Candidat", "Note")):
-            table.add_column(label, key=key)
+        for key, label, width in zip(COLUMNS, ("Clé", "N° particip.", "État", "Candidat", "Note"),
+                                     (17, 12, 12, 22, 4)):
+            table.add_column(label, key=key, width=width)
         if self.ctx.documents is None:
             self.say(UNAVAILABLE)
         await self.refresh_keys()
@@ -115,7 +116,7 @@ class KeysScreen(Screen):
             elif old != cells:
                 for column, before, after in zip(COLUMNS, old, cells):
                     if before != after:
-                        table.update_cell(row_key, column, after)
+                        table.update_cell(row_key, column, after, update_width=True)
             self.rows[row_key] = cells
 
     def say(self, message: str, error: bool = False) -> None:

@@ -90,7 +90,7 @@ class PaperScreen(Screen):
             progress.finish(f"Lot n°{batch.id} : {copies} copies prêtes.")
             lines = [f"Fichier : {document.path}"]
             if command := self.ctx.fetch_command(document.path):
-                lines.append(f"Pour le récupérer : {command}")
+                lines += ["Pour le récupérer depuis votre poste :", f"  {command}"]
             result.update("\n".join(lines))
         except StoreError as exc:
             progress.fail(str(exc))

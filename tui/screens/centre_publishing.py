@@ -53,7 +53,7 @@ async def publish(screen: Screen, ctx: CentreContext, session: ExamSession,
     summary = (f"{letters} courrier(s) et {certificates} attestation(s) créés ; "
                "participants verrouillés.")
     if documents and (command := ctx.fetch_command(_folder(documents[0].path))):
-        summary += f" Récupération : {command}"
+        summary += f"\nRécupération : {command}"
     progress.finish(summary)
     return summary
 

@@ -26,7 +26,7 @@ class SessionEditScreen(SessionFormScreen):
     def heading(self) -> str:
         return f"Modifier la session {kind_text(self.session).lower()} {self.session.id}"
 
-    async def on_mount(self) -> None:
+    async def load(self) -> None:
         store, scope, sid = self.ctx.store, self.ctx.scope, self.session.id
         self.session = await store.sessions.session(scope, sid)  # type: ignore[arg-type]
         participants = await store.sessions.participants(scope, sid)  # type: ignore[arg-type]
@@ -35,7 +35,6 @@ class SessionEditScreen(SessionFormScreen):
             submitted = any(k.state is KeyState.SUBMITTED
                             for k, _ in await store.exam.keys(scope, sid))  # type: ignore[arg-type]
         self.printed_locked = submitted or any(p.locked for p in participants)
-        await super().on_mount()
 
     def make_fields(self, session: ExamSession | None = None,
                     printed_locked: bool = False) -> SessionFields:

@@ -54,6 +54,7 @@ class SessionFormScreen(Screen):
     async def on_mount(self) -> None:
         self.formation = await self.ctx.store.banks.formation(self.formation_code)
         self.trainers = await self.ctx.store.centres.trainers(self.ctx.scope, self.ctx.centre_id)
+        await self.load()
         form = self.query_one("#form", VerticalScroll)
         await form.mount_all(self.extra_fields())
         await form.mount(self.make_fields())
@@ -64,6 +65,10 @@ class SessionFormScreen(Screen):
         first = next((w for w in form.query("Input, Select") if w.focusable), None)
         if first is not None:
             first.focus()
+
+    async def load(self) -> None:
+        """Hook run before the fields are built (Textual calls every class's
+        on_mount, so subclasses extend this instead)."""
 
     def extra_fields(self) -> list:
         return []
