@@ -23,7 +23,7 @@ import tomllib
 from typing import Any
 
 from domain.models import CHOICE_LETTERS, Formation, Question, QuestionBank
-from domain.text import has_unsafe
+from domain.text import has_unsafe, safe_text
 
 _CODE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{1,31}$")
 
@@ -45,6 +45,11 @@ def _text(value: Any, where: str, problems: list[str], limit: int = 2000) -> str
     if len(value) > limit:
         problems.append(f"{where} : {limit} caractères au plus.")
     return value.strip()
+
+
+def _excerpt(value: str) -> str:
+    """Text quoted in a problem line: one line, no control characters."""
+    return " ".join(safe_text(value[:40]).split())
 
 
 def parse_bank(source: str) -> QuestionBank:
@@ -92,10 +97,10 @@ def bank_from_dict(data: dict[str, Any]) -> QuestionBank:
             continue
         text = _text(raw.get("text"), f"{where} text", problems)
         if text:
-            where = f"Question {number} (« {text[:40]} »)"
+            where = f"Question {number} (« {_excerpt(text)} »)"
         theme = raw.get("theme")
         if theme not in themes:
-            problems.append(f"{where} : thème « {theme} » absent de [formation] themes.")
+            problems.append(f"{where} : thème « {_excerpt(str(theme))} » absent de [formation] themes.")
         choices = raw.get("choices")
         if not isinstance(choices, list) or len(choices) != 4:
             problems.append(f"{where} : exactement 4 propositions (choices) attendues.")

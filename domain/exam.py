@@ -40,7 +40,7 @@ class ExamTicket:
         return self.session.ends_at
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)  # not frozen: raising sets __traceback__ on the exception
 class KeyRefused(Exception):
     reason: KeyRefusal
     starts_at: datetime | None = None

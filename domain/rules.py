@@ -42,11 +42,9 @@ def decide(score: int | None, practical: Practical, pass_mark: int,
     - practical unfavourable (whatever the QCM): redo the whole training.
     - a retake that fails: redo the whole training.
     """
-    if score is None:
-        return Outcome.PENDING
     if practical is Practical.UNFAVOURABLE:
         return Outcome.REDO_TRAINING
-    if practical is Practical.UNKNOWN:
+    if score is None or practical is Practical.UNKNOWN:
         return Outcome.PENDING
     if qcm_passed(score, pass_mark):
         return Outcome.PASSED

@@ -77,7 +77,9 @@ def validate_identity(fields: Mapping[str, str]) -> Identity:
 def parse_score(text: str, maximum: int) -> int:
     """A QCM score typed by staff: an integer between 0 and `maximum`."""
     value = text.strip()
-    if not value.isdigit() or not 0 <= int(value) <= maximum:
+    # ASCII digits only: str.isdigit() also accepts '²' (int() then fails) and
+    # other scripts' digits.
+    if not (value.isascii() and value.isdigit()) or not 0 <= int(value) <= maximum:
         raise ValidationError({"score": f"Note : nombre entier de 0 à {maximum}."})
     return int(value)
 

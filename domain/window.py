@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
 
@@ -30,14 +30,22 @@ def local_text(moment: datetime, tz: str) -> str:
 
 def parse_local(text: str, tz: str) -> datetime:
     """Parse 'JJ/MM/AAAA HH:MM' or ISO 'AAAA-MM-JJ HH:MM' typed in a centre's
-    time zone, and return the aware moment. Raises ValueError in French."""
+    time zone, and return the aware moment (in that zone; an hour repeated when
+    summer time ends is taken at its first occurrence). A time skipped when
+    summer time starts is refused. Raises ValueError in French."""
     value = " ".join(text.split())
     for fmt in ("%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"):
         try:
             naive = datetime.strptime(value, fmt)
         except ValueError:
             continue
-        return naive.replace(tzinfo=ZoneInfo(tz))
+        zone = ZoneInfo(tz)
+        moment = naive.replace(tzinfo=zone)
+        if moment.astimezone(timezone.utc).astimezone(zone).replace(tzinfo=None) != naive:
+            # Skipped by the change to summer time: refuse rather than shift it.
+            raise ValueError(f"L'heure « {text} » n'existe pas dans le fuseau {tz} "
+                             "(changement d'heure).")
+        return moment
     raise ValueError(f"Date et heure invalides : « {text} » (attendu JJ/MM/AAAA HH:MM).")
 
 

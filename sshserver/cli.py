@@ -9,7 +9,9 @@ from collections.abc import Sequence
 
 from services.config import Config, ConfigError, load_config
 from services.demo import load_demo
-from sshserver.commands import LOCAL, Context, build_registry
+from services.documents import DocumentService
+from services.render_jobs import make_pool
+from sshserver.commands import LOCAL, CommandError, Context, build_registry
 from store import Scope, Store, StoreError
 from store.errors import SchemaTooNew
 
@@ -57,17 +59,35 @@ async def _local_command(config: Config, argv: list[str]) -> int:
     loop = asyncio.get_running_loop()
 
     async def read_secret(prompt: str) -> str:
-        return await loop.run_in_executor(None, getpass.getpass, prompt)
+        if not sys.stdin.isatty():
+            # getpass would fall back to echoing a pipe, then fail at its end.
+            raise CommandError("Pas de terminal pour saisir le mot de passe : "
+                               "utilisez --password-stdin.")
+        try:
+            return await loop.run_in_executor(None, getpass.getpass, prompt)
+        except EOFError:
+            raise CommandError("Saisie du mot de passe interrompue.") from None
 
     async def read_input() -> str:
         return await loop.run_in_executor(None, sys.stdin.read)
 
-    ctx = Context(store, Scope.admin(f"local:{getpass.getuser()}"), config,
-                  sys.stdout.write, sys.stderr.write, read_secret, read_input, LOCAL)
+    pool = make_pool(config.workers, nice=0)
+    ctx = Context(store, Scope.admin(f"local:{_local_user()}"), config,
+                  sys.stdout.write, sys.stderr.write, read_secret, read_input, LOCAL,
+                  {"documents": DocumentService(store, config.documents_dir, pool,
+                                                workers=config.workers)})
     try:
         return await build_registry().run(ctx, argv, "qcm")
     finally:
+        pool.shutdown(wait=True, cancel_futures=True)
         await store.close()
+
+
+def _local_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "inconnu"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -28,7 +28,8 @@ class BankRepo(Repo):
 
     async def _formation(self, row) -> Formation:
         themes = await self.db.all(
-            "SELECT name FROM themes WHERE formation_code = ? ORDER BY position", (row["code"],)
+            "SELECT name FROM themes WHERE formation_code = ? AND position >= 0 ORDER BY position",
+            (row["code"],)
         )
         return Formation(row["code"], row["name"], row["questions_per_qcm"], row["pass_mark"],
                          tuple(t["name"] for t in themes), bool(row["active"]))
@@ -102,9 +103,9 @@ class BankRepo(Repo):
     async def _sync_themes(self, tx: Tx, f: Formation) -> dict[str, int]:
         existing = {r["name"]: r["id"] for r in await tx.all(
             "SELECT id, name FROM themes WHERE formation_code = ?", (f.code,))}
-        # Park existing positions out of the way, then number the file's order.
-        await tx.execute("UPDATE themes SET position = position + 100000 WHERE formation_code = ?",
-                         (f.code,))
+        # Themes no longer in the file keep their row (old questions refer to
+        # them) at position -1, which means "dropped"; then number the file's order.
+        await tx.execute("UPDATE themes SET position = -1 WHERE formation_code = ?", (f.code,))
         for position, name in enumerate(f.themes):
             if name in existing:
                 await tx.execute("UPDATE themes SET position = ? WHERE id = ?",

@@ -29,6 +29,16 @@ class DocumentRepo(Repo):
             raise NotFound("Centre introuvable.")
         now = self.now_text()
         async with self.db.transaction() as tx:
+            # The session and participants named must be the centre's own.
+            if session_id is not None and not await tx.one(
+                    "SELECT 1 FROM sessions WHERE id = ? AND centre_id = ?",
+                    (session_id, centre_id)):
+                raise NotFound(f"Session introuvable : {session_id}.")
+            for doc in documents:
+                if doc.participant_id is not None and not await tx.one(
+                        "SELECT 1 FROM participants WHERE id = ? AND centre_id = ?",
+                        (doc.participant_id, centre_id)):
+                    raise NotFound(f"Participant introuvable : {doc.participant_id}.")
             ids = []
             for doc in documents:
                 ids.append(await tx.insert(

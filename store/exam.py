@@ -158,7 +158,8 @@ class ExamRepo(Repo):
 
     async def _held(self, tx, key_id: int, token: str):
         row = await tx.one(
-            "SELECT k.*, s.ends_at AS s_end, q.formation_code FROM online_keys k "
+            "SELECT k.*, s.ends_at AS s_end, s.centre_id AS s_centre, q.formation_code "
+            "FROM online_keys k "
             "JOIN sessions s ON s.id = k.session_id JOIN qcms q ON q.id = s.qcm_id "
             "WHERE k.id = ?", (key_id,))
         if row is None or row["state"] == KeyState.SUBMITTED.value:
@@ -175,7 +176,7 @@ class ExamRepo(Repo):
             row = await self._held(tx, key_id, token)
             if retake_of:
                 await self.sessions.check_retake(tx, retake_of, row["formation_code"],
-                                                 row["participant_id"])
+                                                 row["participant_id"], row["s_centre"])
             await tx.execute(
                 f"UPDATE participants SET {', '.join(f'{c} = ?' for c in IDENTITY_COLUMNS)}, "
                 "retake_of = ?, practical = CASE WHEN ? IS NULL THEN practical ELSE ? END "

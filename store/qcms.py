@@ -101,5 +101,11 @@ class QcmRepo(Repo):
     async def attach_batch_document(self, scope: Scope, batch_id: int, document_id: int) -> None:
         await self.paper_batch(scope, batch_id)
         async with self.db.transaction() as tx:
+            # The document must be one of the batch's own centre.
+            if not await tx.one(
+                    "SELECT 1 FROM documents d JOIN qcms q ON q.centre_id = d.centre_id "
+                    "JOIN paper_batches b ON b.qcm_id = q.id WHERE d.id = ? AND b.id = ?",
+                    (document_id, batch_id)):
+                raise NotFound(f"Document introuvable : {document_id}.")
             await tx.execute("UPDATE paper_batches SET document_id = ? WHERE id = ?",
                              (document_id, batch_id))

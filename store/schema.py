@@ -92,9 +92,12 @@ STEP_1 = [
         question_id INTEGER NOT NULL REFERENCES questions(id),
         PRIMARY KEY (qcm_id, position)
     )""",
-    """CREATE TRIGGER qcm_questions_fixed BEFORE UPDATE ON qcm_questions BEGIN
-        SELECT RAISE(ABORT, 'LOCKED: les questions d''un QCM sont fixées à sa création');
-    END""",
+    *[
+        f"""CREATE TRIGGER qcm_questions_fixed_{op.lower()} BEFORE {op} ON qcm_questions BEGIN
+            SELECT RAISE(ABORT, 'LOCKED: les questions d''un QCM sont fixées à sa création');
+        END"""
+        for op in ("UPDATE", "DELETE")
+    ],
     """CREATE TABLE paper_batches (
         id INTEGER PRIMARY KEY,
         qcm_id INTEGER NOT NULL REFERENCES qcms(id),
@@ -159,7 +162,9 @@ STEP_1 = [
     f"""CREATE TRIGGER participants_submitted_update BEFORE UPDATE ON participants
         WHEN OLD.submitted = 1 AND ({_identity_changed} OR NEW.score IS NOT OLD.score
             OR NEW.submitted IS NOT 1 OR NEW.retake_of IS NOT OLD.retake_of
-            OR NEW.number IS NOT OLD.number OR NEW.session_id IS NOT OLD.session_id) BEGIN
+            OR NEW.number IS NOT OLD.number OR NEW.session_id IS NOT OLD.session_id
+            OR NEW.centre_id IS NOT OLD.centre_id OR NEW.created_at IS NOT OLD.created_at
+            OR NEW.copy_number IS NOT OLD.copy_number) BEGIN
         SELECT RAISE(ABORT, 'LOCKED: QCM validé, les données du candidat ne changent plus');
     END""",
     """CREATE TABLE online_keys (

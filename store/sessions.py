@@ -105,20 +105,33 @@ class SessionRepo(Repo):
         return format_participant_number(year, row[0])  # type: ignore[index]
 
     async def check_retake(self, tx: Tx, number: str, formation_code: str,
-                           exclude_participant: int | None = None) -> None:
-        """Raise Conflict with the decision table's reason if `number` may not be retaken."""
+                           exclude_participant: int | None = None,
+                           centre_id: int | None = None) -> None:
+        """Raise Conflict with the decision table's reason if `number` may not be retaken.
+
+        `centre_id` is the asking centre: a first attempt of another centre may
+        be retaken there, but a refusal then tells nothing of it."""
         row = await tx.one(
-            "SELECT p.number, p.score, p.practical, p.retake_of, q.formation_code, f.pass_mark, "
+            "SELECT p.id, p.number, p.score, p.practical, p.retake_of, p.centre_id, "
+            "q.formation_code, "
+            "f.pass_mark, "
             "EXISTS (SELECT 1 FROM participants r WHERE r.retake_of = p.number AND r.id IS NOT ?) "
             "AS already FROM participants p JOIN sessions s ON s.id = p.session_id "
             "JOIN qcms q ON q.id = s.qcm_id JOIN formations f ON f.code = q.formation_code "
             "WHERE p.number = ?", (exclude_participant, number))
+        if row is not None and exclude_participant is not None and row["id"] == exclude_participant:
+            raise Conflict("Un participant ne peut pas être son propre second passage.")
         first = None if row is None else FirstAttempt(
             row["number"], row["formation_code"], row["score"], Practical(row["practical"]),
             row["pass_mark"], row["retake_of"] is not None, bool(row["already"]))
         try:
             check_retake(first, number, formation_code)
         except RetakeRefused as exc:
+            if row is not None and centre_id is not None and row["centre_id"] != centre_id:
+                try:
+                    check_retake(None, number, formation_code)
+                except RetakeRefused as unknown:
+                    exc = unknown
             raise Conflict(str(exc)) from None
 
     async def add_participant(self, scope: Scope, session_id: int, identity: Identity,
@@ -128,7 +141,8 @@ class SessionRepo(Repo):
         session = await self.session(scope, session_id)
         async with self.db.transaction() as tx:
             if retake_of:
-                await self.check_retake(tx, retake_of, session.formation_code)
+                await self.check_retake(tx, retake_of, session.formation_code,
+                                        centre_id=scope.centre_id)
                 practical = Practical.FAVOURABLE  # carried over from the first attempt
             number = await self.next_number(tx)
             participant_id = await tx.insert(
@@ -149,7 +163,8 @@ class SessionRepo(Repo):
         session = await self.session(scope, current.session_id)
         async with self.db.transaction() as tx:
             if retake_of:
-                await self.check_retake(tx, retake_of, session.formation_code, participant_id)
+                await self.check_retake(tx, retake_of, session.formation_code, participant_id,
+                                        scope.centre_id)
                 practical = Practical.FAVOURABLE
             await tx.execute(
                 f"UPDATE participants SET {', '.join(f'{c} = ?' for c in IDENTITY_COLUMNS)}, "

@@ -1,6 +1,6 @@
 """The shared command layer: build the registry once per process."""
 
-from sshserver.commands import admin, centre
+from sshserver.commands import admin, centre, documents
 from sshserver.commands.framework import (ADMIN, CENTRE, LOCAL, CommandError, Context, Registry,
                                           Result)
 
@@ -9,6 +9,7 @@ def build_registry() -> Registry:
     registry = Registry()
     admin.register(registry)
     centre.register(registry)
+    documents.register(registry)
     return registry
 
 

@@ -117,7 +117,7 @@ def register(reg: Registry) -> None:
         if args.file:
             if ctx.role != LOCAL:
                 raise CommandError("--file n'est possible qu'en local ; utilisez « - ».", 2)
-            line = _read_file(args.file)
+            line = read_local_file(args.file)
         elif args.key in (None, "-"):
             line = await ctx.read_input()
         else:
@@ -139,7 +139,7 @@ def register(reg: Registry) -> None:
         elif ctx.role != LOCAL:
             raise CommandError("À distance, envoyez le fichier sur l'entrée standard (« - »).", 2)
         else:
-            source = _read_file(args.file)
+            source = read_local_file(args.file)
         try:
             bank = parse_bank(source)
         except BankError as exc:
@@ -197,7 +197,7 @@ async def _password(ctx: Context, from_stdin: bool) -> str:
     return password
 
 
-def _read_file(path: str) -> str:
+def read_local_file(path: str) -> str:
     try:
         return Path(path).read_text(encoding="utf-8")
     except OSError as exc:

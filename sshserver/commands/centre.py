@@ -66,6 +66,8 @@ def register(reg: Registry) -> None:
         except ValueError as exc:
             raise CommandError(str(exc), 2) from None
         place = _text(args.place, "Lieu")
+        if not 1 <= args.participants <= 500:  # checked before anything is written
+            raise CommandError("Nombre de participants : de 1 à 500.", 2)
         session = await ctx.store.sessions.create_session(
             ctx.scope, qcm.id, SessionKind.ONLINE, args.trainer, place,
             starts.date(), starts, ends)

@@ -27,7 +27,19 @@ class CommandError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse that raises instead of exiting the process."""
+    """argparse that raises instead of exiting the process, and prints
+    (--help) through the caller's channel rather than the process's stdout."""
+
+    def __init__(self, *args: Any, write: Callable[[str], None] | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._write = write
+
+    def _print_message(self, message: str, file: Any = None) -> None:
+        if self._write is None:
+            super()._print_message(message, file)
+        elif message:
+            self._write(message)
 
     def error(self, message: str):  # type: ignore[override]
         raise CommandError(f"{self.prog} : {message}", 2)
@@ -111,7 +123,8 @@ class Registry:
                           f"« {prog} help » liste les commandes.\n")
             return 2
         command, rest = found
-        parser = _Parser(prog=f"{prog} {command.name}", description=command.help)
+        parser = _Parser(prog=f"{prog} {command.name}", description=command.help,
+                         write=ctx.write)
         command.arguments(parser)
         try:
             args = parser.parse_args(rest)

@@ -1,0 +1,281 @@
+"""Producing, recording and checking documents.
+
+Rendering runs in the executor (a process pool in the server), never on the
+event loop. Files are written under temporary names, renamed once all are
+written, then recorded with their SHA-256 (and the participants locked) in
+one transaction: if anything fails, the files of that attempt are removed
+and nothing is locked.
+
+The executor is meant to be a process pool shared by the server, started
+with a lower priority so that candidates' sessions keep the CPU:
+
+    ProcessPoolExecutor(os.cpu_count(), mp_context=get_context("spawn"),
+                        initializer=render_jobs.init_worker, initargs=(10,))
+
+A paper batch is drawn by one worker (about 2 s for 500 copies); letters and
+certificates are spread over all workers in jobs of `results_per_job`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import math
+import os
+import secrets
+import threading
+import weakref
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor, Future
+from dataclasses import replace
+from pathlib import Path
+
+from domain.keys import new_key
+from domain.models import Document, DocumentKind, KeyState, PaperBatch, SessionKind
+from domain.rules import Outcome
+from pdfgen.paper import PaperSpec
+from pdfgen.results import Issuer, ResultData
+from pdfgen.styles import local_day
+from services import render_jobs
+from services.scoring import CopyScore, ScoringError, score_csv, score_letters
+from services.verification import describe_certificate
+from store.documents import NewDocument
+from store.scope import Scope
+from store.store import Store
+
+Progress = Callable[[int, int], None]
+POLL_SECONDS = 0.2
+
+__all__ = ["CopyScore", "DocumentService", "Progress", "ScoringError"]
+
+
+def _remove(paths: Sequence[Path]) -> None:
+    for path in paths:
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+
+
+def _after_all(futures: Sequence[Future], action: Callable[[], None]) -> None:
+    """Run `action` once every future has finished (or been cancelled)."""
+    remaining = [len(futures)]
+    guard = threading.Lock()
+
+    def done(_: Future) -> None:
+        with guard:
+            remaining[0] -= 1
+            last = remaining[0] == 0
+        if last:
+            action()
+    if not futures:
+        action()
+    for future in futures:
+        future.add_done_callback(done)
+
+
+def _rename_all(pairs: Sequence[tuple[Path, Path]]) -> None:
+    directories = set()
+    for temp, final in pairs:
+        os.replace(temp, final)
+        directories.add(final.parent)
+    for directory in directories:
+        fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+class DocumentService:
+    def __init__(self, store: Store, documents_dir: Path, executor: Executor, *,
+                 issuer: Issuer | None = None, workers: int | None = None,
+                 results_per_job: int = 25) -> None:
+        self.store = store
+        self.documents_dir = Path(documents_dir)
+        self.executor = executor
+        self.issuer = issuer or Issuer()
+        self.workers = workers or os.cpu_count() or 1
+        self.results_per_job = results_per_job
+        self._session_locks: weakref.WeakValueDictionary[int, asyncio.Lock] = \
+            weakref.WeakValueDictionary()
+
+    # Paper batches ------------------------------------------------------
+
+    async def generate_paper(self, scope: Scope, qcm_id: int, copies: int,
+                             progress: Progress | None = None,
+                             duration_minutes: int | None = None
+                             ) -> tuple[PaperBatch, Document]:
+        """Create a paper batch of `copies` copies, draw its PDF (presentation,
+        copies, corrections) and record it. `progress(done, total)` is called
+        on the event loop while the PDF is drawn."""
+        store = self.store
+        qcm = await store.qcms.qcm(scope, qcm_id)
+        questions = tuple(await store.qcms.questions(scope, qcm_id))
+        formation = await store.banks.formation(qcm.formation_code)
+        centre = await store.centres.centre(scope, qcm.centre_id)
+        batch = await store.qcms.create_paper_batch(scope, qcm_id, copies)
+        spec = PaperSpec(centre, formation, qcm, batch, questions, duration_minutes)
+        relative = f"{centre.id}/qcm-{qcm.id}/qcm-{qcm.id}-lot-{batch.id}.pdf"
+        final = self.documents_dir / relative
+        token = secrets.token_hex(4)
+        temp = final.with_name(f".{final.name}.{token}.tmp")
+        progress_file = final.with_name(f".{final.name}.{token}.progress")
+        await asyncio.to_thread(final.parent.mkdir, parents=True, exist_ok=True)
+        future = self.executor.submit(render_jobs.write_paper, spec, str(temp),
+                                      str(progress_file) if progress else None)
+        try:
+            sha = await self._await_polling(future, progress_file, progress)
+            await asyncio.to_thread(_rename_all, [(temp, final)])
+        except BaseException:
+            future.cancel()
+            _after_all([future], lambda: _remove([temp, progress_file, final]))
+            raise
+        _remove([progress_file])
+        [document] = await self._record(
+            scope, centre.id, None, [NewDocument(DocumentKind.PAPER, relative, sha)], [],
+            [final])
+        await store.qcms.attach_batch_document(scope, batch.id, document.id)  # type: ignore[arg-type]
+        return replace(batch, document_id=document.id), document
+
+    async def _await_polling(self, future: Future, progress_file: Path,
+                             progress: Progress | None):
+        waiting = asyncio.wrap_future(future)
+        while True:
+            done, _ = await asyncio.wait({waiting}, timeout=POLL_SECONDS)
+            if done:
+                return waiting.result()
+            if progress is not None:
+                with contextlib.suppress(OSError, ValueError):
+                    done_count, total = map(int, progress_file.read_text("ascii").split())
+                    progress(done_count, total)
+
+    # Letters and certificates ---------------------------------------------
+
+    async def publish_session(self, scope: Scope, session_id: int,
+                              progress: Progress | None = None) -> list[Document]:
+        """Letters for every participant not yet locked whose result is
+        complete (online: only those who submitted), certificates for those
+        who passed; then lock them. Returns the documents recorded."""
+        lock = self._session_locks.setdefault(session_id, asyncio.Lock())
+        async with lock:
+            items = await self._publishable(scope, session_id)
+            if not items:
+                return []
+            return await self._publish(scope, items, progress)
+
+    async def _publishable(self, scope: Scope, session_id: int) -> list[ResultData]:
+        store = self.store
+        session = await store.sessions.session(scope, session_id)
+        participants = await store.sessions.participants(scope, session_id)
+        if session.kind is SessionKind.ONLINE:
+            submitted = {p.id for key, p in await store.exam.keys(scope, session_id)
+                         if key.state is KeyState.SUBMITTED}
+            participants = [p for p in participants if p.id in submitted]
+        formation = await store.banks.formation(session.formation_code)
+        centre = await store.centres.centre(scope, session.centre_id)
+        issued_on = local_day(store.clock.now(), centre.timezone)
+        items = []
+        for p in participants:
+            data = ResultData(p, session, formation, centre, issued_on, self.issuer)
+            if p.locked or data.outcome is Outcome.PENDING:
+                continue
+            if data.outcome is Outcome.PASSED:
+                data = replace(data, verify_code=new_key())
+            items.append(data)
+        return items
+
+    async def _publish(self, scope: Scope, items: list[ResultData],
+                       progress: Progress | None) -> list[Document]:
+        session, centre = items[0].session, items[0].centre
+        folder = f"{centre.id}/session-{session.id}"
+        directory = self.documents_dir / folder
+        await asyncio.to_thread(directory.mkdir, parents=True, exist_ok=True)
+        token = secrets.token_hex(4)
+        names: list[tuple[str, str | None]] = []
+        for data in items:
+            number = data.participant.number
+            names.append((f"lettre-{number}-{token}.pdf",
+                          f"attestation-{number}-{token}.pdf" if data.verify_code else None))
+        temps = [(directory / f".{a}.tmp", directory / f".{b}.tmp" if b else None)
+                 for a, b in names]
+        size = max(1, min(self.results_per_job, math.ceil(len(items) / self.workers)))
+        futures = [self.executor.submit(
+            render_jobs.write_results, items[i:i + size],
+            [(str(a), str(b) if b else None) for a, b in temps[i:i + size]])
+            for i in range(0, len(items), size)]
+        # Names carry this attempt's token: removing them never touches another's.
+        written = [p for pair in temps for p in pair if p is not None]
+        written += [directory / n for pair in names for n in pair if n is not None]
+        try:
+            hashes: list[tuple[str, str | None]] = []
+            done_count = 0
+            for future in futures:
+                hashes.extend(await asyncio.wrap_future(future))
+                done_count = len(hashes)
+                if progress:
+                    progress(done_count, len(items))
+            pairs = [(t, directory / n) for pair_t, pair_n in zip(temps, names)
+                     for t, n in zip(pair_t, pair_n) if t is not None and n is not None]
+            await asyncio.to_thread(_rename_all, pairs)
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            _after_all(futures, lambda: _remove(written))
+            raise
+        documents: list[NewDocument] = []
+        finals: list[Path] = []
+        for data, (letter, certificate), (letter_sha, cert_sha) in zip(items, names, hashes):
+            pid = data.participant.id
+            documents.append(NewDocument(DocumentKind.LETTER, f"{folder}/{letter}", letter_sha,
+                                         pid))
+            finals.append(directory / letter)
+            if certificate and cert_sha:
+                documents.append(NewDocument(DocumentKind.CERTIFICATE, f"{folder}/{certificate}",
+                                             cert_sha, pid, data.verify_code))
+                finals.append(directory / certificate)
+        lock = [d.participant.id for d in items]
+        return await self._record(scope, centre.id, session.id, documents, lock, finals)  # type: ignore[arg-type]
+
+    async def _record(self, scope: Scope, centre_id: int, session_id: int | None,
+                      documents: list[NewDocument], lock: list[int],
+                      finals: list[Path]) -> list[Document]:
+        """Record and lock in one transaction; remove the files if that fails.
+        The transaction is shielded: a cancelled caller does not leave it
+        half-known (the files go only if it did not commit)."""
+        task = asyncio.ensure_future(
+            self.store.documents.publish(scope, centre_id, session_id, documents, lock))
+
+        def drop_files_on_failure(t: asyncio.Future) -> None:
+            if t.cancelled() or t.exception() is not None:
+                _remove(finals)
+        try:
+            return await asyncio.shield(task)
+        except BaseException:
+            if task.done():
+                drop_files_on_failure(task)
+            else:
+                task.add_done_callback(drop_files_on_failure)
+            raise
+
+    # Checking -------------------------------------------------------------
+
+    async def verify(self, code: str) -> str | None:
+        """A French description of the certificate carrying this verification
+        code, or None if no certificate does."""
+        return await describe_certificate(self.store, self.documents_dir, code)
+
+    # Scoring paper copies ---------------------------------------------------
+
+    async def score_copy(self, scope: Scope, batch_id: int, copy_number: int,
+                         letters: str) -> int:
+        """Score the letters ticked on one copy of a batch (30 letters A-D,
+        '-' or '.' for none; spaces are ignored)."""
+        batch = await self.store.qcms.paper_batch(scope, batch_id)
+        questions = await self.store.qcms.questions(scope, batch.qcm_id)
+        return score_letters(batch, questions, copy_number, letters)
+
+    async def score_batch_csv(self, scope: Scope, batch_id: int, text: str) -> list[CopyScore]:
+        """Score every line of a CSV of (copy number, letters); a line that
+        cannot be scored carries its error instead of a score."""
+        batch = await self.store.qcms.paper_batch(scope, batch_id)
+        questions = await self.store.qcms.questions(scope, batch.qcm_id)
+        return score_csv(batch, questions, text)
