@@ -1,24 +1,26 @@
 """A small world for the centre screens: two formations, two centres, FixedClock.
 
-Import the fixtures into a test module: ``from centre_fixtures import world``."""
+Import the fixtures into a test module: ``from tests.tui.centre_fixtures import world``."""
 
 from __future__ import annotations
 
-import hashlib
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+import pytest
 import pytest_asyncio
 from textual.app import App
 from textual.pilot import Pilot
 
 from domain.clock import FixedClock
-from domain.models import (Account, Centre, Document, DocumentKind, Formation, Identity,
-                           PaperBatch, Practical, Question, QuestionBank, Role, Trainer)
-from domain.rules import Outcome, decide
+from domain.models import (Account, Centre, Formation, Identity, Question, QuestionBank, Role,
+                           Trainer)
+from services import render_jobs
+from services.documents import DocumentService
 from store import Scope, Store
-from store.documents import NewDocument
 
 THEMES = ("Réglementation", "Sécurité", "Conception", "Installation", "Maintenance")
 NOW = datetime(2026, 7, 4, 8, 0, tzinfo=timezone.utc)  # 10:00 in Paris
@@ -89,56 +91,17 @@ def identity(**changes: str) -> Identity:
     return Identity(**{"civility": "M.", **IDENTITY, **changes})
 
 
-class StubDocuments:
-    """Stands in for services.documents.DocumentService until it lands: the
-    same interface and contract (files written, recorded with their
-    checksum, participants locked in one transaction), with text files
-    instead of PDFs."""
+@pytest.fixture(scope="session")
+def render_pool():
+    """The process pool the document service renders in, as in the server."""
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn"),
+                             initializer=render_jobs.init_worker) as executor:
+        yield executor
 
-    def __init__(self, store: Store, documents_dir: Path) -> None:
-        self.store = store
-        self.documents_dir = documents_dir
-        self.progress_calls: list[tuple] = []
 
-    def _write(self, relative: str, text: str) -> str:
-        path = self.documents_dir / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-
-    async def generate_paper(self, scope: Scope, qcm_id: int, copies: int,
-                             progress=None) -> tuple[PaperBatch, Document]:
-        qcm = await self.store.qcms.qcm(scope, qcm_id)
-        batch = await self.store.qcms.create_paper_batch(scope, qcm_id, copies)
-        for done in range(1, copies + 1):
-            if progress is not None:
-                progress(done, copies)
-                self.progress_calls.append((done, copies))
-        relative = f"centre-{qcm.centre_id}/qcm-{qcm_id}/papier-{batch.id}.pdf"
-        digest = self._write(relative, f"{copies} copies")
-        [document] = await self.store.documents.publish(
-            scope, qcm.centre_id, None, [NewDocument(DocumentKind.PAPER, relative, digest)])
-        await self.store.qcms.attach_batch_document(scope, batch.id, document.id)  # type: ignore[arg-type]
-        return batch, document
-
-    async def publish_session(self, scope: Scope, session_id: int) -> list[Document]:
-        session = await self.store.sessions.session(scope, session_id)
-        formation = await self.store.banks.formation(session.formation_code)
-        new, lock = [], []
-        for p in await self.store.sessions.participants(scope, session_id):
-            if p.locked or p.score is None or p.practical is Practical.UNKNOWN:
-                continue
-            base = f"centre-{session.centre_id}/session-{session_id}/{p.number}"
-            new.append(NewDocument(DocumentKind.LETTER, f"{base}-courrier.pdf",
-                                   self._write(f"{base}-courrier.pdf", p.number), p.id))
-            passed = decide(p.score, p.practical, formation.pass_mark, p.is_retake)
-            if passed is Outcome.PASSED:
-                new.append(NewDocument(DocumentKind.CERTIFICATE, f"{base}-attestation.pdf",
-                                       self._write(f"{base}-attestation.pdf", p.number), p.id,
-                                       f"V{p.id:06d}"))
-            lock.append(p.id)  # type: ignore[arg-type]
-        return await self.store.documents.publish(scope, session.centre_id, session_id, new,
-                                                  lock)
+@pytest.fixture
+def documents(world: World, render_pool) -> DocumentService:
+    return DocumentService(world.store, world.tmp / "documents", render_pool, workers=2)
 
 
 def screen_text(app: App) -> str:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from centre_fixtures import (StubDocuments, error_of, identity, screen_text,  # noqa: F401
-                             wait_for, world)
+from tests.tui.centre_fixtures import (documents, error_of, identity, render_pool,  # noqa: F401
+                                      screen_text, wait_for, world)
 from textual.widgets import Input, ProgressBar
 
 from domain.models import DocumentKind, Practical, SessionKind
@@ -46,33 +46,32 @@ async def test_paper_without_service_records_the_batch(world):
     assert (batch.copies, batch.document_id) == (12, None)
 
 
-async def test_paper_with_service_shows_progress_path_and_command(world):
+async def test_paper_with_service_shows_progress_path_and_command(world, documents):
     qcm = await world.store.qcms.create_qcm(world.scope_a, "PV-RES", "PAPIER")
-    docs = StubDocuments(world.store, world.tmp / "documents")
-    app = CentreApp(world.store, world.account_a, world.clock, documents=docs, sftp_hint=HINT)
+    app = CentreApp(world.store, world.account_a, world.clock, documents=documents,
+                    sftp_hint=HINT)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_paper(pilot)
         await pilot.press("3", "0", "enter")
         await wait_for(pilot, lambda: "Fichier :" in screen_text(app))
         text = screen_text(app)
-        path = f"centre-{world.centre_a.id}/qcm-{qcm.id}/papier-1.pdf"
+        [batch] = await world.store.qcms.paper_batches(world.scope_a, qcm.id)
+        document = await world.store.documents.document(world.scope_a, batch.document_id)
+        path = document.path
         assert f"Fichier : {path}" in text
         assert f"scp -P 2222 alpha@qcm.example.fr:{path} ." in text
         bar = app.screen.query_one(ProgressBar)
-        assert (bar.progress, bar.total) == (30, 30)
+        assert bar.total and bar.progress == bar.total  # finished
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, CentreHomeScreen))
-    assert docs.progress_calls[-1] == (30, 30)
-    [batch] = await world.store.qcms.paper_batches(world.scope_a, qcm.id)
-    assert batch.document_id is not None
-    assert (world.tmp / "documents" / path).exists()
+    pdf = world.tmp / "documents" / path
+    assert pdf.read_bytes().startswith(b"%PDF")
 
 
-async def test_full_offline_path_with_attestations(world):
+async def test_full_offline_path_with_attestations(world, documents):
     """Create a QCM, record a paper session with one passing participant and
     one eligible for a retake, create the attestations, then everything is locked."""
     store, scope = world.store, world.scope_a
-    docs = StubDocuments(store, world.tmp / "documents")
     qcm = await store.qcms.create_qcm(scope, "PV-RES", "PV-RES_2026-07-04")
     session = await store.sessions.create_session(scope, qcm.id, SessionKind.OFFLINE,
                                                   world.trainer_a.id, "Lyon", date(2026, 7, 4))
@@ -84,7 +83,7 @@ async def test_full_offline_path_with_attestations(world):
     waiting = await store.sessions.add_participant(scope, session.id,
                                                    identity(last_name="Attente"), 25,
                                                    Practical.UNKNOWN)
-    app = CentreApp(store, world.account_a, world.clock, documents=docs, sftp_hint=HINT)
+    app = CentreApp(store, world.account_a, world.clock, documents=documents, sftp_hint=HINT)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, CentreHomeScreen))
         app.push_screen(ParticipantsScreen(app.context, session))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from centre_fixtures import error_of, screen_text, wait_for, world  # noqa: F401
+from tests.tui.centre_fixtures import error_of, screen_text, wait_for, world  # noqa: F401
 from textual.widgets import DataTable, Input, Select
 
 from domain.models import SessionKind
@@ -96,8 +96,9 @@ async def test_create_qcm_errors_next_to_fields(world):
         assert "Intitulé : champ obligatoire." in text
         app.screen.query_one("#formation", Select).value = "CESI"
         app.screen.query_one("#title", Input).value = "bad\x1b[31m"
-        await pilot.click("#create")
-        await pilot.pause()
+        app.screen.query_one("#title", Input).focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "contrôle" in error_of(app, "title"))
         assert error_of(app, "title") == "Intitulé : caractères de contrôle interdits."
         assert error_of(app, "formation") == ""
         await pilot.press("escape")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from centre_fixtures import (IDENTITY, StubDocuments, error_of, fill_form, identity,  # noqa: F401
+from tests.tui.centre_fixtures import (IDENTITY, error_of, fill_form, identity,  # noqa: F401
                              screen_text, wait_for, world)
 from textual.widgets import DataTable, Input
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
-from centre_fixtures import (StubDocuments, error_of, fill_form, flat_text, identity,  # noqa: F401
-                             screen_text, wait_for, world)
+from tests.tui.centre_fixtures import (documents, error_of, fill_form, flat_text,  # noqa: F401
+                                      identity, render_pool, screen_text, wait_for, world)
 from textual.widgets import DataTable, Input
 
 from domain.models import KeyState, Practical, SessionKind
@@ -131,12 +131,11 @@ async def test_delete_keys_and_refuse_a_submitted_one(world):
     assert keys[0].code in codes and keys[1].code not in codes and len(codes) == 4
 
 
-async def test_practical_results_and_attestations(world):
+async def test_practical_results_and_attestations(world, documents):
     session, keys = await online_session(world)
     await take_exam(world, keys[0], "Reussi", right=28)
     await take_exam(world, keys[1], "Echec", right=10)
-    docs = StubDocuments(world.store, world.tmp / "documents")
-    app = CentreApp(world.store, world.account_a, world.clock, documents=docs)
+    app = CentreApp(world.store, world.account_a, world.clock, documents=documents)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_keys(pilot, session)
         await pilot.press("g")

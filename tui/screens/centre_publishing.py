@@ -38,9 +38,10 @@ async def publish(screen: Screen, ctx: CentreContext, session: ExamSession,
     if not await screen.app.push_screen_wait(
             ConfirmModal(message, confirm="Créer et verrouiller")):
         return "Création des attestations annulée."
-    progress.start(f"Création des documents de {len(ready)} participant(s)…")
+    progress.start(f"Création des documents de {len(ready)} participant(s)…", total=len(ready))
     try:
-        documents = await ctx.documents.publish_session(ctx.scope, session.id)
+        documents = await ctx.documents.publish_session(ctx.scope, session.id,  # type: ignore[arg-type]
+                                                        progress=progress.callback())
     except StoreError as exc:
         progress.fail(str(exc))
         return str(exc)
