@@ -64,7 +64,7 @@ class CentreHomeScreen(Screen):
         yield Static("Sessions — Entrée : ouvrir · m : modifier", classes="title")
         yield SessionTable(id="sessions", cursor_type="row", zebra_stripes=True)
         yield Static("", id="status", classes="hint", markup=False)
-        yield Footer()
+        yield Footer(compact=True)
 
     async def on_mount(self) -> None:
         self.query_one("#qcms", DataTable).add_columns("Id", "Créé le", "Intitulé", "Formation")

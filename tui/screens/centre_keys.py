@@ -39,11 +39,11 @@ def key_cells(key: OnlineKey, participant: Participant) -> tuple:
 
 class KeysScreen(Screen):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a", "add_keys", "Ajouter des clés", id="keys.add"),
+        Binding("a", "add_keys", "Ajouter", id="keys.add"),
         Binding("s,delete", "delete_key", "Supprimer", id="keys.delete"),
-        Binding("p", "practical", "Notes pratiques", id="keys.practical"),
+        Binding("p", "practical", "Pratique", id="keys.practical"),
         Binding("g", "attest", "Attestations", id="keys.attest"),
-        Binding("m", "edit", "Modifier la session", id="keys.edit"),
+        Binding("m", "edit", "Modifier", id="keys.edit"),
         Binding("escape", "back", "Retour", id="keys.back"),
     ]
 
@@ -66,7 +66,7 @@ class KeysScreen(Screen):
                          compact=True, disabled=self.ctx.documents is None)
             yield Button("Modifier les notes pratiques", id="practical", compact=True)
             yield Button("Retour à la liste", id="back", compact=True)
-        yield Footer()
+        yield Footer(compact=True)
 
     def heading(self) -> str:
         s = self.session

@@ -49,7 +49,7 @@ class PaperScreen(Screen):
                 yield Button("Retour à la liste", id="back", compact=True)
             yield WorkProgress(id="progress")
             yield Static("", id="result", markup=False)
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#copies", Input).focus()

@@ -73,7 +73,7 @@ class ParticipantFormScreen(Screen):
                          variant="primary", compact=True)
             yield Button("Annuler", id="reset", compact=True)
             yield Button("Retour à la liste", id="back", compact=True)
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.action_reset()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -53,7 +54,7 @@ class ParticipantsScreen(Screen):
                          variant="warning", compact=True,
                          disabled=self.ctx.documents is None)
             yield Button("Retour à la liste", id="back", compact=True)
-        yield Footer()
+        yield Footer(compact=True)
 
     async def on_mount(self) -> None:
         self.formation = await self.ctx.store.banks.formation(self.session.formation_code)
@@ -98,7 +99,7 @@ class ParticipantsScreen(Screen):
             lines[0] += f" · second passage de {p.retake_of}"
         lines.append(outcome(p, self.formation.pass_mark).label
                      + (" · verrouillé (documents créés)" if p.locked else ""))
-        self.query_one("#detail", Static).update(plain("\n".join(lines)))
+        self.query_one("#detail", Static).update(Text("\n").join(plain(line) for line in lines))
 
     def current(self) -> Participant | None:
         table = self.query_one(DataTable)

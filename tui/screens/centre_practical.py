@@ -41,7 +41,7 @@ class PracticalScreen(Screen):
         yield Static("", id="status", markup=False)
         with Horizontal(classes="buttons"):
             yield Button("Retour aux clés", id="back", compact=True)
-        yield Footer()
+        yield Footer(compact=True)
 
     async def on_mount(self) -> None:
         table = self.query_one(DataTable)

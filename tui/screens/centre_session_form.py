@@ -49,7 +49,7 @@ class SessionFormScreen(Screen):
         with Horizontal(classes="buttons"):
             yield Button("Enregistrer", id="save", variant="primary", compact=True)
             yield Button("Retour à la liste", id="back", compact=True)
-        yield Footer()
+        yield Footer(compact=True)
 
     async def on_mount(self) -> None:
         self.formation = await self.ctx.store.banks.formation(self.formation_code)
