@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from datetime import date
 
-from tests.tui.centre_fixtures import (documents, error_of, identity, render_pool,  # noqa: F401
-                                      screen_text, wait_for, world)
+from tests.tui.centre_fixtures import (IDENTITY, documents, error_of, fill_form,  # noqa: F401
+                                      identity, render_pool, screen_text, wait_for, world)
 from textual.widgets import Input, ProgressBar
 
 from domain.models import DocumentKind, Practical, SessionKind
+from domain.shuffle import answer_key
 from tui.centre_app import CentreApp
 from tui.screens.centre_home import CentreHomeScreen
 from tui.screens.centre_paper import PaperScreen
+from tui.modals.score_copy import ScoreCopyModal
+from tui.screens.centre_participant_form import ParticipantFormScreen
 from tui.screens.centre_participants import ParticipantsScreen
 
 HINT = "scp -P 2222 alpha@qcm.example.fr:{path} ."
@@ -110,3 +113,44 @@ async def test_full_offline_path_with_attestations(world, documents):
     kinds = sorted((d.participant_id, d.kind) for d in await store.documents.documents(scope))
     assert kinds == sorted([(passing.id, DocumentKind.LETTER), (retake.id, DocumentKind.LETTER),
                             (passing.id, DocumentKind.CERTIFICATE)])
+
+
+async def test_score_a_paper_copy_from_ticked_letters(world, documents):
+    store, scope = world.store, world.scope_a
+    qcm = await store.qcms.create_qcm(scope, "PV-RES", "PAPIER")
+    batch = await store.qcms.create_paper_batch(scope, qcm.id, 5)
+    key = answer_key(batch.seed, 3, await store.qcms.questions(scope, qcm.id))
+    wrong = {"A": "B", "B": "C", "C": "D", "D": "A"}
+    ticked = "".join(wrong[c] for c in key[:4]) + key[4:]  # 4 mistakes: 26/30
+    session = await store.sessions.create_session(scope, qcm.id, SessionKind.OFFLINE,
+                                                  world.trainer_a.id, "Lyon", date(2026, 7, 4))
+    app = CentreApp(store, world.account_a, world.clock, documents=documents)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, CentreHomeScreen))
+        app.push_screen(ParticipantsScreen(app.context, session))
+        await wait_for(pilot, lambda: isinstance(app.screen, ParticipantsScreen))
+        await pilot.press("a")
+        await wait_for(pilot, lambda: isinstance(app.screen, ParticipantFormScreen))
+        await pilot.press("ctrl+t")
+        await wait_for(pilot, lambda: isinstance(app.screen, ScoreCopyModal))
+        await pilot.press("9", "tab", *key, "enter")
+        await wait_for(pilot, lambda: error_of(app, "copy") != "")
+        assert "Copie n° 9 absente du lot" in error_of(app, "copy")
+        app.screen.query_one("#copy", Input).value = "3"
+        app.screen.query_one("#letters", Input).value = key[:-1]
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: error_of(app, "letters") != "")
+        assert "29 réponses saisies, 30 attendues" in error_of(app, "letters")
+        app.screen.query_one("#letters", Input).value = ticked.lower()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "26/30" in screen_text(app))
+        await pilot.press("enter")  # « Utiliser cette note »
+        await wait_for(pilot, lambda: isinstance(app.screen, ParticipantFormScreen))
+        await pilot.pause()
+        assert app.screen.query_one("#score", Input).value == "26"
+        fill_form(app, {"civility": "M.", **IDENTITY, "practical": Practical.FAVOURABLE})
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: "ajouté" in screen_text(app))
+    [p] = await store.sessions.participants(scope, session.id)
+    assert (p.score, p.copy_number) == (26, 3)
+

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
@@ -17,6 +17,7 @@ from domain.validation import CIVILITIES, IDENTITY_LABELS, ValidationError, pars
 from store import Conflict, StoreError
 from tui.centre_context import CentreContext
 from tui.centre_text import PRACTICAL_CHOICES, person
+from tui.modals.score_copy import ScoreCopyModal
 from tui.widgets.centre_header import CentreHeader
 from tui.widgets.form_row import FormRow, show_errors
 
@@ -33,6 +34,7 @@ class ParticipantFormScreen(Screen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Enregistrer", id="participant_form.save"),
         Binding("ctrl+z", "reset", "Annuler la saisie", id="participant_form.reset"),
+        Binding("ctrl+t", "score_copy", "Noter une copie", id="participant_form.score_copy"),
         Binding("escape", "back", "Retour à la liste", id="participant_form.back"),
     ]
 
@@ -44,6 +46,7 @@ class ParticipantFormScreen(Screen):
         self.formation = formation
         self.participant = participant
         self.saved: list[Participant] = []
+        self.copy_score: tuple[int, int] | None = None  # (score, copy) computed from a copy
 
     def compose(self) -> ComposeResult:
         verb = f"Modifier {self.participant.number}" if self.participant else "Ajouter un participant"
@@ -77,6 +80,28 @@ class ParticipantFormScreen(Screen):
 
     def on_mount(self) -> None:
         self.action_reset()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "score_copy":
+            return self.ctx.documents is not None
+        return True
+
+    @work(exclusive=True, group="score-copy")
+    async def action_score_copy(self) -> None:
+        if self.ctx.documents is None:
+            return
+        batches = await self.ctx.store.qcms.paper_batches(self.ctx.scope, self.session.qcm_id)
+        if not batches:
+            self.say("Aucun lot de copies papier pour ce QCM : saisissez la note.", error=True)
+            return
+        result = await self.app.push_screen_wait(
+            ScoreCopyModal(self.ctx, batches, self.formation.questions_per_qcm))
+        if result is not None:
+            self.copy_score = result
+            score, copy = result
+            self.query_one("#score", Input).value = str(score)
+            show_errors(self, {})
+            self.say(f"Note {score} calculée d'après la copie n°{copy}.")
 
     # Form state -------------------------------------------------------------
 
@@ -113,6 +138,9 @@ class ParticipantFormScreen(Screen):
         status.set_class(error, "error")
 
     def action_reset(self) -> None:
+        p = self.participant
+        self.copy_score = (p.score, p.copy_number) if p and p.copy_number and p.score is not None \
+            else None
         self.fill(self.participant)
         show_errors(self, {})
         self.say("")
@@ -137,6 +165,9 @@ class ParticipantFormScreen(Screen):
             errors.update(exc.errors)
         values["practical"] = self.query_one("#practical", Select).value
         values["retake_of"] = None
+        values["copy_number"] = None
+        if self.copy_score and values.get("score") == self.copy_score[0]:
+            values["copy_number"] = self.copy_score[1]  # kept only if the score was not retyped
         if self.query_one("#retake", Checkbox).value:
             number = normalize_participant_number(self.query_one("#retake_of", Input).value)
             if number is None:
