@@ -246,3 +246,31 @@ async def test_locked_participants_are_shown_and_protected(world):
             assert on(app, ParticipantsScreen)
             assert "est verrouillé" in screen_text(app)
     assert (await store.sessions.participant(scope, p1.id)).score == 27
+
+
+async def test_hostile_text_never_reaches_the_terminal_raw(world):
+    """Names and places stored by any path are shown as text: no markup, no
+    escape sequence, no bidi override."""
+    store, scope = world.store, world.scope_a
+    qcm = await store.qcms.create_qcm(scope, "PV-RES", "Q\x1b]0;pwned\x07")
+    session = await store.sessions.create_session(scope, qcm.id, SessionKind.OFFLINE,
+                                                  world.trainer_a.id, "[red]Lyon[/] \x1b[2J",
+                                                  date(2026, 7, 4))
+    await store.sessions.add_participant(scope, session.id,
+                                         identity(last_name="Evil\u202e\x1b[31m",
+                                                  first_name="[b]Bob[/b]"), 25,
+                                         Practical.FAVOURABLE)
+    app = CentreApp(store, world.account_a, world.clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_home(pilot)
+        await pilot.press("tab", "enter")
+        await wait_for(pilot, lambda: on(app, ParticipantsScreen))
+        await pilot.pause()
+        text = screen_text(app)
+        assert "[red]Lyon[/]" in text and "[b]Bob[/b]" in text
+        assert not any(c in text for c in "\x1b\x07\u202e")
+        await pilot.press("m")
+        await wait_for(pilot, lambda: on(app, ParticipantFormScreen))
+        await pilot.pause()
+        assert "\x1b" not in app.screen.query_one("#last_name", Input).value
+        assert "\x1b" not in screen_text(app)

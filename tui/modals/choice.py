@@ -9,8 +9,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import OptionList, Static
+from textual.widgets import OptionList
 from textual.widgets.option_list import Option
+from tui.widgets.plain import Plain
 
 
 class ChoiceModal(ModalScreen[str | None]):
@@ -27,7 +28,7 @@ class ChoiceModal(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(self.title_text, classes="title", markup=False)
+            yield Plain(self.title_text, classes="title")
             yield OptionList(*(Option(label, id=key) for key, label in self.choices),
                              id="choices")
 

@@ -9,9 +9,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Static
+from textual.widgets import Button, Input
 
 from tui.widgets.form_row import FormRow, show_errors
+from tui.widgets.plain import Plain
 
 
 def parse_count(text: str, label: str, maximum: int) -> int:
@@ -36,7 +37,7 @@ class CountModal(ModalScreen[int | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(self.title_text, classes="title", markup=False)
+            yield Plain(self.title_text, classes="title")
             yield FormRow(self.label, Input(id="count", restrict=r"\d*", max_length=4,
                                             compact=True), "count")
             with Horizontal(classes="buttons"):

@@ -18,6 +18,7 @@ from store import StoreError
 from tui.centre_context import CentreContext
 from tui.centre_text import day_text
 from tui.widgets.form_row import FormRow, show_errors
+from tui.widgets.plain import Plain
 
 
 class ScoreCopyModal(ModalScreen[tuple[int, int] | None]):
@@ -46,7 +47,7 @@ class ScoreCopyModal(ModalScreen[tuple[int, int] | None]):
             yield FormRow(f"Cases cochées ({self.questions})", Input(
                 id="letters", placeholder="ABDC… ; « - » si aucune", compact=True,
                 max_length=self.questions * 2), "letters")
-            yield Static("", id="score-result", classes="title", markup=False)
+            yield Plain("", id="score-result", classes="title")
             with Horizontal(classes="buttons"):
                 yield Button("Annuler", id="cancel", compact=True)
                 yield Button("Calculer", id="compute", compact=True)

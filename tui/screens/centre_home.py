@@ -22,6 +22,7 @@ from tui.screens.centre_participants import ParticipantsScreen
 from tui.screens.centre_qcm_create import QcmCreateScreen
 from tui.screens.centre_session_edit import SessionEditScreen
 from tui.widgets.centre_header import CentreHeader
+from tui.widgets.plain import Plain
 
 QCM_ACTIONS = [
     ("paper", "Générer un QCM « papier »  (p)"),
@@ -63,7 +64,7 @@ class CentreHomeScreen(Screen):
         yield QcmTable(id="qcms", cursor_type="row", zebra_stripes=True)
         yield Static("Sessions — Entrée : ouvrir · m : modifier", classes="title")
         yield SessionTable(id="sessions", cursor_type="row", zebra_stripes=True)
-        yield Static("", id="status", classes="hint", markup=False)
+        yield Plain("", id="status", classes="hint")
         yield Footer(compact=True)
 
     async def on_mount(self) -> None:

@@ -23,6 +23,7 @@ from tui.screens.centre_publishing import UNAVAILABLE, publish
 from tui.screens.centre_session_edit import SessionEditScreen
 from tui.widgets.centre_header import CentreHeader
 from tui.widgets.work_progress import WorkProgress
+from tui.widgets.plain import Plain
 
 MAX_KEYS = 500
 REFRESH_SECONDS = 2.0
@@ -57,10 +58,10 @@ class KeysScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield CentreHeader(self.ctx)
-        yield Static(self.heading(), id="heading", classes="title", markup=False)
+        yield Plain(self.heading(), id="heading", classes="title")
         yield DataTable(id="keys", cursor_type="row", zebra_stripes=True)
         yield WorkProgress(id="progress")
-        yield Static("", id="status", markup=False)
+        yield Plain("", id="status")
         with Horizontal(classes="buttons"):
             yield Button("Envoyer les attestations", id="attest", variant="warning",
                          compact=True, disabled=self.ctx.documents is None)

@@ -18,6 +18,7 @@ from tui.modals.count import parse_count
 from tui.widgets.centre_header import CentreHeader
 from tui.widgets.form_row import FormRow, show_errors
 from tui.widgets.work_progress import WorkProgress
+from tui.widgets.plain import Plain
 
 MAX_COPIES = 2000
 
@@ -35,8 +36,8 @@ class PaperScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield CentreHeader(self.ctx)
-        yield Static(f"QCM « papier » — QCM {self.qcm.id} : {self.qcm.title}",
-                     classes="title", markup=False)
+        yield Plain(f"QCM « papier » — QCM {self.qcm.id} : {self.qcm.title}",
+                     classes="title")
         with Vertical(id="paper-body"):
             yield Static("Chaque copie a les mêmes questions, dans un ordre de réponses "
                          "propre ; le PDF contient aussi la correction de chaque copie.",
@@ -48,7 +49,7 @@ class PaperScreen(Screen):
                 yield Button("Générer", id="generate", variant="primary", compact=True)
                 yield Button("Retour à la liste", id="back", compact=True)
             yield WorkProgress(id="progress")
-            yield Static("", id="result", markup=False)
+            yield Plain("", id="result")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:

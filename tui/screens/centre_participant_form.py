@@ -13,6 +13,7 @@ from textual.widgets import Button, Checkbox, Footer, Input, Select, Static
 
 from domain.keys import normalize_participant_number
 from domain.models import ExamSession, Formation, Participant, Practical
+from domain.text import safe_text
 from domain.validation import CIVILITIES, IDENTITY_LABELS, ValidationError, parse_score, validate_identity
 from store import Conflict, StoreError
 from tui.centre_context import CentreContext
@@ -20,6 +21,7 @@ from tui.centre_text import PRACTICAL_CHOICES, person
 from tui.modals.score_copy import ScoreCopyModal
 from tui.widgets.centre_header import CentreHeader
 from tui.widgets.form_row import FormRow, show_errors
+from tui.widgets.plain import Plain
 
 TEXT_FIELDS = ("last_name", "first_name", "company", "company_address", "postal_code",
                "city", "country", "email")
@@ -51,8 +53,7 @@ class ParticipantFormScreen(Screen):
     def compose(self) -> ComposeResult:
         verb = f"Modifier {self.participant.number}" if self.participant else "Ajouter un participant"
         yield CentreHeader(self.ctx)
-        yield Static(f"{verb} — session papier {self.session.id}", classes="title",
-                     markup=False)
+        yield Plain(f"{verb} — session papier {self.session.id}", classes="title")
         with VerticalScroll(id="form"):
             yield FormRow("Civilité", Select([(c, c) for c in CIVILITIES], id="civility",
                                              prompt="Choisir", compact=True), "civility")
@@ -70,7 +71,7 @@ class ParticipantFormScreen(Screen):
             yield FormRow("N° du premier passage", Input(
                 id="retake_of", placeholder="AAAA-NNNNNN", max_length=11, compact=True,
                 disabled=True), "retake_of")
-        yield Static("", id="status", markup=False)
+        yield Plain("", id="status")
         with Horizontal(classes="buttons"):
             yield Button("Enregistrer" if self.participant else "Ajouter", id="save",
                          variant="primary", compact=True)
@@ -113,7 +114,8 @@ class ParticipantFormScreen(Screen):
         else:
             civility.clear()
         for name in TEXT_FIELDS:
-            value = getattr(identity, name) if identity else ("France" if name == "country" else "")
+            value = safe_text(getattr(identity, name)) if identity else (
+                "France" if name == "country" else "")
             self.query_one(f"#{name}", Input).value = value
         score = participant.score if participant else None
         self.query_one("#score", Input).value = "" if score is None else str(score)

@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Static
 
 from domain.models import ExamSession, Formation, Participant
+from domain.text import safe_text
 from store import StoreError
 from tui.centre_context import CentreContext
 from tui.centre_text import OUTCOME_SHORT, day_text, outcome, person, plain
@@ -21,6 +22,7 @@ from tui.screens.centre_participant_form import ParticipantFormScreen
 from tui.screens.centre_publishing import UNAVAILABLE, publish
 from tui.widgets.centre_header import CentreHeader
 from tui.widgets.work_progress import WorkProgress
+from tui.widgets.plain import Plain
 
 
 class ParticipantsScreen(Screen):
@@ -43,12 +45,12 @@ class ParticipantsScreen(Screen):
     def compose(self) -> ComposeResult:
         s = self.session
         yield CentreHeader(self.ctx)
-        yield Static(f"Session papier {s.id} — QCM {s.qcm_id} — {day_text(s.day)} — {s.place}",
-                     classes="title", markup=False)
+        yield Plain(f"Session papier {s.id} — QCM {s.qcm_id} — {day_text(s.day)} — {s.place}",
+                     classes="title")
         yield DataTable(id="participants", cursor_type="row", zebra_stripes=True)
-        yield Static("", id="detail", markup=False)
+        yield Plain("", id="detail")
         yield WorkProgress(id="progress")
-        yield Static("", id="status", markup=False)
+        yield Plain("", id="status")
         with Horizontal(classes="buttons"):
             yield Button("Créer les attestations non générées", id="attest",
                          variant="warning", compact=True,
@@ -137,7 +139,7 @@ class ParticipantsScreen(Screen):
         if p is None:
             return
         if not await self.app.push_screen_wait(ConfirmModal(
-                f"Supprimer le participant {p.number} ({p.identity.full_name}) ?",
+                f"Supprimer le participant {p.number} ({safe_text(p.identity.full_name)}) ?",
                 confirm="Supprimer")):
             return
         try:

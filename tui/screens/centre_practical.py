@@ -17,6 +17,7 @@ from store import StoreError
 from tui.centre_context import CentreContext
 from tui.centre_text import person, plain
 from tui.widgets.centre_header import CentreHeader
+from tui.widgets.plain import Plain
 
 
 class PracticalScreen(Screen):
@@ -38,7 +39,7 @@ class PracticalScreen(Screen):
         yield Static(f"Notes pratiques — session en ligne {self.session.id} — "
                      "f : favorable · d : défavorable · i : non connue", classes="title")
         yield DataTable(id="practical-table", cursor_type="row", zebra_stripes=True)
-        yield Static("", id="status", markup=False)
+        yield Plain("", id="status")
         with Horizontal(classes="buttons"):
             yield Button("Retour aux clés", id="back", compact=True)
         yield Footer(compact=True)

@@ -17,6 +17,7 @@ from store import StoreError
 from tui.centre_context import CentreContext
 from tui.centre_text import local, plain
 from tui.widgets.form_row import FormRow, show_errors
+from tui.widgets.plain import Plain
 
 
 class QcmCreateScreen(ModalScreen[Qcm | None]):
@@ -40,7 +41,7 @@ class QcmCreateScreen(ModalScreen[Qcm | None]):
                           "title")
             yield Static("Conseil : formation et date de la session, par exemple "
                          "CESI_2010-07-04.", classes="hint")
-            yield Static("", id="status", classes="error", markup=False)
+            yield Plain("", id="status", classes="error")
             with Horizontal(classes="buttons"):
                 yield Button("Annuler", id="cancel", compact=True)
                 yield Button("Créer", id="create", variant="primary", compact=True)

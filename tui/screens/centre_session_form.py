@@ -19,6 +19,7 @@ from tui.centre_text import local
 from tui.widgets.centre_header import CentreHeader
 from tui.widgets.form_row import show_errors
 from tui.widgets.session_fields import SessionFields, SessionValues
+from tui.widgets.plain import Plain
 
 
 class SessionFormScreen(Screen):
@@ -43,9 +44,9 @@ class SessionFormScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield CentreHeader(self.ctx)
-        yield Static(self.heading(), classes="title", markup=False)
+        yield Plain(self.heading(), classes="title")
         yield VerticalScroll(id="form")
-        yield Static("", id="status", classes="error", markup=False)
+        yield Plain("", id="status", classes="error")
         with Horizontal(classes="buttons"):
             yield Button("Enregistrer", id="save", variant="primary", compact=True)
             yield Button("Retour à la liste", id="back", compact=True)

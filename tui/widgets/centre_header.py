@@ -9,6 +9,7 @@ from textual.widgets import Static
 from domain.text import safe_text
 from domain.window import local_text
 from tui.centre_context import CentreContext
+from tui.widgets.plain import Plain
 
 
 class CentreHeader(Horizontal):
@@ -21,8 +22,8 @@ class CentreHeader(Horizontal):
 
     def compose(self) -> ComposeResult:
         who = f"qcm-ssh · {self.ctx.centre.name} · {self.ctx.account.login}"
-        yield Static(safe_text(who, 44), id="header-who", markup=False)
-        yield Static(self.clock_text(), id="header-clock", markup=False)
+        yield Plain(safe_text(who, 44), id="header-who")
+        yield Plain(self.clock_text(), id="header-clock")
 
     def on_mount(self) -> None:
         self.set_interval(5, self.tick)

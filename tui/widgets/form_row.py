@@ -8,6 +8,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import Label, Static
+from tui.widgets.plain import Plain
 
 
 class FormRow(Vertical):
@@ -24,7 +25,7 @@ class FormRow(Vertical):
         with Horizontal(classes="form-line"):
             yield Label(self.label, classes="field-label", markup=False)
             yield self.control
-        yield Static("", classes="field-error", id=f"error-{self.field}", markup=False)
+        yield Plain("", classes="field-error", id=f"error-{self.field}")
 
     def set_error(self, message: str | None) -> None:
         error = self.query_one(f"#error-{self.field}", Static)

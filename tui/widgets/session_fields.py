@@ -11,6 +11,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, Select
 
 from domain.models import ExamSession, Formation, Trainer
+from domain.text import safe_text
 from domain.validation import ValidationError, check_text
 from domain.window import parse_day, parse_local
 from tui.centre_text import day_text, input_moment, plain
@@ -40,7 +41,7 @@ class SessionFields(Vertical):
         self.online = online
         self.printed_locked = printed_locked
         self.session = session
-        self._centre_name = session.centre_name if session else centre_name
+        self._centre_name = safe_text(session.centre_name if session else centre_name)
         self._trainers = trainers
         self._today = today
 
@@ -68,7 +69,7 @@ class SessionFields(Vertical):
             yield FormRow("Date (JJ/MM/AAAA)", Input(
                 day_text(s.day if s else self._today), id="day", compact=True,
                 disabled=locked), "day")
-        yield FormRow("Lieu", Input(s.place if s else "", id="place", compact=True,
+        yield FormRow("Lieu", Input(safe_text(s.place) if s else "", id="place", compact=True,
                                     disabled=locked, max_length=200,
                                     placeholder="ville, salle"), "place")
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import ProgressBar, Static
+from tui.widgets.plain import Plain
 
 
 class WorkProgress(Vertical):
@@ -15,7 +16,7 @@ class WorkProgress(Vertical):
 
     def compose(self) -> ComposeResult:
         yield ProgressBar(total=None, show_eta=False, id="progress-bar")
-        yield Static("", id="progress-status", markup=False)
+        yield Plain("", id="progress-status")
 
     def start(self, message: str, total: float | None = None) -> None:
         self.add_class("-running")
