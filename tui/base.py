@@ -2,12 +2,28 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import ClassVar
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
 
 from domain.clock import Clock
+
+IDLE_MESSAGE = "Session fermée après une longue inactivité."
+DISABLED_MESSAGE = "Votre compte a été désactivé : la session est fermée."
+
+
+@dataclass(frozen=True)
+class SessionGuard:
+    """Ends a staff session that sits idle, or whose account was disabled."""
+
+    idle_timeout: float | None = None  # seconds without a key or click
+    still_allowed: Callable[[], Awaitable[bool]] | None = None
+    interval: float = 10.0
 
 
 class QcmApp(App):
@@ -23,7 +39,27 @@ class QcmApp(App):
         Binding("ctrl+q", "quit", "Quitter", priority=True, id="quit"),
     ]
 
-    def __init__(self, clock: Clock, **kwargs) -> None:
+    def __init__(self, clock: Clock, guard: SessionGuard | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
         self.clock = clock
+        self.guard = guard
         self.animation_level = "none"
+        self.last_activity = time.monotonic()
+
+    def on_mount(self) -> None:
+        if self.guard is not None:
+            self.set_interval(self.guard.interval, self._check_guard, name="session-guard")
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown)):
+            self.last_activity = time.monotonic()
+        await super().on_event(event)
+
+    async def _check_guard(self) -> None:
+        guard = self.guard
+        assert guard is not None
+        if guard.still_allowed is not None and not await guard.still_allowed():
+            self.exit(message=DISABLED_MESSAGE)
+        elif (guard.idle_timeout is not None
+              and time.monotonic() - self.last_activity > guard.idle_timeout):
+            self.exit(message=IDLE_MESSAGE)

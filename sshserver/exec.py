@@ -1,0 +1,71 @@
+"""SSH exec commands: the same command layer as the local `qcm` CLI, in the
+caller's role and centre scope."""
+
+from __future__ import annotations
+
+import logging
+import shlex
+
+import asyncssh
+
+from services.config import Config
+from sshserver.auth import Candidate, Principal
+from sshserver.commands import ADMIN, CENTRE, CommandError, Context, Registry
+from store import Scope, Store
+
+logger = logging.getLogger(__name__)
+
+MAX_INPUT = 16 * 1024 * 1024  # bytes read from the client's stdin at most
+CANDIDATE_REFUSED = "Les candidats n'ont accès à aucune commande.\n"
+
+
+class ExecRunner:
+    """asyncssh exec handler: parse the command line and run it."""
+
+    def __init__(self, store: Store, config: Config, registry: Registry,
+                 extras: dict | None = None) -> None:
+        self.store = store
+        self.config = config
+        self.registry = registry
+        self.extras = extras or {}
+
+    async def __call__(self, principal: Principal,
+                       process: asyncssh.SSHServerProcess[bytes]) -> int:
+        tty = process.term_type is not None
+
+        def emit(stream: asyncssh.SSHWriter[bytes], text: str) -> None:
+            if tty:
+                text = text.replace("\r\n", "\n").replace("\n", "\r\n")
+            stream.write(text.encode("utf-8", "replace"))
+
+        if isinstance(principal, Candidate):
+            emit(process.stderr, CANDIDATE_REFUSED)
+            return 1
+        try:
+            argv = shlex.split(process.command or "")
+        except ValueError as exc:
+            emit(process.stderr, f"Ligne de commande invalide : {exc}.\n")
+            return 2
+        if argv[:1] == ["qcm"]:
+            argv = argv[1:]
+
+        async def read_input() -> str:
+            data = await process.stdin.read(MAX_INPUT + 1)
+            if len(data) > MAX_INPUT:
+                raise CommandError("Entrée trop volumineuse (16 Mio au plus).")
+            return data.decode("utf-8", "replace")
+
+        async def read_secret(prompt: str) -> str:
+            raise CommandError("À distance, le mot de passe se lit sur l'entrée standard : "
+                               "ajoutez --password-stdin.", 2)
+
+        account = principal.account
+        ctx = Context(self.store, Scope.of(account), self.config,
+                      lambda text: emit(process.stdout, text),
+                      lambda text: emit(process.stderr, text),
+                      read_secret, read_input, ADMIN if account.is_admin else CENTRE,
+                      dict(self.extras))
+        status = await self.registry.run(ctx, argv, "qcm")
+        logger.info("exec by %s from %s: %r -> %d", account.login, principal.source,
+                    " ".join(argv[:2]), status)
+        return status

@@ -1,0 +1,259 @@
+"""Send only the cells that changed: a model of the client screen.
+
+Textual repaints whole widget regions (sometimes the whole screen twice in a
+row) and resets the style after every segment. `ScreenDelta` parses Textual's
+output (cursor positioning, SGR styles, OSC 8 links, text), keeps what the
+client terminal shows, and emits only changed cells with short cursor moves
+and one combined SGR per style change.
+
+Safety rule: a write is skipped only when the model knows the client cell
+already holds exactly that character, style and link. Anything the model does
+not understand is passed through unchanged and makes the model forget
+everything (the next frames are then sent in full).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from rich.cells import get_character_cell_size
+
+from sshserver.sgr import SgrDelta
+
+Cell = tuple[str, str]
+"""(characters, style key). The right half of a wide character has text ""."""
+
+_TOKEN = re.compile(
+    # One capturing group per alternative: `match.lastindex` tells which.
+    r"\x1b\[(\d*(?:;\d*)?)H"  # 1: cursor position
+    r"|\x1b\[([\d;:]*)m"  # 2: SGR
+    r"|\x1b\]8;([^;\x07\x1b]*;[^\x07\x1b]*)(?:\x07|\x1b\\)"  # 3: OSC 8 link
+    r"|(\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)"  # 4: other OSC (no effect on cells),
+    r"|\x1b\[\?[\d;]*\$p|\x1b\[[<>=]\d*u|\x07)"  # mode queries, kitty keys, bell
+    r"|(\x1b\[\?[\d;]*[hl])"  # 5: private modes
+    r"|([^\x00-\x1f\x7f]+)"  # 6: text
+    r"|(\n)|(\r)"  # 7, 8
+    r"|(\x1b\[[0-?]*[ -/]*[@-~]|\x1b[^\[\]]?|\x1b\][^\x07\x1b]*|[\x00-\x1f\x7f])"  # 9: other
+)
+_CLEARING_MODES = {"47", "1047", "1049", "3", "6", "69"}
+"""Private modes that clear or re-map the screen: the model is reset."""
+_BRIDGE = 3
+"""Unchanged cells re-sent rather than jumped over when the gap is this short."""
+
+
+class ScreenDelta:
+    """Rewrites Textual's terminal output into the shortest equivalent."""
+
+    def __init__(
+        self, width: int, height: int, sgr_filter: Callable[[str], str] | None = None
+    ) -> None:
+        """Model a `width` x `height` client screen.
+
+        `sgr_filter` rewrites each SGR parameter string (e.g. colour downgrade).
+        """
+        self._sgr_filter = sgr_filter
+        self._sgr_change = SgrDelta()
+        self.width = width
+        self.height = height
+        self._model: list[list[Cell | None]] = []
+        self._out: list[str] = []
+        self._pending: dict[int, dict[int, Cell]] = {}
+        self._term_link: str | None = ""  # client OSC 8 link; None: unknown
+        self.reset(width, height)
+
+    def reset(self, width: int | None = None, height: int | None = None) -> None:
+        """Forget what the client shows (after a resize or an unknown sequence)."""
+        self.width = width or self.width
+        self.height = height or self.height
+        self._model = [[None] * self.width for _ in range(self.height)]
+        self._pending = {}
+        self._broken: set[tuple[int, int]] = set()  # sent this flush, then unknown
+        self._cursor: tuple[int, int] | None = None  # client cursor (x, y)
+        self._key: str | None = None  # client SGR parameters; None: unknown
+        self._px = self._py = 0  # where Textual's next character goes
+        self._sgr = ""  # Textual's current SGR parameters
+        self._link = ""  # Textual's current OSC 8 parameters
+        self._want_cursor: tuple[int, int] | None = None
+
+    def is_known(self, x: int, y: int) -> bool:
+        """Whether the model knows what the client shows in this cell."""
+        return self._model[y][x] is not None
+
+    def __call__(self, data: str) -> str:
+        """Return output equivalent to `data` for the client, usually shorter."""
+        self._out = out = []
+        for match in _TOKEN.finditer(data):
+            kind = match.lastindex
+            if kind == 1:
+                row, _, column = match[1].partition(";")
+                self._py = max(int(row or 1), 1) - 1
+                self._px = max(int(column or 1), 1) - 1
+                self._want_cursor = (self._px, self._py)
+            elif kind == 2:
+                self._set_sgr(match[2])
+            elif kind == 3:
+                self._link = "" if match[3].endswith(";") else match[3]
+            elif kind == 6:
+                self._write_text(match[6])
+            elif kind == 7 and self._py < self.height - 1:
+                self._py += 1  # Textual's line break, always followed by a move
+            elif kind == 8:
+                self._px = 0
+            else:
+                self._flush()
+                out.append(match[0])
+                if kind == 5 and not _CLEARING_MODES.isdisjoint(match[0][3:-1].split(";")):
+                    self.reset()
+                elif kind in (7, 9):  # unknown, or a line feed that scrolls
+                    self.reset()
+                    self._term_link = None
+        self._flush()
+        self._out = []
+        return "".join(out)
+
+    # -- parsing Textual's side -----------------------------------------------
+
+    def _set_sgr(self, params: str) -> None:
+        if self._sgr_filter is not None:
+            params = self._sgr_filter(params)
+        if params in ("", "0"):
+            self._sgr = ""
+        elif params.startswith("0;"):
+            self._sgr = params[2:]
+        else:
+            self._sgr = f"{self._sgr};{params}" if self._sgr else params
+
+    def _write_text(self, text: str) -> None:
+        self._want_cursor = None
+        key = f"{self._sgr}\x00{self._link}" if self._link else self._sgr
+        x, y = self._px, self._py
+        if not 0 <= y < self.height:
+            self._px += len(text)
+            return
+        row = self._pending.setdefault(y, {})
+        model = self._model[y]
+        width = self.width
+        broken = self._broken
+        for char in text:
+            size = 1 if char < "\x7f" else get_character_cell_size(char)
+            if size == 0:
+                previous = (row.get(x - 1) or model[x - 1]) if 0 < x <= width else None
+                if previous is not None and previous[0]:
+                    row[x - 1] = (previous[0] + char, previous[1])
+                continue
+            if x + size > width:
+                if x < width:
+                    model[x] = None  # clipped at the margin: unknown
+                    row.pop(x, None)
+                x += size
+                continue
+            # Overwriting half of a wide character leaves the other half unknown.
+            current = row.get(x) or model[x]
+            if current is not None and current[0] == "" and x > 0:
+                model[x - 1] = None
+                if x - 1 in row:
+                    broken.add((y, x - 1))  # still sent, in order, then forgotten
+            end = x + size
+            if end < width:
+                right = row.get(end) or model[end]
+                if right is not None and right[0] == "":
+                    model[end] = None
+                    row.pop(end, None)
+            row[x] = (char, key)
+            broken.discard((y, x))
+            if size == 2:
+                row[x + 1] = ("", key)
+            x = end
+        self._px = x
+
+    # -- emitting the client side ---------------------------------------------
+
+    def _flush(self) -> None:
+        for y in sorted(self._pending):
+            self._emit_row(y, self._pending[y])
+        self._pending = {}
+        for y, x in self._broken:
+            self._model[y][x] = None
+        self._broken.clear()
+        want = self._want_cursor
+        if want is not None and want != self._cursor:
+            self._move(*want)
+
+    def _emit_row(self, y: int, row: dict[int, Cell]) -> None:
+        model = self._model[y]
+        changed = {x for x, cell in row.items() if model[x] != cell}
+        for x in list(changed):
+            # A wide character also paints the next cell: re-send what is wanted there.
+            text = row[x][0]
+            if text and not text.isascii() and get_character_cell_size(text[0]) == 2:
+                after = row.get(x + 1)
+                if after is not None and after[0] != "":
+                    changed.add(x + 1)
+        runs: list[list[int]] = []
+        for x in sorted(changed):
+            if row[x][0] == "" and x > 0:  # right half: re-send its wide character
+                x -= 1
+            if runs and x <= runs[-1][1] + 1 + _BRIDGE and self._bridgeable(row, model, runs[-1][1], x):
+                runs[-1][1] = max(runs[-1][1], x)
+            elif not runs or x > runs[-1][1]:
+                runs.append([x, x])
+        for start, end in runs:
+            self._emit_cells(y, start, end, row)
+
+    @staticmethod
+    def _bridgeable(row: dict[int, Cell], model: list[Cell | None], last: int, x: int) -> bool:
+        """Whether re-sending the cells between `last` and `x` beats a cursor move."""
+        anchor = row.get(last) or model[last]
+        for gap in range(last + 1, x):
+            cell = row.get(gap) or model[gap]
+            if cell is None or anchor is None or cell[1] != anchor[1] or len(cell[0]) != 1:
+                return False
+            if not cell[0].isascii():
+                return False
+        return True
+
+    def _emit_cells(self, y: int, start: int, end: int, row: dict[int, Cell]) -> None:
+        model, out = self._model[y], self._out
+        x = start
+        while x <= end:
+            cell = row.get(x) or model[x]
+            if cell is None or cell[0] == "":
+                x += 1  # unknown, or the right half of a wide character
+                continue
+            text, key = cell
+            self._move(x, y)
+            sgr, _, link = key.partition("\x00")
+            if sgr != self._key:
+                out.append(self._sgr_change(self._key, sgr))
+                self._key = sgr
+            if link != self._term_link:
+                out.append(f"\x1b]8;{link or ';'}\x1b\\")
+                self._term_link = link
+            out.append(text)
+            model[x] = cell
+            size = 1 if len(text) == 1 and text.isascii() else get_character_cell_size(text[0])
+            if size == 2 and x + 1 < self.width and (row.get(x + 1) or ("", key))[0] == "":
+                model[x + 1] = ("", key)
+            x += 1  # the next cell is the right half (skipped) unless overwritten
+            # Past the right margin, or after characters whose width the client
+            # may judge differently, the client cursor position is not certain.
+            plain = size == 1 and len(text) == 1 and (text.isascii() or text < "\u3000")
+            self._cursor = (x, y) if plain and x < self.width else None
+
+    def _move(self, x: int, y: int) -> None:
+        cursor = self._cursor
+        if cursor == (x, y):
+            return
+        if cursor is not None and cursor[1] == y and x > cursor[0]:
+            step = x - cursor[0]
+            self._out.append("\x1b[C" if step == 1 else f"\x1b[{step}C")
+        elif cursor is not None and cursor[1] == y and x + 1 == cursor[0]:
+            self._out.append("\b")
+        elif cursor is not None and x == 0 and cursor[1] == y:
+            self._out.append("\r")
+        elif cursor is not None and x == 0 and cursor[1] + 1 == y:
+            self._out.append("\r\n")
+        else:
+            self._out.append(f"\x1b[{y + 1};{x + 1}H" if x else f"\x1b[{y + 1}H" if y else "\x1b[H")
+        self._cursor = (x, y)

@@ -1,0 +1,177 @@
+"""`qcm serve`: worker processes sharing one port, each with its own event
+loop, store connection and document pool. Shared state lives in the database."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import multiprocessing
+import os
+import signal
+import sys
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import asyncssh
+
+from domain.clock import Clock, SystemClock
+from services.config import Config
+from services.documents import DocumentService
+from services.render_jobs import make_pool
+from sshserver.auth import StoreAuthenticator
+from sshserver.commands import build_registry
+from sshserver.exec import ExecRunner
+from sshserver.hostkey import host_key_fingerprint, load_or_create_host_key
+from sshserver.routing import Router
+from sshserver.server import start_server
+from sshserver.sftp import DocumentsSFTP
+from store import Store
+
+logger = logging.getLogger("qcm")
+SWEEP_SECONDS = 15.0
+
+
+@dataclass
+class Worker:
+    """One running server in this event loop (a worker process, or a test)."""
+
+    acceptor: asyncssh.SSHAcceptor
+    store: Store
+    pool: Any
+    sweeper: asyncio.Task[None]
+
+    @property
+    def port(self) -> int:
+        return self.acceptor.sockets[0].getsockname()[1]
+
+    async def stop(self) -> None:
+        self.sweeper.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self.sweeper
+        self.acceptor.close()
+        await self.acceptor.wait_closed()
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        await self.store.close()
+
+
+async def start_worker(config: Config, *, clock: Clock | None = None, port: int | None = None,
+                       reuse_port: bool = False, render_workers: int | None = None,
+                       **router_options: Any) -> Worker:
+    """Open the store and start listening; used by each worker process and by tests."""
+    clock = clock or SystemClock()
+    store = await Store.open(config.database, clock)
+    pool = make_pool(render_workers or max(1, (os.cpu_count() or 1) // config.workers or 1))
+    documents = DocumentService(store, config.documents_dir, pool)
+    authenticator = StoreAuthenticator(store, config)
+    router = Router(store, config, clock, documents, authenticator, **router_options)
+    runner = ExecRunner(store, config, build_registry(), {"documents": documents})
+    acceptor = await start_server(
+        config.ssh.host, config.ssh.port if port is None else port, config.host_key,
+        authenticator, router,
+        login_timeout=config.ssh.login_timeout,
+        keepalive_interval=config.ssh.keepalive_interval,
+        max_password_failures=config.security.max_auth_failures,
+        reuse_port=reuse_port, exec_handler=runner,
+        sftp_factory=lambda principal, chan: DocumentsSFTP(chan, principal,
+                                                           config.documents_dir))
+    sweeper = asyncio.ensure_future(_sweep(store))
+    return Worker(acceptor, store, pool, sweeper)
+
+
+async def _sweep(store: Store) -> None:
+    """Auto-submit exams whose window closed with nobody connected; forget
+    old authentication failures."""
+    while True:
+        try:
+            done = await store.exam.submit_expired()
+            if done:
+                logger.info("auto-submitted %d expired keys", len(done))
+            await store.audit.prune_failures(timedelta(days=1))
+        except Exception:
+            logger.exception("sweeper failed")
+        await asyncio.sleep(SWEEP_SECONDS)
+
+
+async def _prepare(config: Config) -> None:
+    """Once per start, before the workers: migrate and forget stale leases
+    (no connection survives a restart)."""
+    config.documents_dir.mkdir(parents=True, exist_ok=True)
+    store = await Store.open(config.database)
+    try:
+        released = await store.exam.release_all()
+        if released:
+            logger.info("released %d leases held before the restart", released)
+    finally:
+        await store.close()
+
+
+def _worker_main(config: Config, index: int) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides
+    logging.basicConfig(level=logging.INFO, format=f"%(asctime)s w{index} %(levelname)s %(name)s: %(message)s")
+
+    async def run() -> None:
+        worker = await start_worker(config, reuse_port=config.workers > 1)
+        stop = asyncio.Event()
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
+        await stop.wait()
+        await worker.stop()
+
+    asyncio.run(run())
+
+
+def serve_main(config: Config, argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="qcm serve", description="Démarre le serveur SSH.")
+    parser.add_argument("--demo", action="store_true", help="charge d'abord les données de démo")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if args.demo:
+        from sshserver.cli import run_demo
+        asyncio.run(run_demo(config))
+    asyncio.run(_prepare(config))
+    key = load_or_create_host_key(config.host_key)
+    print(f"qcm-ssh écoute sur {config.ssh.host}:{config.ssh.port} "
+          f"({config.workers} processus). Empreinte de la clé d'hôte : "
+          f"{host_key_fingerprint(key)}", flush=True)
+    if config.workers == 1:
+        try:
+            _worker_main(config, 0)
+        except KeyboardInterrupt:
+            pass
+        return 0
+    return _supervise(config)
+
+
+def _supervise(config: Config) -> int:
+    """Start the workers, restart one that dies, stop them all on SIGINT/SIGTERM."""
+    context = multiprocessing.get_context("spawn")
+    stopping = False
+
+    def start(index: int) -> multiprocessing.process.BaseProcess:
+        process = context.Process(target=_worker_main, args=(config, index), daemon=False)
+        process.start()
+        return process
+
+    def stop(*_: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    workers = [start(i) for i in range(config.workers)]
+    while not stopping:
+        time.sleep(0.5)
+        for i, process in enumerate(workers):
+            if not process.is_alive() and not stopping:
+                print(f"qcm : le processus {i} s'est arrêté (code {process.exitcode}), "
+                      "redémarrage.", file=sys.stderr, flush=True)
+                time.sleep(1.0)
+                workers[i] = start(i)
+    for process in workers:
+        process.terminate()
+    for process in workers:
+        process.join(10)
+    return 0

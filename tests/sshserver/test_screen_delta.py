@@ -1,0 +1,118 @@
+"""ScreenDelta must never change what the client ends up seeing."""
+
+from __future__ import annotations
+
+import random
+
+import pyte
+import pytest
+
+from sshserver.screen_delta import ScreenDelta
+
+STYLES = ["", "1", "7;38;5;32;48;5;233", "38;5;253;48;5;235", "38;2;10;20;30;48;2;1;2;3",
+          "3;4", "31;42", "2;9"]
+TEXTS = ["a", "Bonjour", "▔▔▔▔", "éàç", "中文", "x\u0301y", "   ", "▊", "—", "🙂"]
+LINKS = ["", "id=1;https://exemple.fr/a", "id=2;https://exemple.fr/b"]
+
+
+def cells(screen: pyte.Screen, delta: ScreenDelta) -> list[list[tuple[object, ...] | None]]:
+    """Cell contents and attributes, where the model claims to know the cell.
+
+    A wide character half-overwritten is drawn differently by each terminal;
+    the model marks such cells unknown (and never skips writing them).
+    """
+    return [
+        [
+            (c.data, c.fg, c.bg, c.bold, c.italics, c.underscore, c.strikethrough, c.reverse)
+            if delta.is_known(x, y) else None
+            for x, c in ((x, screen.buffer[y][x]) for x in range(screen.columns))
+        ]
+        for y in range(screen.lines)
+    ]
+
+
+def textual_like_frame(rng: random.Random, width: int, height: int) -> str:
+    """Writes shaped like Textual's: position, style, text, reset; links sometimes."""
+    parts: list[str] = []
+    for _ in range(rng.randint(1, 12)):
+        y = rng.randrange(height)
+        x = rng.randrange(width)
+        parts.append(f"\x1b[{y + 1};{x + 1}H")
+        budget = width - x
+        for _ in range(rng.randint(1, 4)):
+            text = rng.choice(TEXTS) * rng.randint(1, 3)
+            text = text[:budget]
+            length = sum(2 if ord(ch) > 0x2E80 else (0 if ch == "\u0301" else 1) for ch in text)
+            if length > budget or not text:
+                break
+            budget -= length
+            style = rng.choice(STYLES)
+            link = rng.choice(LINKS) if rng.random() < 0.1 else ""
+            chunk = f"\x1b[{style}m{text}\x1b[0m" if style else text
+            if link:
+                chunk = f"\x1b]8;{link}\x1b\\{chunk}\x1b]8;;\x1b\\"
+            parts.append(chunk)
+        if rng.random() < 0.3 and y < height - 1:
+            parts.append("\n")  # Textual's line break, never on the last row
+    if rng.random() < 0.1:
+        parts.append(rng.choice(["\x07", "\x1b]22;default\x07", "\x1b[?2004h", "\x1b[?25l"]))
+    parts.append(f"\x1b[{rng.randrange(height) + 1};{rng.randrange(width) + 1}H")
+    return "".join(parts)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_random_frames_render_identically(seed: int) -> None:
+    rng = random.Random(seed)
+    width, height = 30, 8
+    plain, optimized = pyte.Screen(width, height), pyte.Screen(width, height)
+    plain_stream, optimized_stream = pyte.Stream(plain), pyte.Stream(optimized)
+    delta = ScreenDelta(width, height)
+    setup = "\x1b[?1049h\x1b[?7l"
+    plain_stream.feed(setup)
+    optimized_stream.feed(delta(setup))
+    sent = raw = unknown = total = 0
+    for index in range(300):
+        if index == 150:  # a resize: the model forgets everything
+            width, height = 24, 10
+            plain.resize(height, width)
+            optimized.resize(height, width)
+            delta.reset(width, height)
+        frame = textual_like_frame(rng, width, height)
+        output = delta(frame)
+        raw += len(frame)
+        sent += len(output)
+        plain_stream.feed(frame)
+        optimized_stream.feed(output)
+        assert cells(optimized, delta) == cells(plain, delta), f"frame {index}: {frame!r} -> {output!r}"
+        unknown += sum(not delta.is_known(x, y) for x in range(width) for y in range(height))
+        total += width * height
+    assert sent < raw
+    assert unknown < 0.1 * total  # the comparison covers most cells
+
+
+def test_repainting_the_same_frame_sends_nothing() -> None:
+    delta = ScreenDelta(20, 3)
+    frame = "\x1b[1;1H\x1b[38;5;32mBonjour\x1b[0m\x1b[2;1H\x1b[7m  \x1b[0m\x1b[1;1H"
+    assert delta(frame) != ""
+    assert delta(frame) == ""
+
+
+def test_only_the_changed_cell_is_sent() -> None:
+    delta = ScreenDelta(20, 1)
+    delta("\x1b[1;1H\x1b[1mabcdef\x1b[0m\x1b[1;1H")
+    assert delta("\x1b[1;1H\x1b[1mabcXef\x1b[0m\x1b[1;1H") == "\x1b[3CX\r"
+
+
+def test_unknown_sequences_pass_through_and_reset_the_model() -> None:
+    delta = ScreenDelta(10, 2)
+    frame = "\x1b[1;1Habc"
+    delta(frame)
+    assert delta("\x1b[2J") == "\x1b[2J"
+    assert "abc" in delta(frame)
+
+
+def test_alternate_screen_switch_resets_the_model() -> None:
+    delta = ScreenDelta(10, 2)
+    delta("\x1b[1;1Habc")
+    assert delta("\x1b[?1049l\x1b[?1049h") == "\x1b[?1049l\x1b[?1049h"
+    assert "abc" in delta("\x1b[1;1Habc")
