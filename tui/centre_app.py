@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from domain.clock import Clock
 from domain.models import Account
 from store import Scope, Store
-from tui.base import QcmApp
+from tui.base import QcmApp, SessionGuard
 from tui.centre_context import CentreContext
 from tui.screens.centre_home import CentreHomeScreen
 
@@ -21,10 +21,11 @@ class CentreApp(QcmApp):
     TITLE = "qcm-ssh — espace centre"
 
     def __init__(self, store: Store, account: Account, clock: Clock, *,
-                 documents: DocumentService | None = None, sftp_hint: str = "") -> None:
+                 documents: DocumentService | None = None, sftp_hint: str = "",
+                 guard: SessionGuard | None = None) -> None:
         if account.is_admin or account.centre_id is None:
             raise ValueError("CentreApp is for centre accounts")
-        super().__init__(clock)
+        super().__init__(clock, guard)
         self.store = store
         self.account = account
         self.documents = documents

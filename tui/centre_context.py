@@ -32,11 +32,18 @@ class CentreContext:
         assert self.centre.id is not None
         return self.centre.id
 
+    def sftp_path(self, path: str) -> str:
+        """A document's path as the centre sees it over SFTP (its own folder is `/`)."""
+        prefix = f"{self.centre_id}/"
+        return path[len(prefix):] if path.startswith(prefix) else path
+
     def fetch_command(self, path: str) -> str:
-        """How staff fetch a produced document: `sftp_hint` may hold `{path}`
-        (e.g. ``scp -P 2222 demo@host:{path} .``), else the path is appended."""
+        """How staff fetch a produced document. `sftp_hint` is the start of the
+        command (``sftp -P 2222 login@host``, the file is appended after ``:``)
+        or a template holding ``{path}``."""
         if not self.sftp_hint:
             return ""
+        shown = self.sftp_path(path)
         if "{path}" in self.sftp_hint:
-            return self.sftp_hint.replace("{path}", path)
-        return f"{self.sftp_hint}{path}"
+            return self.sftp_hint.replace("{path}", shown)
+        return f"{self.sftp_hint}:{shown}"

@@ -89,7 +89,7 @@ class PaperScreen(Screen):
             batch, document = await self.ctx.documents.generate_paper(
                 self.ctx.scope, self.qcm.id, copies, progress=progress.callback())
             progress.finish(f"Lot n°{batch.id} : {copies} copies prêtes.")
-            lines = [f"Fichier : {document.path}"]
+            lines = [f"Fichier : {self.ctx.sftp_path(document.path)} (dans vos documents SFTP)"]
             if command := self.ctx.fetch_command(document.path):
                 lines += ["Pour le récupérer depuis votre poste :", f"  {command}"]
             result.update("\n".join(lines))

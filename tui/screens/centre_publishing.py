@@ -53,8 +53,11 @@ async def publish(screen: Screen, ctx: CentreContext, session: ExamSession,
     certificates = sum(1 for d in documents if d.kind is DocumentKind.CERTIFICATE)
     summary = (f"{letters} courrier(s) et {certificates} attestation(s) créés ; "
                "participants verrouillés.")
-    if documents and (command := ctx.fetch_command(_folder(documents[0].path))):
-        summary += f"\nRécupération : {command}"
+    if documents:
+        folder = _folder(documents[0].path)
+        summary += f"\nDossier SFTP : {ctx.sftp_path(folder)}"
+        if command := ctx.fetch_command(folder + "*"):
+            summary += f"\nRécupération : {command}"
     progress.finish(summary)
     return summary
 
