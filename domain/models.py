@@ -203,6 +203,7 @@ class OnlineKey:
     seed: str
     started_at: datetime | None = None
     submitted_at: datetime | None = None
+    position: int = 0  # index of the question the candidate was on
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
 
@@ -47,3 +47,14 @@ def parse_local(text: str, tz: str) -> datetime:
                              "(changement d'heure).")
         return moment
     raise ValueError(f"Date et heure invalides : « {text} » (attendu JJ/MM/AAAA HH:MM).")
+
+
+def parse_day(text: str) -> date:
+    """Parse a calendar day typed as 'JJ/MM/AAAA' (or ISO). Raises ValueError in French."""
+    value = text.strip()
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(f"Date invalide : « {text} » (attendu JJ/MM/AAAA).")

@@ -45,6 +45,9 @@ class StoreAuthenticator:
     def is_candidate_login(self, login: str) -> bool:
         return login == self.config.ssh.candidate_login
 
+    def candidate(self, login: str, source: str) -> Candidate:
+        return Candidate(source)
+
     async def throttled(self, source: str) -> bool:
         limit = self.config.security.failed_passwords_per_minute
         return await self.store.audit.failures(source, "password", timedelta(minutes=1)) >= limit

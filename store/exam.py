@@ -6,6 +6,7 @@ database, so several server processes can serve the same exam."""
 from __future__ import annotations
 
 import secrets
+import unicodedata
 from datetime import datetime, timedelta
 
 from domain.exam import ExamTicket, KeyRefusal, KeyRefused
@@ -142,6 +143,21 @@ class ExamRepo(Repo):
                 "AND state = 'in_progress'", (rows.ts(now + LEASE), key_id, token))
             return cursor.rowcount == 1
 
+    async def save_position(self, key_id: int, token: str, position: int) -> bool:
+        """Remember which question this connection shows; False if it lost the key."""
+        async with self.db.transaction() as tx:
+            cursor = await tx.execute(
+                "UPDATE online_keys SET position = ? WHERE id = ? AND lease_token = ? "
+                "AND state = 'in_progress'", (max(0, position), key_id, token))
+            return cursor.rowcount == 1
+
+    async def ends_at(self, key_id: int) -> datetime | None:
+        """The current end of the key's window (centres may move it during the exam)."""
+        row = await self.db.one(
+            "SELECT s.ends_at FROM online_keys k JOIN sessions s ON s.id = k.session_id "
+            "WHERE k.id = ?", (key_id,))
+        return None if row is None else rows.from_ts(row[0])
+
     async def release(self, key_id: int, token: str) -> None:
         async with self.db.transaction() as tx:
             await tx.execute(
@@ -175,14 +191,25 @@ class ExamRepo(Repo):
         async with self.db.transaction() as tx:
             row = await self._held(tx, key_id, token)
             if retake_of:
+                # A candidate learns a first attempt's result only by naming it
+                # with its number *and* its last name: numbers are sequential.
+                first = await tx.one("SELECT last_name FROM participants WHERE number = ?",
+                                     (retake_of,))
+                if first is None or not same_name(first["last_name"], identity.last_name):
+                    raise Conflict(
+                        f"Premier passage n° {retake_of} inconnu au nom de "
+                        f"{identity.last_name} : vérifiez le numéro et le nom.")
                 await self.sessions.check_retake(tx, retake_of, row["formation_code"],
                                                  row["participant_id"], row["s_centre"])
             await tx.execute(
                 f"UPDATE participants SET {', '.join(f'{c} = ?' for c in IDENTITY_COLUMNS)}, "
-                "retake_of = ?, practical = CASE WHEN ? IS NULL THEN practical ELSE ? END "
-                "WHERE id = ?",
+                # A retake carries the first attempt's practical result over;
+                # withdrawing the retake withdraws that result too.
+                "retake_of = ?, practical = CASE WHEN ? IS NOT NULL THEN ? "
+                "WHEN retake_of IS NOT NULL THEN ? ELSE practical END WHERE id = ?",
                 (*(getattr(identity, c) for c in IDENTITY_COLUMNS), retake_of or None,
-                 retake_of or None, Practical.FAVOURABLE.value, row["participant_id"]))
+                 retake_of or None, Practical.FAVOURABLE.value, Practical.UNKNOWN.value,
+                 row["participant_id"]))
         return await self.sessions.participant(Scope.admin("candidate"), row["participant_id"])
 
     async def save_answer(self, key_id: int, token: str, question_id: int, choice: int) -> None:
@@ -243,6 +270,14 @@ class ExamRepo(Repo):
             except KeyRefused:
                 pass  # submitted meanwhile by its own connection
         return done
+
+
+def same_name(a: str, b: str) -> bool:
+    """Names compared without case, accents, spaces or punctuation."""
+    def fold(text: str) -> str:
+        decomposed = unicodedata.normalize("NFKD", text.casefold())
+        return "".join(c for c in decomposed if c.isalnum())
+    return bool(fold(a)) and fold(a) == fold(b)
 
 
 def _participant_view(row) -> dict:

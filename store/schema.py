@@ -247,4 +247,9 @@ STEP_1 = [
     "CREATE INDEX auth_failures_source ON auth_failures(source, kind, at)",
 ]
 
-MIGRATIONS: list[list[str]] = [STEP_1]
+# Where the candidate was in the QCM, so a new connection resumes there.
+STEP_2 = [
+    "ALTER TABLE online_keys ADD COLUMN position INTEGER NOT NULL DEFAULT 0",
+]
+
+MIGRATIONS: list[list[str]] = [STEP_1, STEP_2]

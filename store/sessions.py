@@ -211,3 +211,10 @@ class SessionRepo(Repo):
         return {r[0]: r[1] for r in await self.db.all(
             f"SELECT session_id, COUNT(*) FROM participants WHERE {where} GROUP BY session_id",
             params)}
+
+    async def locked_counts(self, scope: Scope) -> dict[int, int]:
+        """How many participants of each session are locked (documents generated)."""
+        where, params = scope.clause()
+        return {r[0]: r[1] for r in await self.db.all(
+            f"SELECT session_id, COUNT(*) FROM participants WHERE {where} "
+            "AND locked_at IS NOT NULL GROUP BY session_id", params)}

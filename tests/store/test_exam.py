@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from domain.exam import KeyRefusal, KeyRefused
-from domain.models import KeyState, SessionKind
+from domain.models import KeyState, Practical, SessionKind
 from store import Conflict, Locked, NotFound
 from store.exam import LEASE
 from tests.store.conftest import ADMIN, T0, identity
@@ -155,11 +155,37 @@ async def test_save_identity_with_a_retake(store, world, exam, clock):
     await store.exam.open_key(keys[0].code, "t")
     with pytest.raises(Conflict, match="inconnu"):
         await store.exam.save_identity(keys[0].id, "t", identity(), "2026-999999")
-    saved = await store.exam.save_identity(keys[0].id, "t", identity(), world.a.participant.number)
-    assert saved.retake_of == world.a.participant.number and saved.is_retake
+    first = world.a.participant
+    # The number alone tells nothing: it must go with the first attempt's last name.
+    with pytest.raises(Conflict, match="inconnu au nom de Dupont") as refused:
+        await store.exam.save_identity(keys[0].id, "t", identity(), first.number)
+    assert "rattrapage" not in str(refused.value)
+    same = identity("CANDIDATLYON")  # case does not matter
+    saved = await store.exam.save_identity(keys[0].id, "t", same, first.number)
+    assert saved.retake_of == first.number and saved.is_retake
+    assert saved.practical is Practical.FAVOURABLE
+    # Withdrawing the retake withdraws the practical result it carried.
+    saved = await store.exam.save_identity(keys[0].id, "t", same, None)
+    assert not saved.is_retake and saved.practical is Practical.UNKNOWN
+    await store.exam.save_identity(keys[0].id, "t", same, first.number)
     await store.exam.open_key(keys[1].code, "u")
     with pytest.raises(Conflict, match="unique rattrapage"):
-        await store.exam.save_identity(keys[1].id, "u", identity(), world.a.participant.number)
+        await store.exam.save_identity(keys[1].id, "u", same, first.number)
+
+
+async def test_position_and_window_end_follow_the_key(store, world, exam, clock):
+    session, keys = exam
+    clock.set(START)
+    ticket = await store.exam.open_key(keys[0].code, "t")
+    assert ticket.key.position == 0
+    assert await store.exam.save_position(keys[0].id, "t", 7)
+    assert not await store.exam.save_position(keys[0].id, "someone-else", 3)
+    assert (await store.exam.ticket(keys[0].id)).key.position == 7
+    assert await store.exam.ends_at(keys[0].id) == session.ends_at
+    await store.sessions.update_session(world.a.scope, session.id, ends_at=END + timedelta(hours=1))
+    assert await store.exam.ends_at(keys[0].id) == END + timedelta(hours=1)
+    await store.exam.submit(keys[0].id, "t")
+    assert not await store.exam.save_position(keys[0].id, "t", 2)  # submitted: nothing moves
 
 
 async def test_submit_expired(store, world, exam, clock):

@@ -34,6 +34,8 @@ NOT_CENTRE_FACING = {
     "ExamRepo.ticket": "candidate side, after open_key",
     "ExamRepo.answers": "candidate side, after open_key",
     "ExamRepo.renew": "candidate side, needs the lease token",
+    "ExamRepo.save_position": "candidate side, needs the lease token",
+    "ExamRepo.ends_at": "candidate side, by the opened key; a session end is not private",
     "ExamRepo.release": "candidate side, needs the lease token",
     "ExamRepo.release_all": "server start-up",
     "ExamRepo.save_identity": "candidate side, needs the lease token",
@@ -55,7 +57,7 @@ CHECKED = {
                 "paper_batch", "attach_batch_document"},
     "SessionRepo": {"create_session", "sessions", "session", "update_session", "add_participant",
                     "update_participant", "set_practical", "delete_participant", "participants",
-                    "participant", "participant_counts"},
+                    "participant", "participant_counts", "locked_counts"},
     "ExamRepo": {"create_keys", "keys", "delete_key"},
     "DocumentRepo": {"publish", "documents", "document", "mark_sent"},
     "AuditRepo": {"entries"},
@@ -175,6 +177,10 @@ async def test_centre_lists_show_only_its_own(store, world):
     assert {x.id for x in await store.sessions.sessions(s)} == {a.offline.id, a.online.id}
     assert await store.sessions.sessions(s, qcm_id=b.qcm.id) == []
     assert set(await store.sessions.participant_counts(s)) == {a.offline.id, a.online.id}
+    [b_first, *_] = await store.sessions.participants(b.scope, b.offline.id)
+    await store.documents.publish(ADMIN, b.centre.id, b.offline.id, [], lock=[b_first.id])
+    assert await store.sessions.locked_counts(s) == {}
+    assert await store.sessions.locked_counts(b.scope) == {b.offline.id: 1}
     assert [d.id for d in await store.documents.documents(s)] == [a.document.id]
     assert await store.documents.documents(s, session_id=b.offline.id) == []
     # The certification body sees both.

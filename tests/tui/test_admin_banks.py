@@ -85,7 +85,7 @@ async def open_questions(app, pilot):
 async def test_questions_by_theme_and_search(tmp_path):
     async with running(tmp_path) as (app, pilot, world):
         await open_questions(app, pilot)
-        assert "Question 0 sur les normes ?" in text_of(app.screen.query_one("#detail"))
+        assert "Question 0 sur les normes ?" in text_of(app.screen.query_one("#question-detail"))
         app.screen.query_one("#theme", Select).value = "Sécurité"
         await until(pilot, lambda: len(table_rows(app)) == 4, "one theme")
         assert {row[1] for row in table_rows(app)} == {"Sécurité"}

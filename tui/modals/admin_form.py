@@ -50,7 +50,7 @@ class FormModal(ModalScreen[bool]):
         self.save_label = save_label
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="form"):
+        with Vertical(id="admin-form"):
             yield Static(Text(safe_text(self.title_text)), classes="title")
             for field in self.fields:
                 with Horizontal(classes="form-line", id=f"line-{field.name}"):

@@ -51,7 +51,7 @@ class QuestionStatsScreen(Screen):
         yield Static(Text(f"Questions de {safe_text(self.code)} — ordre de la banque"),
                      classes="title", id="qstats-title")
         yield AdminTable(id="qstats")
-        yield Static("", id="detail", classes="detail")
+        yield Static("", id="question-detail", classes="detail")
         yield Static(LEGEND, classes="hint")
         yield Footer()
 
@@ -81,7 +81,7 @@ class QuestionStatsScreen(Screen):
     def _show_detail(self) -> None:
         key = self.query_one(AdminTable).selected_key
         item = self.stats.get(key) if key else None
-        self.query_one("#detail", Static).update(question_detail(item.question) if item else
+        self.query_one("#question-detail", Static).update(question_detail(item.question) if item else
                                                  "Aucune réponse enregistrée pour l'instant.")
 
     @on(DataTable.RowHighlighted)

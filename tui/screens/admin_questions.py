@@ -62,7 +62,7 @@ class QuestionsScreen(Screen):
             yield Input(placeholder="Chercher (texte ou propositions)…", id="search",
                         compact=True)
         yield AdminTable(id="questions")
-        yield Static("", id="detail", classes="detail")
+        yield Static("", id="question-detail", classes="detail")
         yield Footer()
 
     async def on_mount(self) -> None:
@@ -97,7 +97,7 @@ class QuestionsScreen(Screen):
 
     def _show_detail(self) -> None:
         q = self.current
-        self.query_one("#detail", Static).update(question_detail(q) if q else "")
+        self.query_one("#question-detail", Static).update(question_detail(q) if q else "")
 
     @on(DataTable.RowHighlighted)
     def _highlighted(self) -> None:

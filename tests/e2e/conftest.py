@@ -1,0 +1,58 @@
+"""A real SSH server serving the candidate app over a real SQLite store."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import asyncssh
+import pytest
+
+from services.throttle import KeyThrottle
+from tests.e2e_helpers import RunningServer, ScreenClient, StaticAuthenticator, start_test_server
+from tests.tui.conftest import ExamWorld, build_world
+from tui.candidate_app import CandidateApp
+
+CANDIDATE_LOGIN = "candidat"
+
+
+@dataclass
+class ExamServer:
+    world: ExamWorld
+    server: RunningServer
+    apps: list[CandidateApp]
+
+    async def connect(self, **options) -> ScreenClient:
+        """`ssh candidat@host` from a plain 16-colour terminal, 80x24."""
+        options.setdefault("term_type", "xterm")
+        return await ScreenClient.connect(self.server.port, username=CANDIDATE_LOGIN,
+                                          password=None, **options)
+
+
+@pytest.fixture
+async def exam_server(tmp_path: Path) -> AsyncIterator[ExamServer]:
+    world = await build_world(tmp_path / "db.sqlite3")
+    apps: list[CandidateApp] = []
+
+    def factory(principal: str, process: asyncssh.SSHServerProcess[bytes]) -> CandidateApp:
+        peer = process.get_extra_info("peername")
+        app = CandidateApp(world.store, world.clock, source=str(peer[0]),
+                           key_failures=KeyThrottle(limit=3), check_interval=0.05,
+                           renew_interval=0.2)
+        apps.append(app)
+        return app
+
+    authenticator = StaticAuthenticator(passwords={}, candidates={CANDIDATE_LOGIN})
+    server = await start_test_server(tmp_path, factory, authenticator)
+    try:
+        yield ExamServer(world, server, apps)
+    finally:
+        await server.stop()
+        # Apps end once their client has gone; let them give their key back.
+        for _ in range(500):
+            if not any(app.is_running for app in apps):
+                break
+            await asyncio.sleep(0.01)
+        await world.store.close()

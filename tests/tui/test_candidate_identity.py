@@ -1,0 +1,188 @@
+"""Identity form: errors next to fields, retakes and the decision table, editing later."""
+
+from __future__ import annotations
+
+from domain.models import Identity, Practical
+from tests.tui.conftest import (ADMIN, IDENTITY, enter_key, fill_identity, flat, make_app,
+                                screen_text, start_exam, wait_for, wait_screen)
+from tui.screens.exam_screen import ExamScreen
+from tui.screens.identity_screen import IdentityScreen
+
+
+async def open_form(pilot, world, key: str) -> IdentityScreen:
+    await enter_key(pilot, key)
+    await wait_screen(pilot, IdentityScreen)
+    return pilot.app.screen
+
+
+def error_of(screen: IdentityScreen, name: str) -> str:
+    widget = screen.query_one(f"#{name}-error")
+    return str(widget.render()) if widget.display else ""
+
+
+async def participant_of(world, key: str):
+    row = await world.key_row(key)
+    return await world.store.sessions.participant(ADMIN, row["participant_id"])
+
+
+async def test_shows_the_assigned_participant_number(world):
+    app = make_app(world)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_form(pilot, world, world.keys[1])
+        number = (await participant_of(world, world.keys[1])).number
+        assert f"N° de participant : {number}" in flat(screen_text(app))
+
+
+async def test_errors_are_shown_next_to_their_fields(world):
+    app = make_app(world)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_form(pilot, world, world.keys[0])
+        await fill_identity(pilot, civility=None, last_name="", email="pas-une-adresse",
+                            postal_code="690")
+        assert "Civilité : choisir M. ou Mme" in error_of(screen, "civility")
+        assert error_of(screen, "last_name") == "Nom : champ obligatoire."
+        assert error_of(screen, "email").startswith("Email : adresse invalide")
+        assert error_of(screen, "postal_code") == "Code postal : 5 chiffres attendus pour la France."
+        assert error_of(screen, "first_name") == ""
+        assert app.focused is screen.query_one("#civility")
+        assert isinstance(app.screen, IdentityScreen)
+        assert (await participant_of(world, world.keys[0])).identity == Identity(country="")
+        # Corrected, the form is accepted and the QCM starts.
+        await fill_identity(pilot)
+        await wait_screen(pilot, ExamScreen)
+        stored = (await participant_of(world, world.keys[0])).identity
+        assert stored == Identity(civility="Mme", **IDENTITY)
+
+
+async def test_error_text_typed_by_the_candidate_is_not_interpreted(world):
+    app = make_app(world)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_form(pilot, world, world.keys[0])
+        await fill_identity(pilot, last_name="[b]Gras[/b]\x1b[31m", email="x")
+        assert "caractères de contrôle interdits" in error_of(screen, "last_name")
+
+
+async def first_attempt(world, score: int | None, practical: Practical,
+                        last_name: str = "Dupont") -> str:
+    """A first attempt in an offline session of the same QCM; returns its number."""
+    from datetime import date
+
+    from domain.models import SessionKind
+    session = await world.store.sessions.create_session(
+        ADMIN, world.session.qcm_id, SessionKind.OFFLINE, world.session.trainer_id,
+        "Lyon", date(2026, 3, 1))
+    first = await world.store.sessions.add_participant(
+        ADMIN, session.id, Identity(civility="Mme", last_name=last_name, first_name="Jeanne"),
+        score, practical)
+    return first.number
+
+
+async def test_retake_refused_with_the_decision_table_reason(world):
+    number = await first_attempt(world, 26, Practical.FAVOURABLE)  # passed: no retake
+    app = make_app(world)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_form(pilot, world, world.keys[0])
+        await fill_identity(pilot, retake_of=number)
+        await wait_for(pilot, lambda: error_of(screen, "retake_of") != "")
+        assert "n'a pas droit au rattrapage" in error_of(screen, "retake_of")
+        assert "a déjà réussi" in error_of(screen, "retake_of")
+        assert isinstance(app.screen, IdentityScreen)
+        assert (await participant_of(world, world.keys[0])).retake_of is None
+
+
+async def test_retake_number_must_match_the_last_name(world):
+    number = await first_attempt(world, 26, Practical.FAVOURABLE, last_name="Martin")
+    app = make_app(world)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_form(pilot, world, world.keys[0])
+        await fill_identity(pilot, retake_of=number)  # as « Dupont »
+        await wait_for(pilot, lambda: error_of(screen, "retake_of") != "")
+        text = error_of(screen, "retake_of")
+        assert "vérifiez le numéro et le nom" in text
+        assert "réussi" not in text  # nothing about somebody else's result
+
+
+async def test_retake_badly_formatted_number(world):
+    app = make_app(world)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_form(pilot, world, world.keys[0])
+        await fill_identity(pilot, retake_of="123")
+        assert "format AAAA-NNNNNN" in error_of(screen, "retake_of")
+
+
+async def test_allowed_retake_carries_the_practical_result_and_can_be_withdrawn(world):
+    number = await first_attempt(world, 12, Practical.FAVOURABLE, last_name="DUPONT")
+    app = make_app(world)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_form(pilot, world, world.keys[0])
+        await fill_identity(pilot, retake_of=number)
+        await wait_screen(pilot, ExamScreen)
+        participant = await participant_of(world, world.keys[0])
+        assert participant.retake_of == number
+        assert participant.practical is Practical.FAVOURABLE
+        # Back to the form: withdrawing the retake withdraws the carried result.
+        await pilot.press("i")
+        await wait_screen(pilot, IdentityScreen)
+        app.screen.query_one("#is-retake").value = False
+        await fill_identity(pilot)
+        await wait_screen(pilot, ExamScreen)
+        participant = await participant_of(world, world.keys[0])
+        assert participant.retake_of is None
+        assert participant.practical is Practical.UNKNOWN
+
+
+async def test_identity_can_be_edited_during_the_exam_without_losing_answers(world):
+    app = make_app(world)
+    async with app.run_test(size=(80, 24)) as pilot:
+        exam = await start_exam(pilot, world, world.keys[0])
+        await pilot.press("a", "n", "c", "n")
+        await wait_for(pilot, lambda: exam.index == 2)
+        before = await world.stored_answers(world.keys[0])
+        assert len(before) == 2
+        await pilot.press("i")
+        await wait_screen(pilot, IdentityScreen)
+        form = app.screen
+        assert form.query_one("#last_name").value == "Dupont"  # filled from the store
+        await fill_identity(pilot, email="jeanne@nouvelle.fr")
+        await wait_for(pilot, lambda: app.screen is exam)
+        assert exam.index == 2
+        assert "Réponses 2/30" in screen_text(app)
+        assert await world.stored_answers(world.keys[0]) == before
+        assert (await participant_of(world, world.keys[0])).identity.email == "jeanne@nouvelle.fr"
+
+
+async def test_escape_returns_to_the_exam_without_saving(world):
+    app = make_app(world)
+    async with app.run_test(size=(80, 24)) as pilot:
+        exam = await start_exam(pilot, world, world.keys[0])
+        await pilot.press("i")
+        await wait_screen(pilot, IdentityScreen)
+        app.screen.query_one("#city").value = "Paris"
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is exam)
+        assert (await participant_of(world, world.keys[0])).identity.city == "Lyon"
+
+
+async def test_escape_does_nothing_before_the_exam(world):
+    app = make_app(world)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_form(pilot, world, world.keys[0])
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, IdentityScreen)
+
+
+async def test_typing_right_after_tab_or_enter_lands_in_the_next_field(world):
+    """Over a slow link a whole burst arrives at once: no character may be lost."""
+    from textual import events
+    app = make_app(world)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_form(pilot, world, world.keys[0])
+        burst = ["enter", "tab", *"Dupont", "enter", *"Jeanne", "tab", *"ACME"]
+        chars = {"enter": "\r", "tab": "\t"}
+        for key in burst:  # all queued at once, as the SSH driver does with one read
+            app.post_message(events.Key(key, chars.get(key, key)))
+        await wait_for(pilot, lambda: screen.query_one("#company").value == "ACME")
+        assert screen.query_one("#last_name").value == "Dupont"
+        assert screen.query_one("#first_name").value == "Jeanne"
+        assert str(screen.query_one("#civility").pressed_button.label) == "M."

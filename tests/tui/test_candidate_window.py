@@ -1,0 +1,116 @@
+"""The end of the window: warning, automatic submission, moved end times."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from tests.tui.conftest import (ADMIN, NOW, enter_key, flat, make_app, screen_text, start_exam,
+                                wait_for, wait_screen)
+from tui.modals.overview import OverviewModal
+from tui.screens.identity_screen import IdentityScreen
+from tui.screens.result_screen import ResultScreen
+
+
+ENDS = NOW + timedelta(hours=2)
+
+
+async def test_time_left_is_shown_and_a_warning_comes_five_minutes_before(world):
+    app = make_app(world, check_interval=0.02)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        exam = await start_exam(pilot, world, world.keys[0])
+        assert "Temps restant 2 h 00 (fin 12:00)" in screen_text(app)
+        world.clock.set(ENDS - timedelta(minutes=42, seconds=30))
+        await wait_for(pilot, lambda: "Temps restant 42 min (fin 12:00)" in screen_text(app))
+        assert not exam.query_one("#progress").has_class("-ending")
+        world.clock.set(ENDS - timedelta(minutes=4, seconds=59))
+        await wait_for(pilot, lambda: "Temps restant 4 min" in screen_text(app))
+        assert exam.query_one("#progress").has_class("-ending")
+        await wait_for(pilot, lambda: "validé automatiquement à 12:00" in flat(screen_text(app)))
+        world.clock.set(ENDS - timedelta(seconds=20))
+        await wait_for(pilot, lambda: "moins d'1 min" in screen_text(app))
+
+
+async def test_automatic_submission_at_the_end_shows_the_score(world):
+    app = make_app(world, check_interval=0.02)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_exam(pilot, world, world.keys[0])
+        await pilot.press("a", "n", "b", "n", "c")
+        await wait_for(pilot, lambda: "Réponses 3/30" in screen_text(app))
+        await pilot.press("v")  # a modal is open when the time runs out
+        await wait_screen(pilot, OverviewModal)
+        world.clock.set(ENDS)
+        await wait_screen(pilot, ResultScreen)
+        text = flat(screen_text(app))
+        assert "validé automatiquement avec les réponses enregistrées" in text
+        row = await world.key_row(world.keys[0])
+        assert row["state"] == "submitted"
+        participant = await world.store.sessions.participant(ADMIN, row["participant_id"])
+        assert f"Votre note : {participant.score}/30" in text
+        assert len(app.screen_stack) == 2  # nothing left underneath
+
+
+async def test_automatic_submission_also_happens_on_the_identity_form(world):
+    app = make_app(world, check_interval=0.02)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await enter_key(pilot, world.keys[0])
+        await wait_screen(pilot, IdentityScreen)
+        world.clock.set(ENDS + timedelta(seconds=1))
+        await wait_screen(pilot, ResultScreen)
+        assert "Votre note : 0/30" in screen_text(app)
+
+
+async def test_check_can_be_triggered_directly(world):
+    app = make_app(world, check_interval=3600)  # the timer never fires in this test
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_exam(pilot, world, world.keys[0])
+        world.clock.set(ENDS)
+        await app.check_time()
+        await wait_screen(pilot, ResultScreen)
+
+
+async def test_an_end_moved_later_by_the_centre_is_followed(world):
+    app = make_app(world, check_interval=0.02, renew_interval=0.05)
+    async with app.run_test(size=(80, 24)) as pilot:
+        exam = await start_exam(pilot, world, world.keys[0])
+        await world.store.sessions.update_session(ADMIN, world.session.id,
+                                                  ends_at=ENDS + timedelta(minutes=30))
+        await wait_for(pilot, lambda: "(fin 12:30)" in screen_text(app))
+        world.clock.set(ENDS + timedelta(minutes=1))
+        await pilot.pause(0.1)
+        assert app.screen is exam
+        assert (await world.key_row(world.keys[0]))["state"] == "in_progress"
+
+
+async def test_an_end_moved_earlier_submits_on_the_next_answer(world):
+    app = make_app(world, check_interval=3600, renew_interval=3600)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_exam(pilot, world, world.keys[0])
+        await pilot.press("a")
+        await world.store.sessions.update_session(ADMIN, world.session.id,
+                                                  ends_at=NOW + timedelta(minutes=1))
+        world.clock.advance(minutes=2)
+        await pilot.press("n", "b")  # refused by the store: the window is closed
+        await wait_screen(pilot, ResultScreen)
+        assert len(await world.stored_answers(world.keys[0])) == 1
+
+
+async def test_the_servers_sweeper_submitting_first_still_shows_the_score(world):
+    app = make_app(world, check_interval=0.02, renew_interval=0.05)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_exam(pilot, world, world.keys[0])
+        await pilot.press("a")
+        await wait_for(pilot, lambda: "Réponses 1/30" in screen_text(app))
+        await world.store.sessions.update_session(ADMIN, world.session.id, ends_at=NOW)
+        assert await world.store.exam.submit_expired()
+        await wait_screen(pilot, ResultScreen)
+        assert "Votre note :" in screen_text(app)
+
+
+async def test_exam_screen_survives_many_clock_ticks_without_repainting(world):
+    app = make_app(world, check_interval=0.01)
+    async with app.run_test(size=(80, 24)) as pilot:
+        exam = await start_exam(pilot, world, world.keys[0])
+        progress = exam.query_one("#progress")
+        before = progress.render()
+        await pilot.pause(0.2)  # about 20 ticks within the same minute
+        assert progress.render() is before  # not re-rendered: no bytes sent

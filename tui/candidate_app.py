@@ -1,0 +1,259 @@
+"""The candidate's application: one per SSH connection of `candidat@...`.
+
+Thin on purpose: it owns the connection's lease on a key (token, heartbeat,
+release), watches the clock for the end of the window, and routes between the
+screens. Quitting is only possible through « Quitter » with a confirmation."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from datetime import timedelta
+from functools import partial
+from typing import ClassVar
+
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.timer import Timer
+
+from domain.clock import Clock
+from domain.exam import KeyRefusal, KeyRefused
+from domain.models import KeyState
+from services.attempt import Attempt
+from services.throttle import KeyThrottle
+from store import Store
+from tui.base import QcmApp
+from tui.formatting import clock_text
+from tui.modals.confirm import ConfirmModal
+from tui.screens.exam_messages import KeyLost
+from tui.screens.exam_screen import ExamScreen
+from tui.screens.identity_screen import IdentityScreen
+from tui.screens.key_screen import KeyScreen
+from tui.screens.result_screen import ResultScreen
+
+logger = logging.getLogger(__name__)
+
+LOST_TEXT = ("Cette clé a été ouverte sur un autre poste : cette connexion ne peut plus "
+             "enregistrer de réponses. Vos réponses déjà enregistrées sont conservées.")
+
+
+class CandidateApp(QcmApp, inherit_bindings=False):
+    """Key, identity, QCM and score for one candidate connection."""
+
+    TITLE = "qcm-ssh — évaluation en ligne"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "request_quit", "Quitter", priority=True, id="candidate.quit"),
+        # Reflexes from a shell must not end or freeze the exam.
+        Binding("ctrl+c,ctrl+z,ctrl+backslash", "ignored_key", show=False,
+                priority=True, system=True, id="candidate.ignored"),
+    ]
+
+    def __init__(self, store: Store, clock: Clock, *, source: str,
+                 key_failures: KeyThrottle | None = None, timezone: str = "Europe/Paris",
+                 check_interval: float = 1.0, renew_interval: float = 10.0,
+                 warn_before: timedelta = timedelta(minutes=5),
+                 token: str | None = None) -> None:
+        super().__init__(clock)
+        self.store = store
+        self.source = source
+        self.throttle = key_failures or KeyThrottle()
+        self.timezone = timezone
+        self.check_interval = check_interval
+        self.renew_interval = renew_interval
+        self.warn_before = warn_before
+        self.token = token or secrets.token_hex(16)
+        self.attempt: Attempt | None = None
+        self._watch_timers: list[Timer] = []
+        self._warned = False
+        self._busy = False  # a submission or a loss is being handled
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.push_screen(self._key_screen())
+
+    def _key_screen(self, message: str = "") -> KeyScreen:
+        return KeyScreen(self.store, self.clock, source=self.source, throttle=self.throttle,
+                         token=self.token, timezone=self.timezone, message=message)
+
+    # Routing ------------------------------------------------------------
+
+    async def on_key_screen_opened(self, event: KeyScreen.Opened) -> None:
+        self.attempt = Attempt(self.store, event.ticket, self.token)
+        self._warned = False
+        # Timer callbacks run in the timer's own task; queue the work on the
+        # app's message loop instead, so it never races a screen change.
+        self._watch_timers = [
+            self.set_interval(self.check_interval, partial(self.call_later, self.check_time)),
+            self.set_interval(self.renew_interval, partial(self.call_later, self.heartbeat)),
+        ]
+        if self.attempt.has_identity:
+            await self.switch_screen(ExamScreen(self.attempt, self.clock))
+        else:
+            await self.switch_screen(IdentityScreen(self.attempt, first=True))
+        await self.check_time()
+
+    async def on_identity_screen_saved(self, event: IdentityScreen.Saved) -> None:
+        if self.attempt is None:
+            return
+        if event.first:
+            await self.switch_screen(ExamScreen(self.attempt, self.clock))
+        else:
+            await self.pop_screen()
+
+    async def on_exam_screen_finish(self, event: ExamScreen.Finish) -> None:
+        await self.submit(automatic=False)
+
+    async def on_key_lost(self, event: KeyLost) -> None:
+        reason = event.refusal.reason
+        if reason is KeyRefusal.CLOSED:
+            await self.submit(automatic=True)
+        elif reason is KeyRefusal.SUBMITTED:
+            await self._show_result(None, automatic=True)
+        else:
+            await self._lost()
+
+    @property
+    def _leaving(self) -> bool:
+        return self._exit or not self.is_running
+
+    async def _replace_all(self, screen: Screen) -> None:
+        """Show `screen` alone above the default screen (modals closed)."""
+        if self._leaving:
+            return
+        while len(self.screen_stack) > 2:
+            await self.pop_screen()
+        await self.switch_screen(screen)
+
+    # Clock and lease ------------------------------------------------------
+
+    async def check_time(self) -> None:
+        """Warn before the end of the window; submit automatically at the end."""
+        attempt = self.attempt
+        if attempt is None or self._busy or self._leaving:
+            return
+        now = self.clock.now()
+        remaining = attempt.ends_at - now
+        if remaining <= timedelta(0):
+            await self.submit(automatic=True)
+            return
+        if remaining <= self.warn_before and not self._warned:
+            self._warned = True
+            end = clock_text(attempt.ends_at, attempt.ticket.timezone)
+            self.notify(f"Il reste moins de {_minutes(self.warn_before)} : le QCM sera validé "
+                        f"automatiquement à {end} avec les réponses enregistrées.",
+                        title="Fin de l'évaluation", severity="warning", timeout=30)
+        for screen in self.screen_stack:
+            if isinstance(screen, ExamScreen):
+                screen.show_time(ending=remaining <= self.warn_before)
+
+    async def heartbeat(self) -> None:
+        attempt = self.attempt
+        if attempt is None or self._busy or self._leaving:
+            return
+        try:
+            if await attempt.heartbeat():
+                return
+            ticket = await attempt.reload()
+        except Exception:  # a busy or failing database: try again next beat
+            logger.exception("heartbeat failed for key %s", attempt.key_id)
+            return
+        if ticket.key.state is KeyState.SUBMITTED:  # by the server's sweeper
+            await self._show_result(None, automatic=True)
+        else:
+            await self._lost()
+
+    def _stop_timers(self) -> None:
+        for timer in self._watch_timers:
+            timer.stop()
+        self._watch_timers = []
+
+    async def _lost(self) -> None:
+        if self._busy:
+            return
+        self._busy = True
+        self._stop_timers()
+        self.attempt = None
+        await self._replace_all(self._key_screen(LOST_TEXT))
+        self._busy = False
+
+    # Submission -----------------------------------------------------------
+
+    async def submit(self, *, automatic: bool) -> None:
+        attempt = self.attempt
+        if attempt is None or self._busy:
+            return
+        self._busy = True
+        try:
+            score: int | None = await attempt.submit()
+        except KeyRefused as exc:
+            if exc.reason is not KeyRefusal.SUBMITTED:
+                self._busy = False
+                await self._lost()
+                return
+            score, automatic = None, True  # the server's sweeper was first
+        except Exception:
+            logger.exception("submission failed for key %s", attempt.key_id)
+            self._busy = False
+            self.notify("La validation n'a pas pu être enregistrée : réessayez. "
+                        "Vos réponses sont conservées.", severity="error", timeout=15)
+            return
+        self._busy = False
+        await self._show_result(score, automatic=automatic)
+
+    async def _show_result(self, score: int | None, *, automatic: bool) -> None:
+        attempt = self.attempt
+        if attempt is None:
+            return
+        self._stop_timers()
+        self.attempt = None
+        try:
+            ticket = await attempt.reload()
+        except Exception:
+            logger.exception("reloading key %s after submission failed", attempt.key_id)
+            ticket = attempt.ticket
+        if score is None:
+            score = ticket.participant.score
+        await self._replace_all(ResultScreen(ticket, score, automatic=automatic))
+
+    # Leaving ----------------------------------------------------------------
+
+    def action_ignored_key(self) -> None:
+        self.notify("Pour quitter, utilisez Ctrl+Q « Quitter ».", timeout=4)
+
+    def action_request_quit(self) -> None:
+        if isinstance(self.screen, ResultScreen):
+            self.exit()
+            return
+        if isinstance(self.screen, ConfirmModal):
+            return
+        if self.attempt is None:
+            text = "Quitter l'évaluation ?"
+        else:
+            end = clock_text(self.attempt.ends_at, self.attempt.ticket.timezone)
+            text = ("Quitter maintenant ? Vos réponses sont enregistrées et le QCM n'est pas "
+                    "validé : vous pourrez reprendre avec la même clé jusqu'à "
+                    f"{end}. Sans validation, il le sera automatiquement à cette heure-là.")
+        self.push_screen(ConfirmModal(text, confirm="Quitter", cancel="Continuer"),
+                         self._quit_confirmed)
+
+    async def _quit_confirmed(self, confirmed: bool | None) -> None:
+        if confirmed:
+            await self._release()
+            self.exit()
+
+    async def _release(self) -> None:
+        attempt, self.attempt = self.attempt, None
+        self._stop_timers()
+        if attempt is not None:
+            try:
+                await attempt.release()
+            except Exception:  # the lease expires by itself after 30 s
+                logger.exception("release failed for key %s", attempt.key_id)
+
+    async def on_unmount(self) -> None:
+        await self._release()
+
+
+def _minutes(delta: timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    return f"{minutes} minute{'s' if minutes > 1 else ''}"

@@ -1,0 +1,40 @@
+"""The management space of one centre's staff member (§3 of the manual).
+
+Thin: builds the screens' shared context and shows the home screen."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from domain.clock import Clock
+from domain.models import Account
+from store import Scope, Store
+from tui.base import QcmApp, SessionGuard
+from tui.centre_context import CentreContext
+from tui.screens.centre_home import CentreHomeScreen
+
+if TYPE_CHECKING:
+    from services.documents import DocumentService
+
+
+class CentreApp(QcmApp):
+    TITLE = "qcm-ssh — espace centre"
+
+    def __init__(self, store: Store, account: Account, clock: Clock, *,
+                 documents: DocumentService | None = None, sftp_hint: str = "",
+                 guard: SessionGuard | None = None) -> None:
+        if account.is_admin or account.centre_id is None:
+            raise ValueError("CentreApp is for centre accounts")
+        super().__init__(clock, guard)
+        self.store = store
+        self.account = account
+        self.documents = documents
+        self.sftp_hint = sftp_hint
+        self.context: CentreContext | None = None
+
+    async def on_mount(self) -> None:
+        scope = Scope.of(self.account)
+        centre = await self.store.centres.centre(scope, self.account.centre_id)  # type: ignore[arg-type]
+        self.context = CentreContext(self.store, self.account, scope, centre, self.clock,
+                                     self.documents, self.sftp_hint)
+        await self.push_screen(CentreHomeScreen(self.context))

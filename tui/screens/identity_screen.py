@@ -1,0 +1,169 @@
+"""The candidate's identity form, before the QCM and again until submission."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.actions import SkipAction
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Static
+
+from domain.exam import KeyRefused
+from domain.keys import normalize_participant_number
+from domain.models import Identity
+from domain.text import safe_text
+from domain.validation import CIVILITIES, IDENTITY_LABELS, ValidationError, validate_identity
+from services.attempt import Attempt
+from store import StoreError
+from tui.quiet import QuietFocus, QuietFooter
+from tui.screens.exam_messages import KeyLost
+
+TEXT_FIELDS = ("last_name", "first_name", "company", "company_address", "postal_code",
+               "city", "country", "email")
+RETAKE_FORMAT = "N° du premier passage : format AAAA-NNNNNN (par exemple 2026-000123)."
+
+
+class IdentityScreen(QuietFocus, Screen):
+    """Saves the identity (and a retake's first number) for the opened key."""
+
+    AUTO_FOCUS = "#civility"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Retour au QCM", key_display="Échap", id="identity.back"),
+        # Priority: the focus must move before the next key is dispatched, or
+        # what is typed right after Tab/Enter (one burst over a slow link) goes
+        # to the field just left.
+        Binding("tab", "move_focus(1)", show=False, priority=True, id="identity.next"),
+        Binding("shift+tab", "move_focus(-1)", show=False, priority=True,
+                id="identity.previous"),
+        Binding("enter", "enter", show=False, priority=True, id="identity.enter"),
+    ]
+
+    @dataclass
+    class Saved(Message):
+        """The identity is stored; `first` is True before the QCM has started."""
+
+        first: bool
+
+    def __init__(self, attempt: Attempt, *, first: bool) -> None:
+        super().__init__()
+        self.attempt = attempt
+        self.first = first
+
+    def compose(self) -> ComposeResult:
+        participant = self.attempt.participant
+        identity = participant.identity
+        with VerticalScroll(id="identity-form"):
+            yield Static("Vos informations", classes="title")
+            yield Static("Entrée ou Tab : champ suivant. « Valider » enregistre"
+                         + (" et commence le QCM." if self.first else " et revient au QCM."),
+                         classes="hint")
+            yield Static(f"N° de participant : {participant.number} "
+                         "(à garder : il sert en cas de second passage)",
+                         id="number", markup=False)
+            with Horizontal(classes="field-row"):
+                yield Label(IDENTITY_LABELS["civility"], classes="field-label")
+                with RadioSet(id="civility", compact=True):
+                    for civility in CIVILITIES:
+                        yield RadioButton(civility, value=identity.civility == civility,
+                                          compact=True)
+            yield Static("", id="civility-error", classes="field-error", markup=False)
+            for name in TEXT_FIELDS:
+                value = getattr(identity, name) or ("France" if name == "country" else "")
+                with Horizontal(classes="field-row"):
+                    yield Label(IDENTITY_LABELS[name], classes="field-label")
+                    yield Input(safe_text(value), id=name, max_length=200, compact=True)
+                yield Static("", id=f"{name}-error", classes="field-error", markup=False)
+            with Horizontal(classes="field-row"):
+                yield Label("Second passage", classes="field-label")
+                yield Checkbox("oui, n° du 1er passage :", participant.is_retake,
+                               id="is-retake", compact=True)
+                yield Input(participant.retake_of or "", id="retake_of", max_length=20,
+                            placeholder="AAAA-NNNNNN", compact=True,
+                            disabled=not participant.is_retake)
+            yield Static("", id="retake_of-error", classes="field-error", markup=False)
+            yield Static("", id="form-error", classes="field-error", markup=False)
+            with Horizontal(id="identity-buttons"):
+                yield Button("Valider", id="save", variant="primary", compact=True)
+        yield QuietFooter()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "back":
+            return not self.first
+        return True
+
+    def action_back(self) -> None:
+        if not self.first:
+            self.dismiss()
+
+    @on(Checkbox.Changed, "#is-retake")
+    def _retake_toggled(self, event: Checkbox.Changed) -> None:
+        self.query_one("#retake_of", Input).disabled = not event.value
+
+    def action_move_focus(self, step: int) -> None:
+        if step > 0:
+            self.focus_next()
+        else:
+            self.focus_previous()
+
+    def action_enter(self) -> None:
+        """Enter acts on the focused widget now (a field: go to the next one)."""
+        focused = self.focused
+        if isinstance(focused, Input):
+            self.focus_next()
+        elif isinstance(focused, (RadioSet, Checkbox)):
+            focused.action_toggle_button()
+        elif isinstance(focused, Button):
+            focused.action_press()
+        else:
+            raise SkipAction()
+
+    @on(Button.Pressed, "#save")
+    async def save(self) -> None:
+        fields = {name: self.query_one(f"#{name}", Input).value for name in TEXT_FIELDS}
+        pressed = self.query_one("#civility", RadioSet).pressed_button
+        fields["civility"] = str(pressed.label) if pressed is not None else ""
+        errors: dict[str, str] = {}
+        identity: Identity | None = None
+        try:
+            identity = validate_identity(fields)
+        except ValidationError as exc:
+            errors.update(exc.errors)
+            if "civility" in errors:
+                errors["civility"] = "Civilité : choisir M. ou Mme (flèches puis Entrée)."
+        retake_of: str | None = None
+        if self.query_one("#is-retake", Checkbox).value:
+            retake_of = normalize_participant_number(self.query_one("#retake_of", Input).value)
+            if retake_of is None:
+                errors["retake_of"] = RETAKE_FORMAT
+        if errors or identity is None:
+            self._show_errors(errors)
+            return
+        try:
+            await self.attempt.save_identity(identity, retake_of)
+        except KeyRefused as refusal:
+            self.post_message(KeyLost(refusal))
+            return
+        except StoreError as exc:  # Conflict: the decision table refuses the retake
+            self._show_errors({"retake_of" if retake_of else "form": str(exc)})
+            return
+        self.post_message(self.Saved(self.first))
+
+    def _show_errors(self, errors: dict[str, str]) -> None:
+        first_bad: str | None = None
+        for name in ("civility", *TEXT_FIELDS, "retake_of", "form"):
+            message = errors.get(name, "")
+            label = self.query_one(f"#{name}-error", Static)
+            label.update(safe_text(message))
+            label.set_class(bool(message), "-shown")
+            if message and first_bad is None and name != "form":
+                first_bad = name
+        if first_bad is not None:
+            self.query_one(f"#{first_bad}").focus()
+        elif errors:
+            self.query_one("#form-error").scroll_visible()

@@ -1,0 +1,123 @@
+"""« Votre identifiant »: the candidate types the key given by the trainer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Input, Static
+
+from domain.clock import Clock
+from domain.exam import ExamTicket, KeyRefusal, KeyRefused
+from domain.keys import normalize_key
+from domain.window import local_text
+from services.throttle import KeyThrottle
+from store import Store
+from tui.formatting import clock_text
+from tui.quiet import QuietFocus, QuietFooter
+from tui.widgets.key_input import KeyInput
+
+FORMAT_TEXT = ("Une clé compte 15 caractères, lettres et chiffres, par exemple "
+               "7KQ4M-2XD9P-TAB3C. Majuscules, minuscules et tirets sont indifférents.")
+
+
+def refusal_text(refusal: KeyRefused, now: datetime) -> str:
+    """What the candidate reads when a key is refused."""
+    reason = refusal.reason
+    if reason is KeyRefusal.UNKNOWN:
+        return "Clé inconnue : vérifiez la clé remise par votre formateur."
+    if reason is KeyRefusal.SUBMITTED:
+        return ("Le QCM de cette clé est déjà terminé : elle ne peut plus servir. "
+                "Votre note est enregistrée.")
+    if reason is KeyRefusal.IN_USE:
+        return ("Cette clé est déjà ouverte sur un autre poste. Si vous venez d'être "
+                "déconnecté, réessayez dans une minute ; sinon, prévenez votre formateur.")
+    tz = refusal.timezone
+    server = f"Heure actuelle du serveur : {local_text(now, tz)} (heure de {tz})."
+    if reason is KeyRefusal.NOT_YET_OPEN and refusal.starts_at is not None:
+        return (f"L'évaluation n'est pas encore ouverte : elle ouvre le "
+                f"{local_text(refusal.starts_at, tz)} (heure de {tz}). {server}")
+    if refusal.ends_at is not None:
+        return (f"L'évaluation est close depuis le {local_text(refusal.ends_at, tz)} "
+                f"(heure de {tz}). {server}")
+    return "L'évaluation n'est pas ouverte."
+
+
+class KeyScreen(QuietFocus, Screen):
+    """Opens a key for this connection, within the per-address throttle."""
+
+    AUTO_FOCUS = "#key"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "open", "Identification", show=True, key_display="Entrée",
+                id="key.open"),
+    ]
+
+    @dataclass
+    class Opened(Message):
+        """The key is open for this connection."""
+
+        ticket: ExamTicket
+
+    def __init__(self, store: Store, clock: Clock, *, source: str, throttle: KeyThrottle,
+                 token: str, timezone: str = "Europe/Paris", message: str = "") -> None:
+        super().__init__()
+        self.store = store
+        self.clock = clock
+        self.source = source
+        self.throttle = throttle
+        self.token = token
+        self.timezone = timezone
+        self.initial_message = message
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="key-box"):
+            yield Static("Évaluation QCM en ligne", classes="title")
+            yield Static("Votre identifiant (la clé remise par votre formateur) :")
+            yield KeyInput(placeholder="XXXXX-XXXXX-XXXXX", max_length=40, id="key",
+                           compact=True)
+            yield Static(self.initial_message, id="key-error", classes="error", markup=False)
+            yield Static(FORMAT_TEXT, classes="hint")
+        yield QuietFooter()
+
+    @on(Input.Submitted, "#key")
+    async def _submitted(self, event: Input.Submitted) -> None:
+        await self.open_key(event.value)  # the value when Enter was pressed
+
+    async def action_open(self) -> None:
+        await self.open_key(self.query_one("#key", Input).value)
+
+    async def open_key(self, typed: str) -> None:
+        field = self.query_one("#key", Input)
+        if not typed.strip():
+            return
+        retry_at = await self.throttle.blocked_until(self.store, self.source)
+        if retry_at is not None:
+            self._error(f"Trop de clés erronées depuis ce poste. Réessayez à partir de "
+                        f"{clock_text(retry_at, self.timezone)}:"
+                        f"{retry_at.second:02d} (heure du serveur).")
+            return
+        if normalize_key(typed) is None:  # not a key at all: a typo, not a guess
+            self._error("Ce n'est pas une clé valide. " + FORMAT_TEXT)
+            return
+        try:
+            ticket = await self.store.exam.open_key(typed, self.token)
+        except KeyRefused as refusal:
+            if refusal.reason is KeyRefusal.UNKNOWN:
+                await self.throttle.record(self.store, self.source)
+            self._error(refusal_text(refusal, self.clock.now()))
+            return
+        field.value = ""
+        self.post_message(self.Opened(ticket))
+
+    def _error(self, text: str) -> None:
+        self.query_one("#key-error", Static).update(text)
+        field = self.query_one("#key", Input)
+        field.focus()
+        field.select_all()  # typing replaces it; an arrow key keeps it for a correction
