@@ -37,7 +37,9 @@ from pdfgen.paper import PaperSpec
 from pdfgen.results import Issuer, ResultData
 from pdfgen.styles import local_day
 from services import render_jobs
-from services.scoring import CopyScore, ScoringError, score_csv, score_letters
+from domain.stats import paper_answers
+from services.scoring import CopyScore, ScoringError, normalize_letters, score_csv, score_letters
+from store.stats import StatsRepo
 from services.verification import describe_certificate
 from store.documents import NewDocument
 from store.scope import Scope
@@ -281,6 +283,17 @@ class DocumentService:
         batch = await self.store.qcms.paper_batch(scope, batch_id)
         questions = await self.store.qcms.questions(scope, batch.qcm_id)
         return score_letters(batch, questions, copy_number, letters)
+
+    async def record_copy(self, scope: Scope, participant_id: int, batch_id: int,
+                          copy_number: int, letters: str) -> None:
+        """Keep the answers ticked on a machine-scored copy, so that question
+        statistics count paper candidates too."""
+        batch = await self.store.qcms.paper_batch(scope, batch_id)
+        questions = await self.store.qcms.questions(scope, batch.qcm_id)
+        ticked = normalize_letters(letters, len(questions))
+        answers = paper_answers(batch.seed, copy_number, questions, ticked)
+        await StatsRepo(self.store.db, self.store.clock, self.store.banks).record_answers(
+            scope, participant_id, answers)
 
     async def score_batch_csv(self, scope: Scope, batch_id: int, text: str) -> list[CopyScore]:
         """Score every line of a CSV of (copy number, letters); a line that

@@ -154,3 +154,8 @@ async def test_score_a_paper_copy_from_ticked_letters(world, documents):
     [p] = await store.sessions.participants(scope, session.id)
     assert (p.score, p.copy_number) == (26, 3)
 
+    # The ticked letters are kept as answers, so question statistics count this copy.
+    recorded = await store.exam.answers(p.id)
+    questions = await store.qcms.questions(scope, qcm.id)
+    right = sum(recorded.get(q.id) == q.correct for q in questions)
+    assert len(recorded) == 30 and right == 26

@@ -33,7 +33,7 @@ class ScoreCopyModal(ModalScreen[tuple[int, int] | None]):
         self.ctx = ctx
         self.batches = batches
         self.questions = questions
-        self.result: tuple[int, int] | None = None
+        self.result: tuple[int, int, int, str] | None = None  # score, copy, batch, letters
 
     def compose(self) -> ComposeResult:
         options = [(f"Lot n°{b.id} — {b.copies} copies — {day_text(b.created_at.date())}", b.id)
@@ -87,7 +87,7 @@ class ScoreCopyModal(ModalScreen[tuple[int, int] | None]):
             show_errors(self, {"batch": str(exc)})
             return
         show_errors(self, {})
-        self.result = (score, copy)
+        self.result = (score, copy, batch_id, letters)  # type: ignore[assignment]
         self.query_one("#score-result", Static).update(
             f"Note de la copie n°{copy} : {score}/{self.questions}")
         use = self.query_one("#use", Button)

@@ -49,6 +49,7 @@ class ParticipantFormScreen(Screen):
         self.participant = participant
         self.saved: list[Participant] = []
         self.copy_score: tuple[int, int] | None = None  # (score, copy) computed from a copy
+        self.copy_letters: tuple[int, str] | None = None  # (batch, letters) ticked on it
 
     def compose(self) -> ComposeResult:
         verb = f"Modifier {self.participant.number}" if self.participant else "Ajouter un participant"
@@ -98,8 +99,9 @@ class ParticipantFormScreen(Screen):
         result = await self.app.push_screen_wait(
             ScoreCopyModal(self.ctx, batches, self.formation.questions_per_qcm))
         if result is not None:
-            self.copy_score = result
-            score, copy = result
+            score, copy, batch_id, letters = result
+            self.copy_score = (score, copy)
+            self.copy_letters = (batch_id, letters)
             self.query_one("#score", Input).value = str(score)
             show_errors(self, {})
             self.say(f"Note {score} calculée d'après la copie n°{copy}.")
@@ -202,6 +204,12 @@ class ParticipantFormScreen(Screen):
         except StoreError as exc:
             self.say(str(exc), error=True)
             return
+        if values["copy_number"] is not None and self.copy_letters and self.ctx.documents:
+            batch_id, letters = self.copy_letters
+            # Keep the ticked answers too: question statistics count paper copies.
+            await self.ctx.documents.record_copy(self.ctx.scope, saved.id,  # type: ignore[arg-type]
+                                                 batch_id, values["copy_number"], letters)
+        self.copy_letters = None
         self.saved.append(saved)
         if self.participant is not None:
             self.dismiss(saved)
