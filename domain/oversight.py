@@ -75,14 +75,3 @@ class Filters:
     def day_ok(self, day: date) -> bool:
         return ((self.date_from is None or day >= self.date_from)
                 and (self.date_to is None or day <= self.date_to))
-
-
-def parse_day(text: str) -> date:
-    """'JJ/MM/AAAA' or 'AAAA-MM-JJ'; ValueError in French."""
-    value = text.strip()
-    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
-        try:
-            return datetime.strptime(value, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(f"Date invalide : « {text} » (attendu JJ/MM/AAAA).")

@@ -3,15 +3,13 @@ verification code, printed and as a QR code."""
 
 from __future__ import annotations
 
-from io import BytesIO
 
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from domain.rules import Outcome
-from pdfgen.fonts import fonts
 from pdfgen.qr import draw_qr
-from pdfgen.results import ResultData, require_outcome
+from pdfgen.results import ResultData, one_page, require_outcome
 from pdfgen.styles import ACCENT, INK, MUTED, PAGE_H, PAGE_W, TINT, french_date
 from pdfgen.text import clean, draw_text
 
@@ -111,14 +109,5 @@ def _verification(c: Canvas, code: str) -> None:
 
 def render_certificate(data: ResultData) -> bytes:
     """One participant's certificate of success, as a one-page PDF."""
-    fonts()
-    buffer = BytesIO()
-    c = Canvas(buffer, pagesize=(PAGE_W, PAGE_H), invariant=True)
-    c.setTitle(f"Attestation de réussite — participant n° {data.participant.number}")
-    c.setAuthor(data.issuer.name)
-    c.setCreator("qcm-ssh")
-    draw_certificate(c, data)
-    c.showPage()
-    c.save()
-    return buffer.getvalue()
+    return one_page(f"Attestation de réussite — participant n° {data.participant.number}", data, draw_certificate)
 

@@ -8,15 +8,13 @@ the window even if the sheet slides 5 mm either way.
 
 from __future__ import annotations
 
-from io import BytesIO
 
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from domain.models import Identity
 from domain.rules import Outcome
-from pdfgen.fonts import fonts
-from pdfgen.results import (ResultData, outcome_paragraph, qcm_verdict, require_outcome,
+from pdfgen.results import (ResultData, one_page, outcome_paragraph, qcm_verdict, require_outcome,
                             salutation)
 from pdfgen.styles import (ACCENT, FAINT, INK, MUTED, PAGE_H, PAGE_W, RULE, TINT, french_date,
                            hrule)
@@ -151,13 +149,4 @@ def draw_letter(c: Canvas, data: ResultData) -> None:
 
 def render_letter(data: ResultData) -> bytes:
     """One participant's result letter, as a one-page PDF."""
-    fonts()
-    buffer = BytesIO()
-    c = Canvas(buffer, pagesize=(PAGE_W, PAGE_H), invariant=True)
-    c.setTitle(f"Résultats — participant n° {data.participant.number}")
-    c.setAuthor(data.issuer.name)
-    c.setCreator("qcm-ssh")
-    draw_letter(c, data)
-    c.showPage()
-    c.save()
-    return buffer.getvalue()
+    return one_page(f"Résultats — participant n° {data.participant.number}", data, draw_letter)

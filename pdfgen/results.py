@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from io import BytesIO
+
+from reportlab.pdfgen.canvas import Canvas
 
 from domain.models import Centre, ExamSession, Formation, Participant, Practical
 from domain.rules import Outcome, decide, qcm_passed
+from pdfgen.fonts import fonts
+from pdfgen.styles import PAGE_H, PAGE_W
 from pdfgen.text import Span, clean
 
 
@@ -111,3 +117,17 @@ def outcome_paragraph(data: ResultData) -> list[Span]:
     return [(f"Lors de ce second passage, votre note au QCM est restée inférieure à {mark}. ",
              False),
             ("Vous devez désormais refaire la formation dans sa totalité.", True)]
+
+
+def one_page(title: str, data: ResultData, draw: Callable[[Canvas, ResultData], None]) -> bytes:
+    """A one-page PDF for one participant, drawn by `draw(canvas, data)`."""
+    fonts()
+    buffer = BytesIO()
+    c = Canvas(buffer, pagesize=(PAGE_W, PAGE_H), invariant=True)
+    c.setTitle(title)
+    c.setAuthor(data.issuer.name)
+    c.setCreator("qcm-ssh")
+    draw(c, data)
+    c.showPage()
+    c.save()
+    return buffer.getvalue()

@@ -10,7 +10,7 @@ from domain.rules import FirstAttempt, RetakeRefused, check_retake
 from store import rows
 from store.base import Repo
 from store.db import Tx
-from store.errors import Conflict, Locked, NotFound
+from store.errors import Conflict, NotFound
 from store.schema import IDENTITY_COLUMNS
 from store.scope import Scope
 

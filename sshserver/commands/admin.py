@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-from pathlib import Path
 
 from domain.models import Role
 from domain.passwords import hash_password
 from domain.validation import check_text
-from sshserver.commands.framework import (ADMIN, CENTRE, LOCAL, CommandError, Context, Registry,
+from sshserver.commands.admin_common import read_source
+from sshserver.commands.framework import (ADMIN, CENTRE, CommandError, Context, Registry,
                                           Result, table)
 from sshserver.keys import key_fingerprint
 
@@ -114,9 +114,7 @@ def register(reg: Registry) -> None:
     @reg.command("account key-add", "Ajoute une clé publique SSH à un compte", (ADMIN,), key_args)
     async def account_key_add(ctx: Context, args: argparse.Namespace) -> Result:
         if args.file:
-            if ctx.role != LOCAL:
-                raise CommandError("--file n'est possible qu'en local ; utilisez « - ».", 2)
-            line = read_local_file(args.file)
+            line = await read_source(ctx, args.file)
         elif args.key in (None, "-"):
             line = await ctx.read_input()
         else:
@@ -158,12 +156,3 @@ async def _password(ctx: Context, from_stdin: bool) -> str:
     if len(password) < 8:
         raise CommandError("Mot de passe trop court : 8 caractères au moins.")
     return password
-
-
-def read_local_file(path: str) -> str:
-    try:
-        return Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise CommandError(f"Lecture impossible de {path} : {exc.strerror}.") from None
-    except UnicodeDecodeError:
-        raise CommandError(f"{path} n'est pas un fichier texte UTF-8.") from None

@@ -6,7 +6,8 @@ from datetime import date
 from pathlib import Path
 
 from domain.models import CHOICE_LETTERS, Formation, Question
-from domain.oversight import Filters, parse_day
+from domain.oversight import Filters
+from domain.window import parse_day
 from domain.validation import check_text
 from sshserver.commands.framework import LOCAL, CommandError, Context
 from store.admin import Admin

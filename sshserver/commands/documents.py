@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from services.documents import DocumentService, ScoringError, sftp_path
-from sshserver.commands.admin import read_local_file
+from sshserver.commands.admin_common import read_source
 from sshserver.commands.framework import (ADMIN, CENTRE, LOCAL, CommandError, Context, Registry, Result,
                                           table)
 
@@ -48,12 +48,7 @@ def register(reg: Registry) -> None:
                  (ADMIN, CENTRE), score_args)
     async def paper_score(ctx: Context, args: argparse.Namespace) -> Result:
         service = _service(ctx)
-        if args.file == "-":
-            text = await ctx.read_input()
-        else:
-            if ctx.role != LOCAL:
-                raise CommandError("À distance, envoyez le fichier sur l'entrée standard (« - »).", 2)
-            text = read_local_file(args.file)
+        text = await read_source(ctx, args.file)
         try:
             scores = await service.score_batch_csv(ctx.scope, args.batch, text)
         except ScoringError as exc:

@@ -14,7 +14,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Select, Static
 
 from domain.models import SessionKind
-from domain.oversight import DocumentState, Filters, ParticipantState, SessionState, parse_day
+from domain.oversight import DocumentState, Filters, ParticipantState, SessionState
+from domain.window import parse_day
 from domain.text import safe_text
 from tui.admin_context import AdminContext
 from tui.widgets.admin_table import AdminTable
