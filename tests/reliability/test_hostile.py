@@ -1,0 +1,97 @@
+"""Hostile text in every field: refused with a clear French message, or stored
+and shown harmlessly (screen, CSV export, PDF)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import replace
+from datetime import date
+
+import pytest
+
+from domain.models import Practical
+from domain.text import has_unsafe, safe_text
+from domain.validation import IDENTITY_LABELS, ValidationError, validate_identity
+from pdfgen.letters import render_letter
+from pdfgen.results import ResultData
+from services.export import to_csv
+from tests.pdfgen.fixtures import CENTRE, FORMATION, SESSION, participant
+from tests.pdfgen.pdftext import flat, pages_text
+from tests.reliability.hostile import HOSTILE
+from tests.tui.centre_fixtures import IDENTITY, World, identity, world  # noqa: F401
+
+FIELDS = [f for f in IDENTITY_LABELS if f != "civility"]
+VALID = {"civility": "M.", **IDENTITY}
+
+
+def outcome(field: str, text: str):
+    """The validated identity, or the French message for that field."""
+    try:
+        return validate_identity({**VALID, field: text})
+    except ValidationError as error:
+        return error.errors
+
+
+@pytest.mark.parametrize("field", FIELDS)
+def test_every_hostile_text_in_every_identity_field(field: str) -> None:
+    tried = 0
+    for name, text in HOSTILE.items():
+        result = outcome(field, text)
+        tried += 1
+        if isinstance(result, dict):
+            assert list(result) == [field], (name, result)
+            assert result[field].startswith(IDENTITY_LABELS[field]), (name, result)
+        else:
+            value = getattr(result, field)
+            assert not has_unsafe(value) and len(value) <= 200, (name, value)
+            assert safe_text(value) == value
+    assert tried == len(HOSTILE)
+
+
+async def test_centre_participants_store_only_validated_text(world: World) -> None:  # noqa: F811
+    """Through the store as the centre's participant form does: what validation
+    accepts is stored and read back exactly."""
+    from domain.models import SessionKind
+    from tests.tui.centre_fixtures import NOW
+    scope = world.scope_a
+    qcm = await world.store.qcms.create_qcm(scope, "PV-RES", "QCM", world.centre_a.id)
+    session = await world.store.sessions.create_session(
+        scope, qcm.id, SessionKind.OFFLINE, world.trainer_a.id, "Lyon", NOW.date(), NOW, NOW)
+    stored = 0
+    for field in FIELDS:
+        for name, text in HOSTILE.items():
+            result = outcome(field, text)
+            if isinstance(result, dict):
+                continue
+            p = await world.store.sessions.add_participant(scope, session.id, result, 20,
+                                                           Practical.FAVOURABLE)
+            back = await world.store.sessions.participant(scope, p.id)
+            assert back.identity == result, (field, name)
+            stored += 1
+    assert stored > 0
+
+
+def test_csv_export_never_starts_a_cell_with_a_formula() -> None:
+    rows = [[text, f"  {text}", text.strip()] for text in HOSTILE.values()]
+    exported = to_csv(["Nom", "Espace", "Brut"], rows)
+    for row in csv.reader(io.StringIO(exported.lstrip("\ufeff")), delimiter=";"):
+        for value in row:
+            assert not value.startswith(("=", "+", "-", "@", "\t", "\r")), value
+
+
+@pytest.mark.parametrize("name", list(HOSTILE))
+def test_letters_render_the_text_as_typed_or_it_was_refused(name: str) -> None:
+    result = outcome("last_name", HOSTILE[name])
+    if isinstance(result, dict):
+        return  # refused at the form: never reaches a PDF
+    accepted = result.last_name
+    p = participant(42, 27, Practical.FAVOURABLE)
+    p = replace(p, identity=replace(p.identity, last_name=accepted, company=accepted))
+    data = ResultData(p, SESSION, FORMATION, CENTRE, date(2026, 7, 6))
+    pdf = render_letter(data)
+    assert pdf.startswith(b"%PDF") and b"%%EOF" in pdf[-64:]
+    text = flat(pages_text(pdf)[0])
+    if accepted.isascii():
+        # As typed (long text may be cut with « … » to fit its line, never garbled).
+        assert accepted[:12] in text or accepted[:12].upper() in text, (name, text[:300])
