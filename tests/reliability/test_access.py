@@ -107,6 +107,9 @@ async def test_key_guesses_per_minute_from_one_address(worker, capsys) -> None:
               f"failures recorded {failures}")
     assert allowed == config.security.failed_keys_per_minute
     assert failures == allowed and bits >= 60
+    logged = await world.store.db.one(
+        "SELECT COUNT(*) FROM audit WHERE action = 'failed_key' AND actor = '127.0.0.1'")
+    assert logged[0] == failures  # every wrong key is in the audit log
     # A minute later the address may try again.
     world.clock.advance(seconds=61)
     assert await world.store.audit.failures("127.0.0.1", "key", timedelta(minutes=1)) == 0

@@ -95,3 +95,54 @@ def test_letters_render_the_text_as_typed_or_it_was_refused(name: str) -> None:
     if accepted.isascii():
         # As typed (long text may be cut with « … » to fit its line, never garbled).
         assert accepted[:12] in text or accepted[:12].upper() in text, (name, text[:300])
+
+
+async def test_hostile_names_reach_another_terminal_harmlessly(tmp_path, world: World) -> None:  # noqa: F811
+    """Names written straight into the database (no validation: an old import,
+    a manual fix) are shown on the centre's keys table over SSH without a raw
+    escape sequence reaching the staff member's terminal."""
+    from tests.e2e_helpers import ScreenClient, StaticAuthenticator, start_test_server
+    from tests.reliability.hostile import ESCAPE_BYTES
+    from tests.tui.test_centre_online import online_session, take_exam
+    from tui.centre_app import CentreApp
+
+    session, keys = await online_session(world, keys=len(HOSTILE) // 4)
+    names = [t[:60] for t in HOSTILE.values() if "\x1b" in t or "\x9b" in t or "\u202e" in t
+             or "\x00" in t or "\x07" in t][:len(keys)]
+    for key, name in zip(keys, names):
+        await take_exam(world, key, "Provisoire", right=20)
+    for key, name in zip(keys, names):  # bypass every check, as a raw SQL fix would
+        await world.store.db._conn.execute(
+            "DROP TRIGGER IF EXISTS participants_submitted_update")
+        await world.store.db._conn.execute(
+            "UPDATE participants SET last_name = ? WHERE id = (SELECT participant_id "
+            "FROM online_keys WHERE id = ?)", (name, key.id))
+    apps: list[CentreApp] = []
+
+    def factory(principal: str, process) -> CentreApp:
+        app = CentreApp(world.store, world.account_a, world.clock)
+        apps.append(app)
+        return app
+
+    server = await start_test_server(tmp_path, factory,
+                                     StaticAuthenticator(passwords={"alpha": "secret"}))
+    try:
+        async with await ScreenClient.connect(server.port, username="alpha", password="secret",
+                                              term_type="xterm") as client:
+            await client.wait_quiet(0.3, timeout=20)
+            await client.wait_for("Sessions")
+            client.press("tab")  # the sessions table; Enter opens the session's keys
+            await client.wait_quiet(0.1)
+            client.press("enter")
+            await client.wait_for("Validée", timeout=10)
+            await client.wait_quiet(0.3)
+            raw = bytes(client.raw)
+            for marker in ESCAPE_BYTES:
+                assert marker not in raw, marker
+            for char in ("\u202e", "\u2066", "\x00"):
+                assert char.encode() not in raw, (char, raw[raw.find(char.encode()) - 200:][:400])
+            assert raw.count(b"\x07") == raw.count(b"\x1b]22;default\x07")  # the driver's own OSC only
+            assert client.text.count("Validée") >= len(names)
+            assert "DUPONT" in client.text.upper()  # the hostile names are on screen
+    finally:
+        await server.stop()
