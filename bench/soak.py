@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import sys
 import tempfile
 import time
@@ -33,11 +34,13 @@ async def main(cuts: int, candidates: int, seed: int) -> int:
     started = time.monotonic()
     with tempfile.TemporaryDirectory() as tmp:
         fs = await start_fault_server(Path(tmp), keys=cuts // 2 + 10)
-        samples: list[tuple[int, int, float]] = [(0, rss_kb(), 0.0)]
+        samples: list[tuple[int, int, float, int]] = [(0, rss_kb(), 0.0, 0)]
 
         def sample(figures: Figures) -> None:
             if figures.cuts % 25 == 0 and figures.cuts != samples[-1][0]:
-                samples.append((figures.cuts, rss_kb(), time.monotonic() - started))
+                gc.collect()
+                samples.append((figures.cuts, rss_kb(), time.monotonic() - started,
+                                len(fs.apps)))
 
         try:
             figures = await run_cuts(fs, cuts, seed, sample)
@@ -50,7 +53,8 @@ async def main(cuts: int, candidates: int, seed: int) -> int:
     print(f"keys submitted: {figures.submitted_keys}; keys stuck: {figures.stuck_keys}")
     print(f"leases released on disconnect: {figures.lease_released}; "
           f"left to expire: {figures.lease_expired}")
-    print("RSS (cuts, kB, s): " + ", ".join(f"({c}, {r}, {t:.0f})" for c, r, t in samples))
+    print("RSS (cuts, kB, s, candidate apps still in memory): "
+          + ", ".join(f"({c}, {r}, {t:.0f}, {a})" for c, r, t, a in samples))
     ok = figures.lost == 0 and figures.duplicate_submissions == 0 and figures.stuck_keys == 0
     if candidates:
         with tempfile.TemporaryDirectory() as tmp:

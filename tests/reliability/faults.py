@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,7 +47,7 @@ class Figures:
 class FaultServer:
     world: ExamWorld
     server: RunningServer
-    apps: list[CandidateApp]
+    apps: weakref.WeakSet[CandidateApp]  # weak: the soak measures the server's memory
 
     async def connect(self) -> ScreenClient:
         return await ScreenClient.connect(self.server.port, username=LOGIN, password=None,
@@ -55,7 +56,7 @@ class FaultServer:
     async def stop(self) -> None:
         await self.server.stop()
         for _ in range(500):
-            if not any(app.is_running for app in self.apps):
+            if not any(app.is_running for app in list(self.apps)):
                 break
             await asyncio.sleep(0.01)
         await self.world.store.close()
@@ -63,13 +64,13 @@ class FaultServer:
 
 async def start_fault_server(tmp_path: Path, keys: int) -> FaultServer:
     world = await build_world(tmp_path / "db.sqlite3", keys=keys)
-    apps: list[CandidateApp] = []
+    apps: weakref.WeakSet[CandidateApp] = weakref.WeakSet()
 
     def factory(principal: str, process: asyncssh.SSHServerProcess[bytes]) -> CandidateApp:
         app = CandidateApp(world.store, world.clock, source="127.0.0.1",
                            key_failures=KeyThrottle(limit=1000), check_interval=0.05,
                            renew_interval=0.2)
-        apps.append(app)
+        apps.add(app)
         return app
 
     server = await start_test_server(tmp_path, factory,
