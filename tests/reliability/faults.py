@@ -20,7 +20,7 @@ import asyncssh
 from domain.exam import KeyRefused
 from services.throttle import KeyThrottle
 from store.exam import LEASE
-from tests.e2e.test_candidate_e2e import answer, next_question, shown
+from tests.e2e.test_candidate_e2e import shown
 from tests.e2e_helpers import RunningServer, ScreenClient, StaticAuthenticator, start_test_server
 from tests.tui.conftest import IDENTITY, ExamWorld, build_world
 from tui.candidate_app import CandidateApp
@@ -78,9 +78,9 @@ async def start_fault_server(tmp_path: Path, keys: int) -> FaultServer:
     return FaultServer(world, server, apps)
 
 
-async def fill_identity_partly(client: ScreenClient, fields: int) -> None:
+async def fill_identity_partly(client: ScreenClient, fields: int, timeout: float = 5.0) -> None:
     """Civility, then the first `fields` text fields (8 fills the form and submits)."""
-    await client.wait_for("Vos informations")
+    await client.wait_for("Vos informations", timeout)
     await client.wait_quiet(0.1)
     client.press("enter")
     names = ("last_name", "first_name", "company", "company_address", "postal_code", "city")
@@ -93,29 +93,42 @@ async def fill_identity_partly(client: ScreenClient, fields: int) -> None:
         client.press("tab", "tab", "enter")
 
 
-async def open_screen(client: ScreenClient, key: str) -> str:
+async def answer(client: ScreenClient, letter: str, timeout: float = 5.0) -> str:
+    """Press a letter, wait until the terminal shows it chosen; return the choice text."""
+    number, _, choices, _ = shown(client)
+    client.press(letter)
+    await client.wait_until(lambda: shown(client)[3] == letter and shown(client)[0] == number,
+                            timeout, f"({letter}) chosen on question {number}")
+    return choices[letter]
+
+
+async def next_question(client: ScreenClient, number: int, timeout: float = 5.0) -> None:
+    client.press("n")
+    await client.wait_until(lambda: shown(client)[0] == number, timeout, f"question {number}")
+
+
+async def open_screen(client: ScreenClient, key: str, timeout: float = 5.0) -> str:
     """Type the key; return which screen it led to."""
-    await client.wait_for("Votre identifiant")
+    await client.wait_for("Votre identifiant", timeout)
     client.type(key.lower())
     client.press("enter")
     outcomes = {"identity": "Vos informations", "qcm": "Réponses ", "in_use": "déjà ouverte",
                 "submitted": "déjà terminé"}
     await client.wait_until(lambda: any(t in client.text for t in outcomes.values()),
-                            what="a screen after the key")
+                            timeout, "a screen after the key")
     await client.wait_quiet(0.05)
     return next(name for name, t in outcomes.items() if t in client.text)
 
 
 async def answer_some(client: ScreenClient, count: int, rng: random.Random,
-                      acknowledged: dict[int, int], world: ExamWorld, key: str) -> None:
+                      acknowledged: dict[int, str], timeout: float = 5.0) -> None:
     """Answer `count` questions from the one shown; record what the screen acknowledged."""
     for _ in range(count):
         number, _, _, _ = shown(client)
         letter = rng.choice("abcd")
-        chosen_text = await answer(client, letter)
-        acknowledged[number] = chosen_text  # type: ignore[assignment]
+        acknowledged[number] = await answer(client, letter, timeout)
         if number < 30:
-            await next_question(client, number + 1)
+            await next_question(client, number + 1, timeout)
 
 
 class FaultRun:
@@ -167,7 +180,7 @@ class FaultRun:
                 await fill_identity_partly(client, 8)
                 await client.wait_for("Question 1/30")
             await answer_some(client, self.rng.randint(0 if phase != "qcm" else 1, 4), self.rng,
-                              self.acknowledged[key], self.fs.world, key)  # type: ignore[arg-type]
+                              self.acknowledged[key])
             if phase == "qcm":
                 if self.rng.random() < 0.5:
                     client.press(self.rng.choice("abcd"))  # in flight: not acknowledged

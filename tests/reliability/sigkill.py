@@ -21,6 +21,7 @@ from tests.reliability.faults import answer_some, fill_identity_partly, open_scr
 from tests.tui.conftest import build_world
 
 ROOT = Path(__file__).resolve().parents[2]
+WAIT = 30.0  # seconds for a screen to change with dozens of sessions at once
 
 
 def free_port() -> int:
@@ -87,16 +88,21 @@ class KillFigures:
 
 
 async def candidate(port: int, key: str, rng: random.Random, acknowledged: dict[int, str],
-                    started: asyncio.Event) -> None:
-    """Answer questions until the server dies."""
-    client = await ScreenClient.connect(port, username="candidat", password=None,
-                                        term_type="xterm")
+                    started: asyncio.Event, logins: asyncio.Semaphore) -> None:
+    """Answer questions until the server dies (generous timeouts: many at once)."""
+    async with logins:  # a classroom logs in over a few seconds, not all in one instant
+        client = await ScreenClient.connect(port, username="candidat", password=None,
+                                            term_type="xterm")
+        try:
+            assert await open_screen(client, key, WAIT) == "identity"
+            await fill_identity_partly(client, 8, WAIT)
+            await client.wait_for("Question 1/30", WAIT)
+        except BaseException:
+            client.abort()
+            raise
     try:
-        assert await open_screen(client, key) == "identity"
-        await fill_identity_partly(client, 8)
-        await client.wait_for("Question 1/30", timeout=20)
         while shown(client)[0] < 30:
-            await answer_some(client, 1, rng, acknowledged, None, key)  # type: ignore[arg-type]
+            await answer_some(client, 1, rng, acknowledged, WAIT)
             if len(acknowledged) >= 2:
                 started.set()
     except AssertionError:
@@ -104,6 +110,18 @@ async def candidate(port: int, key: str, rng: random.Random, acknowledged: dict[
             raise
     finally:
         client.abort()
+
+
+async def all_started(events: list[asyncio.Event], tasks: list[asyncio.Future]) -> None:
+    """Until every candidate has answered twice; a candidate's failure is raised."""
+    waiting = asyncio.ensure_future(asyncio.gather(*(e.wait() for e in events)))
+    done, _ = await asyncio.wait([waiting, *tasks], timeout=180,
+                                 return_when=asyncio.FIRST_COMPLETED)
+    if waiting not in done:
+        waiting.cancel()
+        for task in done:
+            task.result()
+        raise AssertionError("candidates did not all start answering")
 
 
 async def kill_and_restart(tmp_path: Path, candidates: int, seed: int = 7) -> KillFigures:
@@ -118,10 +136,11 @@ async def kill_and_restart(tmp_path: Path, candidates: int, seed: int = 7) -> Ki
     await serve.start()
     try:
         events = [asyncio.Event() for _ in world.keys]
+        logins = asyncio.Semaphore(10)
         tasks = [asyncio.ensure_future(candidate(serve.port, key, random.Random(rng.random()),
-                                                 acknowledged[key], ev))
+                                                 acknowledged[key], ev, logins))
                  for key, ev in zip(world.keys, events)]
-        await asyncio.wait_for(asyncio.gather(*(e.wait() for e in events)), 120)
+        await all_started(events, tasks)
         serve.kill()  # mid-exam: every candidate is still answering
         await asyncio.wait_for(asyncio.gather(*tasks), 60)
         figures.acknowledged = sum(len(a) for a in acknowledged.values())
@@ -130,7 +149,7 @@ async def kill_and_restart(tmp_path: Path, candidates: int, seed: int = 7) -> Ki
             client = await ScreenClient.connect(serve.port, username="candidat",
                                                 password=None, term_type="xterm")
             try:
-                if await open_screen(client, key) == "qcm":
+                if await open_screen(client, key, WAIT) == "qcm":
                     figures.resumed_same_key += 1
             finally:
                 await client.close()
