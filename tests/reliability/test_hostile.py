@@ -146,3 +146,47 @@ async def test_hostile_names_reach_another_terminal_harmlessly(tmp_path, world: 
             assert "DUPONT" in client.text.upper()  # the hostile names are on screen
     finally:
         await server.stop()
+
+
+async def test_candidate_identity_over_ssh_refuses_hostile_text(tmp_path) -> None:
+    """A sample through the real screen: bidi override, overlong text, an OSC
+    sequence and a formula typed into the identity form."""
+    from tests.e2e.test_candidate_e2e import open_key
+    from tests.reliability.faults import start_fault_server
+    from tests.tui.conftest import IDENTITY as CANDIDATE
+
+    fs = await start_fault_server(tmp_path, keys=1)
+    try:
+        client = await fs.connect()
+        await open_key(client, fs.world.keys[0])
+        await client.wait_for("Vos informations")
+        await client.wait_quiet(0.1)
+        client.press("enter")
+        typed = {"last_name": "Dupont\u202etxt.exe", "first_name": "J" * 300,
+                 "company": "\x1b]52;c;cm0=\x07Soleil", "company_address": "=HYPERLINK(\"x\")",
+                 "postal_code": "69002", "city": "Lyon"}
+        for name in ("last_name", "first_name", "company", "company_address", "postal_code",
+                     "city"):
+            client.press("tab")
+            client.type(typed[name])
+        client.press("tab", "tab")
+        client.type(CANDIDATE["email"])
+        client.press("tab", "tab", "enter")
+        await client.wait_for("Question 1/30")
+        row = await fs.world.store.db.one(
+            "SELECT p.* FROM participants p JOIN online_keys k "
+            "ON k.participant_id = p.id WHERE k.code = ?", (fs.world.keys[0],))
+        # What the terminal layer let through is stored harmlessly: no control or
+        # bidi character (U+202E is dropped, ESC never reaches a field), at most
+        # 200 characters, and the formula is defused in an export.
+        stored = {k: row[k] for k in ("last_name", "first_name", "company", "company_address")}
+        for name, value in stored.items():
+            assert not has_unsafe(value) and len(value) <= 200, (name, value)
+        assert stored["last_name"] == "Duponttxt.exe" and stored["first_name"] == "J" * 200
+        assert "\u202e".encode() not in bytes(client.raw)
+        assert b"\x1b]52" not in bytes(client.raw)
+        exported = to_csv(["Adresse"], [[stored["company_address"]]])
+        assert exported.splitlines()[1].startswith(("'=", "\"'="))
+        client.abort()
+    finally:
+        await fs.stop()
