@@ -88,11 +88,13 @@ class KillFigures:
 
 
 async def candidate(port: int, key: str, rng: random.Random, acknowledged: dict[int, str],
-                    started: asyncio.Event, logins: asyncio.Semaphore) -> None:
-    """Answer questions until the server dies (generous timeouts: many at once)."""
+                    started: asyncio.Event, logins: asyncio.Semaphore,
+                    clients: dict[str, ScreenClient]) -> None:
+    """Answer questions, a few a second, until the server dies (generous timeouts)."""
     async with logins:  # a classroom logs in over a few seconds, not all in one instant
-        client = await ScreenClient.connect(port, username="candidat", password=None,
-                                            term_type="xterm")
+        client = await asyncio.wait_for(ScreenClient.connect(
+            port, username="candidat", password=None, term_type="xterm"), WAIT)
+        clients[key] = client
         try:
             assert await open_screen(client, key, WAIT) == "identity"
             await fill_identity_partly(client, 8, WAIT)
@@ -105,6 +107,7 @@ async def candidate(port: int, key: str, rng: random.Random, acknowledged: dict[
             await answer_some(client, 1, rng, acknowledged, WAIT)
             if len(acknowledged) >= 2:
                 started.set()
+            await asyncio.sleep(rng.uniform(0.1, 0.4))  # reading the next question
     except AssertionError:
         if not client.closed:
             raise
@@ -112,7 +115,8 @@ async def candidate(port: int, key: str, rng: random.Random, acknowledged: dict[
         client.abort()
 
 
-async def all_started(events: list[asyncio.Event], tasks: list[asyncio.Future]) -> None:
+async def all_started(events: list[asyncio.Event], tasks: list[asyncio.Future],
+                      clients: dict[str, ScreenClient], keys: list[str]) -> None:
     """Until every candidate has answered twice; a candidate's failure is raised."""
     waiting = asyncio.ensure_future(asyncio.gather(*(e.wait() for e in events)))
     done, _ = await asyncio.wait([waiting, *tasks], timeout=180,
@@ -121,7 +125,10 @@ async def all_started(events: list[asyncio.Event], tasks: list[asyncio.Future]) 
         waiting.cancel()
         for task in done:
             task.result()
-        raise AssertionError("candidates did not all start answering")
+        late = [k for k, e in zip(keys, events) if not e.is_set()]
+        screens = "\n---\n".join(f"{k}: " + (clients[k].text if k in clients else "not connected")
+                                  for k in late[:3])
+        raise AssertionError(f"{len(late)} candidates did not start answering:\n{screens}")
 
 
 async def kill_and_restart(tmp_path: Path, candidates: int, seed: int = 7) -> KillFigures:
@@ -137,10 +144,11 @@ async def kill_and_restart(tmp_path: Path, candidates: int, seed: int = 7) -> Ki
     try:
         events = [asyncio.Event() for _ in world.keys]
         logins = asyncio.Semaphore(10)
+        clients: dict[str, ScreenClient] = {}
         tasks = [asyncio.ensure_future(candidate(serve.port, key, random.Random(rng.random()),
-                                                 acknowledged[key], ev, logins))
+                                                 acknowledged[key], ev, logins, clients))
                  for key, ev in zip(world.keys, events)]
-        await all_started(events, tasks)
+        await all_started(events, tasks, clients, world.keys)
         serve.kill()  # mid-exam: every candidate is still answering
         await asyncio.wait_for(asyncio.gather(*tasks), 60)
         figures.acknowledged = sum(len(a) for a in acknowledged.values())
