@@ -103,14 +103,16 @@ async def candidate(port: int, key: str, rng: random.Random, acknowledged: dict[
             client.abort()
             raise
     try:
-        while shown(client)[0] < 30:
+        while True:  # on question 30 the candidate keeps changing its mind
             await answer_some(client, 1, rng, acknowledged, WAIT)
             if len(acknowledged) >= 2:
                 started.set()
-            await asyncio.sleep(rng.uniform(0.1, 0.4))  # reading the next question
-    except AssertionError:
-        if not client.closed:
+            await asyncio.sleep(rng.uniform(0.2, 1.0))  # reading the next question
+    except (AssertionError, OSError) as error:  # OSError: writing to a dropped channel
+        if isinstance(error, AssertionError) and not client.closed:
             raise
+        if not started.is_set():
+            raise AssertionError(f"{key}: the server ended the session:\n{client.text}") from None
     finally:
         client.abort()
 
@@ -119,12 +121,19 @@ async def all_started(events: list[asyncio.Event], tasks: list[asyncio.Future],
                       clients: dict[str, ScreenClient], keys: list[str]) -> None:
     """Until every candidate has answered twice; a candidate's failure is raised."""
     waiting = asyncio.ensure_future(asyncio.gather(*(e.wait() for e in events)))
-    done, _ = await asyncio.wait([waiting, *tasks], timeout=180,
-                                 return_when=asyncio.FIRST_COMPLETED)
-    if waiting not in done:
-        waiting.cancel()
+    pending: set[asyncio.Future] = {waiting, *tasks}
+    deadline = asyncio.get_running_loop().time() + 180
+    while not waiting.done():
+        remaining = deadline - asyncio.get_running_loop().time()
+        done, pending = await asyncio.wait(pending, timeout=max(remaining, 0),
+                                           return_when=asyncio.FIRST_COMPLETED)
         for task in done:
-            task.result()
+            if task is not waiting:
+                task.result()  # a candidate that failed says why
+        if not done:
+            break
+    if not waiting.done():
+        waiting.cancel()
         late = [k for k, e in zip(keys, events) if not e.is_set()]
         screens = "\n---\n".join(f"{k}: " + (clients[k].text if k in clients else "not connected")
                                   for k in late[:3])
@@ -175,6 +184,11 @@ async def kill_and_restart(tmp_path: Path, candidates: int, seed: int = 7) -> Ki
                         figures.lost += 1
         finally:
             await store.close()
+    except BaseException:
+        log = [line for line in serve.log.read_text(errors="replace").splitlines()
+               if " INFO asyncssh" not in line]
+        print("\n".join(log[-60:]), file=sys.stderr)
+        raise
     finally:
         serve.stop()
     return figures
