@@ -188,3 +188,42 @@ async def test_locked_data_refused_on_every_path(worker) -> None:
     await client.close()
     answers = await world.stored_answers(key)
     assert list(answers.values()) == [1]
+
+
+async def test_another_centre_gets_nothing_over_exec_and_sftp(worker) -> None:
+    world, running, config = worker
+    other = await world.store.centres.add_centre(ADMIN, "Centre Autre", "2 rue B", "75002",
+                                                 "Paris", "Europe/Paris")
+    await world.store.centres.add_account(ADMIN, "beta", Role.CENTRE, other.id,
+                                          hash_password("autre-mot-de-passe"))
+    secret = config.documents_dir / str(world.centre_id) / "attestation.pdf"
+    secret.parent.mkdir(parents=True, exist_ok=True)
+    secret.write_bytes(b"%PDF-1.4 secret")
+    session_id = world.session.id
+
+    async def staff(login: str, password: str) -> asyncssh.SSHClientConnection:
+        return await asyncssh.connect("127.0.0.1", running.port, username=login,
+                                      password=password, known_hosts=None, agent_path=None,
+                                      config=[], preferred_auth="password")
+
+    async with await staff("beta", "autre-mot-de-passe") as conn:
+        for command in (f"qcm session show {session_id}", f"qcm session export {session_id}"):
+            result = await conn.run(command, check=False)
+            assert result.exit_status != 0, command
+            assert "Lyon" not in str(result.stdout) and "Dupont" not in str(result.stdout)
+        listed = await conn.run("qcm session list --json", check=False)
+        assert listed.exit_status == 0 and "Lyon, salle 1" not in str(listed.stdout)
+        async with conn.start_sftp_client() as sftp:
+            assert await sftp.listdir("/") in ([], [".", ".."])
+            for path in (f"../{world.centre_id}/attestation.pdf",
+                         f"/{world.centre_id}/attestation.pdf", "/../../qcm.sqlite3",
+                         "../../qcm.sqlite3", "/attestation.pdf"):
+                with pytest.raises(asyncssh.SFTPError):
+                    async with sftp.open(path, "rb") as handle:
+                        await handle.read()
+    async with await staff("alpha", "bon-mot-de-passe") as conn:  # the owner reads it
+        async with conn.start_sftp_client() as sftp:
+            async with sftp.open("/attestation.pdf", "rb") as handle:
+                assert await handle.read() == b"%PDF-1.4 secret"
+        shown = await conn.run(f"qcm session show {session_id}", check=False)
+        assert shown.exit_status == 0
