@@ -71,12 +71,13 @@ class Database:
         self.path = path
 
     @classmethod
-    async def open(cls, path: Path | str, migrate: bool = True) -> Database:
+    async def open(cls, path: Path | str, migrate: bool = True,
+                   busy_timeout_ms: int = 10000) -> Database:
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         conn = await aiosqlite.connect(path, isolation_level=None)
         conn.row_factory = sqlite3.Row
-        await conn.execute("PRAGMA busy_timeout = 10000")
+        await conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
         await conn.execute("PRAGMA journal_mode = WAL")
         await conn.execute("PRAGMA synchronous = NORMAL")
         await conn.execute("PRAGMA foreign_keys = ON")

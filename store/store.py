@@ -28,8 +28,12 @@ class Store:
         self.audit = AuditRepo(db, clock)
 
     @classmethod
-    async def open(cls, path: Path | str, clock: Clock | None = None) -> Store:
-        return cls(await Database.open(path), clock or SystemClock())
+    async def open(cls, path: Path | str, clock: Clock | None = None, *,
+                   busy_timeout_ms: int = 10000) -> Store:
+        """`busy_timeout_ms`: how long a statement waits for another process's
+        write lock before failing (tests make it short)."""
+        return cls(await Database.open(path, busy_timeout_ms=busy_timeout_ms),
+                   clock or SystemClock())
 
     async def close(self) -> None:
         await self.db.close()

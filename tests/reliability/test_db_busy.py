@@ -1,0 +1,102 @@
+"""The database is busy (another process holds the write lock longer than the
+busy timeout) or the disk is full while a candidate answers: told NOT saved,
+nothing already saved lost."""
+
+from __future__ import annotations
+
+import errno
+import sqlite3
+import subprocess
+
+import pytest
+
+from store import Store
+from tests.tui.conftest import build_world, make_app, screen_text, start_exam, wait_for
+from tui.screens.exam_screen import NOT_SAVED
+
+
+async def test_answer_refused_while_the_database_is_locked(tmp_path) -> None:
+    path = tmp_path / "db.sqlite3"
+    world = await build_world(path)
+    await world.store.close()
+    world.store = await Store.open(path, world.clock, busy_timeout_ms=200)
+    key = world.keys[0]
+    try:
+        app = make_app(world)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await start_exam(pilot, world, key)
+            await pilot.press("a")
+            await wait_for(pilot, lambda: "Réponses 1/30" in screen_text(app))
+            saved = await world.stored_answers(key)
+            assert len(saved) == 1
+            await pilot.press("n")
+            blocker = sqlite3.connect(path, isolation_level=None)
+            try:
+                blocker.execute("BEGIN IMMEDIATE")  # another writer, held for > 200 ms
+                await pilot.press("b")
+                await wait_for(pilot, lambda: NOT_SAVED in screen_text(app))
+                text = screen_text(app)
+                assert "Question 2 : Réponse NON enregistrée" in " ".join(text.split())
+                assert "Réponses 1/30" in text
+                blocker.execute("ROLLBACK")
+            finally:
+                blocker.close()
+            assert await world.stored_answers(key) == saved
+            await pilot.press("b")  # the lock is gone: pressing again saves it
+            await wait_for(pilot, lambda: "Réponses 2/30" in screen_text(app))
+            assert NOT_SAVED not in screen_text(app)
+        stored = await world.stored_answers(key)
+        assert len(stored) == 2 and all(stored[q] == c for q, c in saved.items())
+    finally:
+        await world.store.close()
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 4 MB tmpfs (needs root, as on the project's machines and CI)."""
+    mount = tmp_path / "small"
+    mount.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(mount)],
+                          capture_output=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs: {done.stderr.decode().strip()}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def fill(directory) -> None:
+    """Write a file until the file system is full."""
+    with open(directory / "filler", "wb", buffering=0) as filler:
+        try:
+            while True:
+                filler.write(b"\0" * 4096)
+        except OSError as error:
+            assert error.errno == errno.ENOSPC
+
+
+async def test_answer_refused_when_the_disk_is_full(small_disk) -> None:
+    world = await build_world(small_disk / "db.sqlite3")
+    key = world.keys[0]
+    try:
+        app = make_app(world)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await start_exam(pilot, world, key)
+            await pilot.press("a")
+            await wait_for(pilot, lambda: "Réponses 1/30" in screen_text(app))
+            saved = await world.stored_answers(key)
+            await pilot.press("n")
+            fill(small_disk)
+            for letter in "bcd":  # every attempt is refused, and said so
+                await pilot.press(letter)
+                await wait_for(pilot, lambda: NOT_SAVED in screen_text(app))
+                assert "Réponses 1/30" in screen_text(app)
+            (small_disk / "filler").unlink()
+            assert await world.stored_answers(key) == saved
+            await pilot.press("b")
+            await wait_for(pilot, lambda: "Réponses 2/30" in screen_text(app))
+        stored = await world.stored_answers(key)
+        assert len(stored) == 2 and all(stored[q] == c for q, c in saved.items())
+    finally:
+        await world.store.close()
