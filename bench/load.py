@@ -89,6 +89,19 @@ def server_pids(root: int) -> list[int]:
     return found
 
 
+def server_cpu_s(root: int) -> float:
+    """User + system CPU seconds used so far by the server processes."""
+    total = 0
+    for pid in server_pids(root):
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        except (FileNotFoundError, IndexError):
+            continue
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def server_rss_mb(root: int) -> float:
     return sum(rss_kb(pid) for pid in server_pids(root)) / 1024
 
@@ -196,13 +209,20 @@ async def concurrent(port: int, keys: list[str], pace: float, duration: float,
           f"{time.monotonic() - started:.1f} s", flush=True)
     await asyncio.sleep(2.0)
     rss_idle = server_rss_mb(root)
+    cpu = server_cpu_s(root)
+    await asyncio.sleep(10.0)
+    idle_cpu = server_cpu_s(root) - cpu
+    print(f"server CPU with {len(opened)} idle sessions: {idle_cpu / 10 * 100:.1f} % of one core",
+          flush=True)
     print(f"server RSS {rss_before:.1f} MB before, {rss_idle:.1f} MB with {len(opened)} idle "
           f"sessions: {(rss_idle - rss_before) / max(1, len(opened)):.2f} MB per session",
           flush=True)
     stats = Stats()
     loop = asyncio.get_running_loop()
     until = loop.time() + duration
+    cpu = server_cpu_s(root)
     await asyncio.gather(*(drive(c, pace, until, stats) for c in opened))
+    busy_cpu = server_cpu_s(root) - cpu
     held = sum(1 for c in opened if not c.closed)
     lat = stats.latencies
     print(f"sessions held {held}/{len(keys)}, failed {len(keys) - held}; "
@@ -210,6 +230,10 @@ async def concurrent(port: int, keys: list[str], pace: float, duration: float,
     print(f"latency p50 {percentile(lat, 0.5) * 1000:.0f} ms, p99 "
           f"{percentile(lat, 0.99) * 1000:.0f} ms, max {max(lat, default=0) * 1000:.0f} ms, "
           f"mean {statistics.fmean(lat) * 1000 if lat else 0:.0f} ms", flush=True)
+    extra = busy_cpu - idle_cpu / 10 * duration
+    print(f"server CPU during the keys {busy_cpu / duration * 100:.1f} % of one core, "
+          f"~{extra / max(1, stats.keystrokes) * 1000:.1f} ms per keystroke above idle",
+          flush=True)
     print(f"bytes received per keystroke {stats.bytes / max(1, stats.keystrokes):.0f}",
           flush=True)
     print(f"server RSS after the run {server_rss_mb(root):.1f} MB", flush=True)
@@ -279,7 +303,10 @@ async def main(args: argparse.Namespace) -> None:
                 server.wait(30)
             except subprocess.TimeoutExpired:
                 server.kill()
-            errors = (Path(tmp) / "server.log").read_text().count("Traceback")
+            log = (Path(tmp) / "server.log").read_text()
+            errors = log.count("Traceback")
+            if args.server_log:
+                Path(args.server_log).write_text(log)
             print(f"server stopped (exit {server.returncode}), tracebacks in its log: {errors}")
 
 
@@ -292,4 +319,5 @@ if __name__ == "__main__":
     parser.add_argument("--sequential", type=int, default=0)
     parser.add_argument("--warmup", type=int, default=50)
     parser.add_argument("--connect-parallel", type=int, default=20)
+    parser.add_argument("--server-log", help="keep the server's log in this file")
     asyncio.run(main(parser.parse_args()))
