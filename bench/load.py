@@ -25,6 +25,7 @@ import argparse
 import asyncio
 import os
 import random
+import resource
 import re
 import signal
 import socket
@@ -221,8 +222,11 @@ async def concurrent(port: int, keys: list[str], pace: float, duration: float,
     loop = asyncio.get_running_loop()
     until = loop.time() + duration
     cpu = server_cpu_s(root)
+    own = resource.getrusage(resource.RUSAGE_SELF)
     await asyncio.gather(*(drive(c, pace, until, stats) for c in opened))
     busy_cpu = server_cpu_s(root) - cpu
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    own_cpu = after.ru_utime + after.ru_stime - own.ru_utime - own.ru_stime
     held = sum(1 for c in opened if not c.closed)
     lat = stats.latencies
     print(f"sessions held {held}/{len(keys)}, failed {len(keys) - held}; "
@@ -232,8 +236,8 @@ async def concurrent(port: int, keys: list[str], pace: float, duration: float,
           f"mean {statistics.fmean(lat) * 1000 if lat else 0:.0f} ms", flush=True)
     extra = busy_cpu - idle_cpu / 10 * duration
     print(f"server CPU during the keys {busy_cpu / duration * 100:.1f} % of one core, "
-          f"~{extra / max(1, stats.keystrokes) * 1000:.1f} ms per keystroke above idle",
-          flush=True)
+          f"~{extra / max(1, stats.keystrokes) * 1000:.1f} ms per keystroke above idle; "
+          f"this load tool {own_cpu / duration * 100:.1f} % of one core", flush=True)
     print(f"bytes received per keystroke {stats.bytes / max(1, stats.keystrokes):.0f}",
           flush=True)
     print(f"server RSS after the run {server_rss_mb(root):.1f} MB", flush=True)
