@@ -277,7 +277,7 @@ async def main(args: argparse.Namespace) -> None:
         config = Path(tmp) / "qcm.toml"
         config.write_text(f'data_dir = "{data}"\n[ssh]\nhost = "127.0.0.1"\nport = {port}\n'
                           f"workers = {args.workers}\n", encoding="utf-8")
-        keys = await seed(config, data, max(args.sessions, 1))
+        keys = await seed(config, data, max(args.sessions, 50 if args.sequential else 1))
         server = subprocess.Popen(
             [sys.executable, "-m", "sshserver.cli", "--config", str(config), "serve"],
             cwd=ROOT, stdout=subprocess.PIPE, stderr=open(Path(tmp) / "server.log", "w"),
