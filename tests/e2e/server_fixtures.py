@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -121,7 +121,3 @@ async def serve(tmp_path: Path) -> AsyncIterator[ServeFactory]:
 @pytest.fixture
 async def served(serve: ServeFactory) -> Served:
     return await serve()
-
-
-def with_security(config: Config, **values: Any) -> Config:
-    return replace(config, security=replace(config.security, **values))

@@ -9,6 +9,7 @@ import asyncio
 import asyncssh
 import pytest
 
+from store import Scope
 from tests.e2e.server_fixtures import OTHER_LOGIN, OTHER_PASSWORD, Served, serve, served  # noqa: F401
 
 
@@ -97,8 +98,7 @@ async def test_disabling_an_account_ends_its_session_and_refuses_logins(serve) -
         await client.wait_for("DEMO_PV-RES_session-en-ligne")
         async with await served.screen(OTHER_LOGIN, OTHER_PASSWORD) as other:
             await other.wait_for("OUEST_PV-RES")
-            await served.store.centres.set_disabled(
-                __import__("store").Scope.admin("test"), "demo", True)
+            await served.store.centres.set_disabled(Scope.admin("test"), "demo", True)
             await client.wait_closed(timeout=5)
             assert not other.closed  # only the disabled account's session ends
     with pytest.raises(asyncssh.PermissionDenied):
