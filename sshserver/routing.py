@@ -26,13 +26,14 @@ class Router:
 
     def __init__(self, store: Store, config: Config, clock: Clock,
                  documents: DocumentService, authenticator: StoreAuthenticator,
-                 **candidate_options: Any) -> None:
+                 *, guard_interval: float = 10.0, **candidate_options: Any) -> None:
         self.store = store
         self.config = config
         self.clock = clock
         self.documents = documents
         self.authenticator = authenticator
         self.candidate_options = candidate_options
+        self.guard_interval = guard_interval
         self.throttle = KeyThrottle(limit=config.security.failed_keys_per_minute,
                                     window=timedelta(minutes=1))
 
@@ -47,7 +48,7 @@ class Router:
             return await self.authenticator.still_allowed(account)
 
         guard = SessionGuard(idle_timeout=self.config.ssh.staff_idle_timeout or None,
-                             still_allowed=still_allowed)
+                             still_allowed=still_allowed, interval=self.guard_interval)
         if account.is_admin:
             return AdminApp(self.store, account, self.clock, guard=guard)
         host = self.config.ssh.host if self.config.ssh.host not in ("0.0.0.0", "::") else "SERVEUR"

@@ -1,0 +1,327 @@
+"""Load tool (prints figures; not a test): N concurrent candidate sessions
+against a real `qcm serve` subprocess on loopback.
+
+    /work/venv/bin/python bench/load.py --sessions 500 --workers 2 \
+        --pace 5 --duration 60 --sequential 1000
+
+Setup: a temporary data dir, `qcm demo`, then one online session with N keys
+in an open window whose identities are PRE-FILLED through the store (so a
+candidate goes from the key screen straight to question 1; the identity form
+is covered by the e2e tests). Each client is an asyncssh session with a pty
+whose output feeds a `pyte` screen; it types its key, waits for
+« Question 1/30 », then presses « a » / « b » alternately every `pace`
+seconds (random phase) for `duration` seconds. Latency is the time from
+sending the key until the screen shows that letter chosen. Bytes per
+keystroke are the bytes received in the measured phase divided by the
+keystrokes sent (includes any clock/timer updates). RSS is the sum of VmRSS
+of the server processes (supervisor + workers) from /proc.
+
+Loopback only, bounded in count and time; the server is stopped at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import resource
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import asyncssh  # noqa: E402
+
+from domain.clock import SystemClock  # noqa: E402
+from domain.models import SessionKind  # noqa: E402
+from domain.validation import validate_identity  # noqa: E402
+from store import Scope, Store  # noqa: E402
+from tests.e2e_helpers import ScreenClient  # noqa: E402
+
+CHOSEN = re.compile(r"^\s*\(x\) ([a-d])\) ")
+IDENTITY = dict(civility="M.", last_name="Charge", first_name="Test", company="Bench SARL",
+                company_address="1 rue du Test", postal_code="69002", city="Lyon",
+                country="France", email="bench@example.fr")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def rss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except FileNotFoundError:
+        pass
+    return 0
+
+
+def server_pids(root: int) -> list[int]:
+    """`root` and its descendants (the supervisor's spawned workers and their pools)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    ppid = int(stat.read().rsplit(")", 1)[1].split()[1])
+            except (FileNotFoundError, ProcessLookupError, IndexError):
+                continue
+            children.setdefault(ppid, []).append(int(entry))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo.extend(children.get(pid, []))
+    return found
+
+
+def server_cpu_s(root: int) -> float:
+    """User + system CPU seconds used so far by the server processes."""
+    total = 0
+    for pid in server_pids(root):
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        except (FileNotFoundError, IndexError):
+            continue
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def server_rss_mb(root: int) -> float:
+    return sum(rss_kb(pid) for pid in server_pids(root)) / 1024
+
+
+async def seed(config_path: Path, data_dir: Path, count: int) -> list[str]:
+    subprocess.run([sys.executable, "-m", "sshserver.cli", "--config", str(config_path), "demo"],
+                   cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    store = await Store.open(data_dir / "qcm.sqlite3", SystemClock())
+    try:
+        admin = Scope.admin("bench")
+        centre = (await store.centres.centres(admin))[0]
+        scope = Scope.centre(centre.id, "bench")
+        trainer = (await store.centres.trainers(admin, centre.id))[0]
+        qcm = await store.qcms.create_qcm(scope, "PV-RES", "BENCH_PV-RES")
+        now = store.clock.now().replace(second=0, microsecond=0)
+        session = await store.sessions.create_session(
+            scope, qcm.id, SessionKind.ONLINE, trainer.id, "Banc d'essai", now.date(),
+            now - time_delta(hours=1), now + time_delta(hours=6))
+        keys = await store.exam.create_keys(scope, session.id, count)
+        identity = validate_identity(IDENTITY)
+        token = uuid.uuid4().hex
+        for key in keys:  # leases are released by `qcm serve` at start
+            ticket = await store.exam.open_key(key.code, token)
+            await store.exam.save_identity(ticket.key.id, token, identity, None)
+        return [key.code for key in keys]
+    finally:
+        await store.close()
+
+
+def time_delta(**kw: float):
+    from datetime import timedelta
+    return timedelta(**kw)
+
+
+def chosen(client: ScreenClient) -> str | None:
+    for line in client.display:
+        if m := CHOSEN.match(line):
+            return m.group(1)
+    return None
+
+
+async def open_exam(port: int, key: str, timeout: float = 60.0) -> ScreenClient:
+    client = await ScreenClient.connect(port, username="candidat", password=None,
+                                        term_type="xterm", login_timeout=timeout)
+    await client.wait_for("Votre identifiant", timeout)
+    client.type(key)
+    client.press("enter")
+    await client.wait_for("Question 1/", timeout)
+    await client.wait_quiet(0.2, timeout)
+    return client
+
+
+class Stats:
+    def __init__(self) -> None:
+        self.latencies: list[float] = []
+        self.keystrokes = 0
+        self.bytes = 0
+        self.failed_keys = 0
+
+
+async def drive(client: ScreenClient, pace: float, until: float, stats: Stats) -> None:
+    loop = asyncio.get_running_loop()
+    await asyncio.sleep(random.uniform(0, pace))
+    letter = "b" if chosen(client) == "a" else "a"
+    while loop.time() < until and not client.closed:
+        before = client.bytes_received
+        started = loop.time()
+        client.type(letter)
+        try:
+            await client.wait_until(lambda: chosen(client) == letter, 10.0, letter)
+        except AssertionError:
+            stats.failed_keys += 1
+        else:
+            stats.latencies.append(loop.time() - started)
+        stats.keystrokes += 1
+        await asyncio.sleep(pace - (loop.time() - started) % pace)
+        stats.bytes += client.bytes_received - before
+        letter = "b" if letter == "a" else "a"
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+async def concurrent(port: int, keys: list[str], pace: float, duration: float,
+                     root: int, connect_parallel: int) -> None:
+    rss_before = server_rss_mb(root)
+    gate = asyncio.Semaphore(connect_parallel)
+    started = time.monotonic()
+
+    async def one(key: str) -> ScreenClient | None:
+        async with gate:
+            try:
+                return await open_exam(port, key)
+            except (OSError, asyncssh.Error, AssertionError, TimeoutError) as exc:
+                print(f"  session failed: {type(exc).__name__}: {str(exc)[:100]}", flush=True)
+                return None
+
+    clients = await asyncio.gather(*(one(k) for k in keys))
+    opened = [c for c in clients if c is not None]
+    print(f"{len(opened)}/{len(keys)} sessions on question 1 after "
+          f"{time.monotonic() - started:.1f} s", flush=True)
+    await asyncio.sleep(2.0)
+    rss_idle = server_rss_mb(root)
+    cpu = server_cpu_s(root)
+    await asyncio.sleep(10.0)
+    idle_cpu = server_cpu_s(root) - cpu
+    print(f"server CPU with {len(opened)} idle sessions: {idle_cpu / 10 * 100:.1f} % of one core",
+          flush=True)
+    print(f"server RSS {rss_before:.1f} MB before, {rss_idle:.1f} MB with {len(opened)} idle "
+          f"sessions: {(rss_idle - rss_before) / max(1, len(opened)):.2f} MB per session",
+          flush=True)
+    stats = Stats()
+    loop = asyncio.get_running_loop()
+    until = loop.time() + duration
+    cpu = server_cpu_s(root)
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    await asyncio.gather(*(drive(c, pace, until, stats) for c in opened))
+    busy_cpu = server_cpu_s(root) - cpu
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    own_cpu = after.ru_utime + after.ru_stime - own.ru_utime - own.ru_stime
+    held = sum(1 for c in opened if not c.closed)
+    lat = stats.latencies
+    print(f"sessions held {held}/{len(keys)}, failed {len(keys) - held}; "
+          f"keystrokes {stats.keystrokes}, unanswered {stats.failed_keys}", flush=True)
+    print(f"latency p50 {percentile(lat, 0.5) * 1000:.0f} ms, p99 "
+          f"{percentile(lat, 0.99) * 1000:.0f} ms, max {max(lat, default=0) * 1000:.0f} ms, "
+          f"mean {statistics.fmean(lat) * 1000 if lat else 0:.0f} ms", flush=True)
+    extra = busy_cpu - idle_cpu / 10 * duration
+    print(f"server CPU during the keys {busy_cpu / duration * 100:.1f} % of one core, "
+          f"~{extra / max(1, stats.keystrokes) * 1000:.1f} ms per keystroke above idle; "
+          f"this load tool {own_cpu / duration * 100:.1f} % of one core", flush=True)
+    print(f"bytes received per keystroke {stats.bytes / max(1, stats.keystrokes):.0f}",
+          flush=True)
+    print(f"server RSS after the run {server_rss_mb(root):.1f} MB", flush=True)
+    for client in opened:
+        client.abort()
+    await asyncio.sleep(3.0)
+
+
+async def sequential(port: int, keys: list[str], count: int, warmup: int, root: int) -> None:
+    """One session at a time: open a key, reach question 1, answer, leave
+    (alternately closing politely and dropping the TCP connection)."""
+    base = None
+    for index in range(1, warmup + count + 1):
+        key = keys[index % len(keys)]
+        client = await open_exam(port, key)
+        client.type("a")
+        await client.wait_until(lambda: chosen(client) == "a", 10.0, "a")
+        if index % 2:
+            await client.close()
+        else:
+            client.abort()
+        if index == warmup:
+            await asyncio.sleep(1.0)
+            base = server_rss_mb(root)
+            print(f"after {warmup} warm-up sessions: server RSS {base:.1f} MB", flush=True)
+        elif base is not None and (index - warmup) % 250 == 0:
+            await asyncio.sleep(1.0)
+            now = server_rss_mb(root)
+            print(f"  +{index - warmup:5} sessions: RSS {now:.1f} MB ({now - base:+.1f} MB)",
+                  flush=True)
+
+
+async def main(args: argparse.Namespace) -> None:
+    with tempfile.TemporaryDirectory(prefix="qcm-load-") as tmp:
+        data = Path(tmp) / "data"
+        port = free_port()
+        config = Path(tmp) / "qcm.toml"
+        config.write_text(f'data_dir = "{data}"\n[ssh]\nhost = "127.0.0.1"\nport = {port}\n'
+                          f"workers = {args.workers}\n", encoding="utf-8")
+        keys = await seed(config, data, max(args.sessions, 50 if args.sequential else 1))
+        server = subprocess.Popen(
+            [sys.executable, "-m", "sshserver.cli", "--config", str(config), "serve"],
+            cwd=ROOT, stdout=subprocess.PIPE, stderr=open(Path(tmp) / "server.log", "w"),
+            text=True)
+        try:
+            assert server.stdout is not None
+            print(server.stdout.readline().strip(), flush=True)
+            for _ in range(200):
+                try:
+                    with socket.create_connection(("127.0.0.1", port), 0.1):
+                        break
+                except OSError:
+                    time.sleep(0.1)
+            await asyncio.sleep(1.0)
+            if args.sessions:
+                print(f"== {args.sessions} concurrent sessions, {args.workers} workers, "
+                      f"one key every {args.pace} s for {args.duration} s", flush=True)
+                await concurrent(port, keys, args.pace, args.duration, server.pid,
+                                 args.connect_parallel)
+            if args.sequential:
+                print(f"== {args.sequential} sequential sessions after {args.warmup} warm-up",
+                      flush=True)
+                await sequential(port, keys[:50], args.sequential, args.warmup, server.pid)
+        finally:
+            server.send_signal(signal.SIGTERM)
+            try:
+                server.wait(30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+            log = (Path(tmp) / "server.log").read_text()
+            errors = log.count("Traceback")
+            if args.server_log:
+                Path(args.server_log).write_text(log)
+            print(f"server stopped (exit {server.returncode}), tracebacks in its log: {errors}")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sessions", type=int, default=100)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--pace", type=float, default=5.0, help="seconds between keys")
+    parser.add_argument("--duration", type=float, default=60.0, help="seconds of keys")
+    parser.add_argument("--sequential", type=int, default=0)
+    parser.add_argument("--warmup", type=int, default=50)
+    parser.add_argument("--connect-parallel", type=int, default=20)
+    parser.add_argument("--server-log", help="keep the server's log in this file")
+    asyncio.run(main(parser.parse_args()))

@@ -1,0 +1,126 @@
+"""The full path: `qcm serve` as a real process (2 workers sharing the port
+with SO_REUSEPORT) and the OpenSSH client, in tmux for the candidate."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import asyncssh
+import pytest
+
+from sshserver.hostkey import host_key_fingerprint
+from tests.sshserver.test_openssh_tmux import Tmux
+
+pytestmark = pytest.mark.skipif(
+    not (shutil.which("ssh") and shutil.which("tmux")), reason="needs ssh and tmux")
+
+ROOT = Path(__file__).resolve().parents[2]
+KEY = re.compile(r"^\s+([0-9A-Z]{5}-[0-9A-Z]{5}-[0-9A-Z]{5})$", re.M)
+SSH_OPTIONS = ["-F", "/dev/null", "-o", "StrictHostKeyChecking=no",
+               "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR"]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def qcm(config: Path, *args: str, input: str | None = None) -> str:
+    done = subprocess.run([sys.executable, "-m", "sshserver.cli", "--config", str(config), *args],
+                          cwd=ROOT, input=input, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+class Serve:
+    def __init__(self, config: Path, port: int) -> None:
+        self.log = config.with_suffix(".log")
+        with self.log.open("w") as log:  # a pipe nobody reads could block the server
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "sshserver.cli", "--config", str(config), "serve"],
+                cwd=ROOT, stdout=subprocess.PIPE, stderr=log, text=True)
+        self.port = port
+
+    async def ready(self) -> str:
+        assert self.process.stdout is not None
+        first = await asyncio.to_thread(self.process.stdout.readline)
+        for _ in range(300):
+            try:
+                # asyncssh handshake: a worker (not just the socket) is serving
+                async with asyncssh.connect("127.0.0.1", self.port, username="candidat",
+                                            known_hosts=None, config=[], agent_path=None):
+                    return first
+            except (OSError, asyncssh.Error):
+                await asyncio.sleep(0.1)
+        raise AssertionError(f"server not ready: {first}")
+
+    def stop(self) -> int:
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            raise AssertionError("qcm serve did not stop on SIGTERM") from None
+        finally:
+            assert self.process.stdout is not None
+            self.process.stdout.close()
+        assert "Traceback" not in self.log.read_text(), self.log.read_text()
+        return self.process.returncode
+
+
+async def test_qcm_serve_with_openssh(tmp_path: Path) -> None:
+    port = free_port()
+    config = tmp_path / "qcm.toml"
+    config.write_text(f'data_dir = "{tmp_path / "data"}"\n[ssh]\nhost = "127.0.0.1"\n'
+                      f"port = {port}\nworkers = 2\n", encoding="utf-8")
+    keys = KEY.findall(qcm(config, "demo"))
+    assert len(keys) == 5
+    client_key = asyncssh.generate_private_key("ssh-ed25519")
+    key_path = tmp_path / "id_ed25519"
+    client_key.write_private_key(key_path)
+    key_path.chmod(0o600)
+    client_key.write_public_key(tmp_path / "id_ed25519.pub")
+    qcm(config, "account", "key-add", "demo", "--file", str(tmp_path / "id_ed25519.pub"))
+
+    server = Serve(config, port)
+    try:
+        first = await server.ready()
+        fingerprint = host_key_fingerprint(tmp_path / "data" / "ssh_host_ed25519_key")
+        assert fingerprint in first and "2 processus" in first
+        assert (tmp_path / "data" / "ssh_host_ed25519_key").stat().st_mode & 0o777 == 0o600
+
+        ssh = " ".join(["ssh", "-tt", "-p", str(port), *SSH_OPTIONS, "candidat@127.0.0.1"])
+        tmux = Tmux(tmp_path / "tmux.sock")
+        await tmux.run("new-session", "-d", "-s", "qcm", "-x", "80", "-y", "24",
+                       f"{ssh}; sleep 30")
+        try:
+            await tmux.wait_for("Votre identifiant")
+            await tmux.run("send-keys", "-t", "qcm", "-l", keys[0].lower())
+            await tmux.run("send-keys", "-t", "qcm", "Enter")
+            await tmux.wait_for("Vos informations")
+        finally:
+            await tmux.run("kill-server")
+
+        ran = await asyncio.create_subprocess_exec(
+            "ssh", "-p", str(port), "-i", str(key_path), "-o", "IdentitiesOnly=yes",
+            "-o", "BatchMode=yes", *SSH_OPTIONS, "demo@127.0.0.1", "qcm", "list",
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        out, err = await asyncio.wait_for(ran.communicate(), 30)
+        assert ran.returncode == 0, err.decode()
+        assert "DEMO_PV-RES_session-en-ligne" in out.decode()
+    finally:
+        assert server.stop() == 0
+
+    again = Serve(config, port)
+    try:
+        assert fingerprint in await again.ready()
+    finally:
+        assert again.stop() == 0
