@@ -107,6 +107,19 @@ def server_rss_mb(root: int) -> float:
     return sum(rss_kb(pid) for pid in server_pids(root)) / 1024
 
 
+async def paper_batches(port: int, copies: int, done: list[int]) -> None:
+    """A centre generating paper QCMs over SSH exec, one after another, while
+    the candidates answer (PDFs are drawn in the workers' process pools)."""
+    async with asyncssh.connect("127.0.0.1", port, username="demo", password="demo-demo",
+                                known_hosts=None) as conn:
+        while True:
+            result = await conn.run(f"qcm paper generate 1 {copies}", check=False)
+            if result.exit_status != 0:
+                print(f"paper generate failed: {result.stderr!r}", flush=True)
+                return
+            done[0] += 1
+
+
 async def seed(config_path: Path, data_dir: Path, count: int) -> list[str]:
     subprocess.run([sys.executable, "-m", "sshserver.cli", "--config", str(config_path), "demo"],
                    cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
@@ -295,8 +308,18 @@ async def main(args: argparse.Namespace) -> None:
             if args.sessions:
                 print(f"== {args.sessions} concurrent sessions, {args.workers} workers, "
                       f"one key every {args.pace} s for {args.duration} s", flush=True)
-                await concurrent(port, keys, args.pace, args.duration, server.pid,
-                                 args.connect_parallel)
+                papers_done = [0]
+                papers = (asyncio.ensure_future(paper_batches(port, args.pdf_copies, papers_done))
+                          if args.pdf_copies else None)
+                try:
+                    await concurrent(port, keys, args.pace, args.duration, server.pid,
+                                     args.connect_parallel)
+                finally:
+                    if papers is not None:
+                        papers.cancel()
+                        await asyncio.gather(papers, return_exceptions=True)
+                        print(f"paper QCMs of {args.pdf_copies} copies generated meanwhile: "
+                              f"{papers_done[0]}", flush=True)
             if args.sequential:
                 print(f"== {args.sequential} sequential sessions after {args.warmup} warm-up",
                       flush=True)
@@ -324,4 +347,6 @@ if __name__ == "__main__":
     parser.add_argument("--warmup", type=int, default=50)
     parser.add_argument("--connect-parallel", type=int, default=20)
     parser.add_argument("--server-log", help="keep the server's log in this file")
+    parser.add_argument("--pdf-copies", type=int, default=0,
+                        help="meanwhile, a centre generates paper QCMs of this many copies")
     asyncio.run(main(parser.parse_args()))
