@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import gc
 import logging
 import multiprocessing
 import os
@@ -34,7 +33,6 @@ from store import Store
 
 logger = logging.getLogger("qcm")
 SWEEP_SECONDS = 15.0
-GC_THRESHOLDS = (50_000, 20, 100)
 
 
 @dataclass
@@ -117,11 +115,6 @@ def _worker_main(config: Config, index: int) -> None:
 
     async def run() -> None:
         worker = await start_worker(config, reuse_port=config.workers > 1)
-        # A full collection walks every object of every session (~1 s per 100
-        # sessions): keep start-up objects out of it, and make it rarer.
-        gc.collect()
-        gc.freeze()
-        gc.set_threshold(*GC_THRESHOLDS)
         stop = asyncio.Event()
         asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
         await stop.wait()
