@@ -27,7 +27,7 @@ from sshserver.commands import build_registry
 from sshserver.exec import ExecRunner
 from sshserver.hostkey import host_key_fingerprint, load_or_create_host_key
 from sshserver.routing import Router
-from sshserver.server import start_server
+from sshserver.server import LiveSessions, start_server
 from sshserver.sftp import DocumentsSFTP
 from store import Store
 
@@ -43,6 +43,7 @@ class Worker:
     store: Store
     pool: Any
     sweeper: asyncio.Task[None]
+    live: LiveSessions
 
     @property
     def port(self) -> int:
@@ -54,6 +55,7 @@ class Worker:
             await self.sweeper
         self.acceptor.close()
         await self.acceptor.wait_closed()
+        await self.live.close()  # apps give their keys back before the store closes
         self.pool.shutdown(wait=False, cancel_futures=True)
         await self.store.close()
 
@@ -69,6 +71,7 @@ async def start_worker(config: Config, *, clock: Clock | None = None, port: int 
     authenticator = StoreAuthenticator(store, config)
     router = Router(store, config, clock, documents, authenticator, **router_options)
     runner = ExecRunner(store, config, build_registry(), {"documents": documents})
+    live = LiveSessions()
     acceptor = await start_server(
         config.ssh.host, config.ssh.port if port is None else port, config.host_key,
         authenticator, router,
@@ -77,9 +80,10 @@ async def start_worker(config: Config, *, clock: Clock | None = None, port: int 
         max_password_failures=config.security.max_auth_failures,
         reuse_port=reuse_port, exec_handler=runner,
         sftp_factory=lambda principal, chan: DocumentsSFTP(chan, principal,
-                                                           config.documents_dir))
+                                                           config.documents_dir),
+        live=live)
     sweeper = asyncio.ensure_future(_sweep(store))
-    return Worker(acceptor, store, pool, sweeper)
+    return Worker(acceptor, store, pool, sweeper, live)
 
 
 async def _sweep(store: Store) -> None:

@@ -70,6 +70,22 @@ SftpFactory = Callable[[P, "asyncssh.SSHServerChannel[bytes]"], asyncssh.SFTPSer
 """Builds the SFTP server of a principal (it refuses what the principal may not do)."""
 
 
+class LiveSessions:
+    """The open connections and running sessions of one server, so that it can
+    stop cleanly: close the connections, then let the apps finish (they give
+    their exam keys back) before the store closes."""
+
+    def __init__(self) -> None:
+        self.connections: set[asyncssh.SSHServerConnection] = set()
+        self.tasks: set[asyncio.Task[Any]] = set()
+
+    async def close(self, grace: float = 10.0) -> None:
+        for conn in list(self.connections):
+            conn.close()
+        if self.tasks:
+            await asyncio.wait(set(self.tasks), timeout=grace)
+
+
 class ExamSSHServer(asyncssh.SSHServer, Generic[P]):
     """One instance per connection: authentication state only."""
 
@@ -80,6 +96,7 @@ class ExamSSHServer(asyncssh.SSHServer, Generic[P]):
         max_password_failures: int = 5,
         max_key_rejections: int = 10,
         failure_delay: float = 1.0,
+        live: LiveSessions | None = None,
     ) -> None:
         self._authenticator = authenticator
         self._max_password_failures = max_password_failures
@@ -92,13 +109,21 @@ class ExamSSHServer(asyncssh.SSHServer, Generic[P]):
         """Set once authentication has completed."""
         self.session_open = False
         self.source = "?"
+        self._live = live
+        self._conn: asyncssh.SSHServerConnection | None = None
 
     def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
         peer = conn.get_extra_info("peername")
         self.source = str(peer[0]) if peer else "?"
+        self._conn = conn
+        if self._live is not None:
+            self._live.connections.add(conn)
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._candidate = None
+        if self._live is not None and self._conn is not None:
+            self._live.connections.discard(self._conn)
+        self._conn = None
 
     def begin_auth(self, username: str) -> bool:
         if self._authenticator.is_candidate_login(username):
@@ -160,10 +185,12 @@ class SessionLauncher(Generic[P]):
     """asyncssh ``process_factory``: builds the app and runs it for one session."""
 
     def __init__(self, app_factory: AppFactory[P], options: SessionOptions,
-                 exec_handler: ExecHandler[P] | None = None) -> None:
+                 exec_handler: ExecHandler[P] | None = None,
+                 live: LiveSessions | None = None) -> None:
         self._app_factory = app_factory
         self._options = options
         self._exec_handler = exec_handler
+        self._live = live
 
     async def __call__(self, process: asyncssh.SSHServerProcess[bytes]) -> None:
         server: ExamSSHServer[P] = process.get_extra_info("connection").get_owner()
@@ -175,6 +202,9 @@ class SessionLauncher(Generic[P]):
             _refuse(process, SESSION_REFUSED)
             return
         server.session_open = True
+        task = asyncio.current_task()
+        if self._live is not None and task is not None:
+            self._live.tasks.add(task)
         try:
             if process.command is not None:
                 assert self._exec_handler is not None
@@ -190,6 +220,8 @@ class SessionLauncher(Generic[P]):
             await run_app_session(process, app, self._options)
         finally:
             server.session_open = False
+            if self._live is not None and task is not None:
+                self._live.tasks.discard(task)
 
 
     async def _run_exec(self, principal: P, process: asyncssh.SSHServerProcess[bytes]) -> None:
@@ -239,6 +271,7 @@ async def start_server(
     reuse_port: bool = False,
     exec_handler: ExecHandler[P] | None = None,
     sftp_factory: SftpFactory[P] | None = None,
+    live: LiveSessions | None = None,
 ) -> asyncssh.SSHAcceptor:
     """Listen on `host`:`port` (0 picks a free port) and return the acceptor.
 
@@ -248,11 +281,11 @@ async def start_server(
     key = load_or_create_host_key(host_key)
     return await asyncssh.create_server(
         partial(ExamSSHServer, authenticator, max_password_failures=max_password_failures,
-                failure_delay=failure_delay),
+                failure_delay=failure_delay, live=live),
         host,
         port,
         server_host_keys=[key],
-        process_factory=SessionLauncher(app_factory, session_options, exec_handler),
+        process_factory=SessionLauncher(app_factory, session_options, exec_handler, live),
         sftp_factory=partial(_owned_sftp, sftp_factory) if sftp_factory else None,
         encoding=None,
         line_editor=False,
