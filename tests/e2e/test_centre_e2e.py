@@ -22,9 +22,29 @@ async def text(client: ScreenClient, value: str) -> None:
     await client.wait_for(value)
 
 
+def line_of(client: ScreenClient, label: str) -> str:
+    return next((line for line in client.display if label in line), "")
+
+
+async def choose(client: ScreenClient, label: str, options: tuple[str, ...], moves: list[str],
+                 value: str) -> None:
+    """Open the focused select, wait until its list shows, move and pick `value`.
+
+    Each step waits for what the screen shows, not for a delay: a loaded CI
+    machine may take longer than any fixed pause to open the list."""
+    client.press("enter")
+    await client.wait_until(lambda: all(o in client.text for o in options), what=f"{label} list")
+    await client.wait_quiet(0.1)
+    await keys(client, *moves, "enter")
+    await client.wait_until(
+        lambda: value in line_of(client, label) and not all(o in client.text for o in options),
+        what=f"{label} = {value}")
+
+
 async def participant(client: ScreenClient, civility_downs: int, last: str, first: str,
                       score: str) -> None:
-    await keys(client, "enter", *["down"] * civility_downs, "enter")  # civility list
+    civility = ("M.", "Mme")[civility_downs - 1]
+    await choose(client, "Civilité", ("M.", "Mme"), ["down"] * civility_downs, civility)
     for value in (last, first, "Soleil SARL", "3 avenue du Midi", "69003", "Lyon"):
         await keys(client, "tab")
         await text(client, value)
@@ -32,7 +52,9 @@ async def participant(client: ScreenClient, civility_downs: int, last: str, firs
     await text(client, f"{first.lower()}@soleil.fr")
     await keys(client, "tab")
     await text(client, score)
-    await keys(client, "tab", "enter", "up", "up", "enter")  # practical: Favorable
+    await keys(client, "tab")
+    await choose(client, "Évaluation pratique", ("Favorable", "Défavorable", "Non connue"),
+                 ["up", "up"], "Favorable")
     await keys(client, "ctrl+s")
     await client.wait_for(f"ajouté : {last.upper()} {first}")
 
@@ -55,7 +77,8 @@ async def test_centre_records_a_paper_session_and_attests_it(tmp_path, world, do
             # §3.1: a QCM for PV-RES
             await keys(client, "n")
             await client.wait_for("Nouveau QCM")
-            await keys(client, "enter", "down", "down", "enter", "tab")
+            await choose(client, "Formation", ("CESI —", "PV-RES —"), ["down", "down"], "PV-RES")
+            await keys(client, "tab")
             await text(client, "PV-RES_2026-07-04")
             await keys(client, "enter")
             await client.wait_for("QCM 1 créé")
