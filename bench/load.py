@@ -233,9 +233,11 @@ async def concurrent(port: int, keys: list[str], pace: float, duration: float,
     idle_cpu = server_cpu_s(root) - cpu
     print(f"server CPU with {len(opened)} idle sessions: {idle_cpu / 10 * 100:.1f} % of one core",
           flush=True)
+    rss_settled = server_rss_mb(root)
+    count = max(1, len(opened))
     print(f"server RSS {rss_before:.1f} MB before, {rss_idle:.1f} MB with {len(opened)} idle "
-          f"sessions: {(rss_idle - rss_before) / max(1, len(opened)):.2f} MB per session",
-          flush=True)
+          f"sessions: {(rss_idle - rss_before) / count:.2f} MB per session just after they "
+          f"opened, {(rss_settled - rss_before) / count:.2f} MB 10 s later", flush=True)
     stats = Stats()
     loop = asyncio.get_running_loop()
     until = loop.time() + duration

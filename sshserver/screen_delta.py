@@ -40,6 +40,8 @@ _CLEARING_MODES = {"47", "1047", "1049", "3", "6", "69"}
 """Private modes that clear or re-map the screen: the model is reset."""
 _BRIDGE = 3
 """Unchanged cells re-sent rather than jumped over when the gap is this short."""
+_MAX_CELLS = 4096
+"""Distinct (character, style) cells remembered for sharing; then start again."""
 
 
 class ScreenDelta:
@@ -60,6 +62,7 @@ class ScreenDelta:
         self._out: list[str] = []
         self._pending: dict[int, dict[int, Cell]] = {}
         self._term_link: str | None = ""  # client OSC 8 link; None: unknown
+        self._cells: dict[Cell, Cell] = {}  # one tuple per distinct cell: ~15 kB, not ~130
         self.reset(width, height)
 
     def reset(self, width: int | None = None, height: int | None = None) -> None:
@@ -135,6 +138,9 @@ class ScreenDelta:
         model = self._model[y]
         width = self.width
         broken = self._broken
+        cells = self._cells
+        if len(cells) > _MAX_CELLS:
+            cells.clear()
         for char in text:
             size = 1 if char < "\x7f" else get_character_cell_size(char)
             if size == 0:
@@ -160,7 +166,8 @@ class ScreenDelta:
                 if right is not None and right[0] == "":
                     model[end] = None
                     row.pop(end, None)
-            row[x] = (char, key)
+            cell = (char, key)
+            row[x] = cells.setdefault(cell, cell)
             broken.discard((y, x))
             if size == 2:
                 row[x + 1] = ("", key)

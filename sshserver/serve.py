@@ -23,6 +23,7 @@ from services.config import Config
 from services.documents import DocumentService
 from services.render_jobs import make_pool
 from sshserver.auth import StoreAuthenticator
+from sshserver.collector import Collector
 from sshserver.commands import build_registry
 from sshserver.exec import ExecRunner
 from sshserver.hostkey import host_key_fingerprint, load_or_create_host_key
@@ -50,6 +51,8 @@ class Worker:
         return self.acceptor.sockets[0].getsockname()[1]
 
     async def stop(self) -> None:
+        if self.live.collector is not None:
+            self.live.collector.close()
         self.sweeper.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await self.sweeper
@@ -62,7 +65,7 @@ class Worker:
 
 async def start_worker(config: Config, *, clock: Clock | None = None, port: int | None = None,
                        reuse_port: bool = False, render_workers: int | None = None,
-                       **router_options: Any) -> Worker:
+                       collector: Collector | None = None, **router_options: Any) -> Worker:
     """Open the store and start listening; used by each worker process and by tests."""
     clock = clock or SystemClock()
     store = await Store.open(config.database, clock)
@@ -71,7 +74,7 @@ async def start_worker(config: Config, *, clock: Clock | None = None, port: int 
     authenticator = StoreAuthenticator(store, config)
     router = Router(store, config, clock, documents, authenticator, **router_options)
     runner = ExecRunner(store, config, build_registry(), {"documents": documents})
-    live = LiveSessions()
+    live = LiveSessions(collector)
     acceptor = await start_server(
         config.ssh.host, config.ssh.port if port is None else port, config.host_key,
         authenticator, router,
@@ -118,7 +121,9 @@ def _worker_main(config: Config, index: int) -> None:
     logging.basicConfig(level=logging.INFO, format=f"%(asctime)s w{index} %(levelname)s %(name)s: %(message)s")
 
     async def run() -> None:
-        worker = await start_worker(config, reuse_port=config.workers > 1)
+        collector = Collector()
+        worker = await start_worker(config, reuse_port=config.workers > 1, collector=collector)
+        collector.install()
         stop = asyncio.Event()
         asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
         await stop.wait()

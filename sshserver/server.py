@@ -19,6 +19,7 @@ from typing import Any, Generic, Protocol, TypeVar
 import asyncssh
 from textual.app import App
 
+from sshserver.collector import Collector
 from sshserver.hostkey import load_or_create_host_key
 from sshserver.session import CRASH_MESSAGE, SessionOptions, run_app_session
 
@@ -75,9 +76,10 @@ class LiveSessions:
     stop cleanly: close the connections, then let the apps finish (they give
     their exam keys back) before the store closes."""
 
-    def __init__(self) -> None:
+    def __init__(self, collector: Collector | None = None) -> None:
         self.connections: set[asyncssh.SSHServerConnection] = set()
         self.tasks: set[asyncio.Task[Any]] = set()
+        self.collector = collector
 
     async def close(self, grace: float = 10.0) -> None:
         for conn in list(self.connections):
@@ -217,7 +219,14 @@ class SessionLauncher(Generic[P]):
                 logger.exception("app factory failed")
                 _refuse(process, CRASH_MESSAGE)
                 return
-            await run_app_session(process, app, self._options)
+            collector = self._live.collector if self._live is not None else None
+            if collector is not None:
+                collector.session_started()
+            try:
+                await run_app_session(process, app, self._options)
+            finally:
+                if collector is not None:
+                    collector.session_ended()
         finally:
             server.session_open = False
             if self._live is not None and task is not None:

@@ -116,3 +116,13 @@ def test_alternate_screen_switch_resets_the_model() -> None:
     delta("\x1b[1;1Habc")
     assert delta("\x1b[?1049l\x1b[?1049h") == "\x1b[?1049l\x1b[?1049h"
     assert "abc" in delta("\x1b[1;1Habc")
+
+
+def test_identical_cells_share_one_object() -> None:
+    """A session's screen model costs one tuple per distinct cell, not per cell."""
+    delta = ScreenDelta(80, 24)
+    frame = "".join(f"\x1b[{y + 1};1H\x1b[38;5;253;48;5;235m{' ' * 77}Fin\x1b[0m" for y in range(24))
+    delta(frame)
+    distinct = {id(cell) for row in delta._model for cell in row}
+    assert len(distinct) == 4  # " ", "F", "i", "n" in one style
+    assert delta(frame) == ""

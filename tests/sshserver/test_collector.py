@@ -1,0 +1,169 @@
+"""A worker's full garbage collections: when sessions end, when arrivals
+pause, when memory grew; never while sessions just type."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import asyncssh
+
+from sshserver.collector import NEVER, Collector
+from sshserver.server import LiveSessions
+from tests.e2e_helpers import ScreenClient, start_test_server
+from tests.sshserver.tiny_app import TinyApp
+
+
+class Recorder:
+    """Counts collections instead of running them (the decisions are under test)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.memory = 100_000_000
+
+    def collect(self) -> int:
+        self.count += 1
+        return 0
+
+    def collector(self, **options: float) -> Collector:
+        options.setdefault("settle", 60.0)
+        return Collector(collect=self.collect, memory=lambda: self.memory, **options)
+
+
+async def turn() -> None:
+    """Let callbacks scheduled with call_soon run."""
+    for _ in range(3):
+        await asyncio.sleep(0)
+
+
+async def test_one_collection_per_quarter_of_the_live_sessions_ending() -> None:
+    recorder = Recorder()
+    collector = recorder.collector()
+    for _ in range(8):
+        collector.session_started()
+    collector.started = 0  # the arrivals are not under test here
+    collector.session_ended()  # 1 of 7 live
+    await turn()
+    assert recorder.count == 0
+    collector.session_ended()  # 2 ended, 6 live: a quarter
+    await turn()
+    assert recorder.count == 1
+    for _ in range(6):
+        collector.session_ended()
+        await turn()
+    assert collector.live == 0 and recorder.count >= 3
+    collector.close()
+
+
+async def test_the_last_session_ending_is_collected_at_once() -> None:
+    recorder = Recorder()
+    collector = recorder.collector()
+    collector.session_started()
+    collector.session_ended()
+    await turn()
+    assert recorder.count == 1
+    collector.close()
+
+
+async def test_arrivals_are_collected_once_they_pause() -> None:
+    recorder = Recorder()
+    collector = recorder.collector(settle=0.05)
+    for _ in range(20):
+        collector.session_started()
+        await asyncio.sleep(0.01)  # arriving faster than the pause
+    assert recorder.count == 0
+    await asyncio.sleep(0.15)
+    assert recorder.count == 1
+    await asyncio.sleep(0.15)
+    assert recorder.count == 1  # nothing new arrived: no more collections
+    collector.close()
+
+
+async def test_memory_growth_is_collected_on_arrival_and_by_the_periodic_check() -> None:
+    recorder = Recorder()
+    collector = recorder.collector(check=0.05)
+    collector.start()
+    collector.session_started()
+    await turn()
+    assert recorder.count == 0
+    recorder.memory = 130_000_000  # 30 % above the last collection
+    collector.session_started()
+    await turn()
+    assert recorder.count == 1
+    recorder.memory = 170_000_000  # grows again with no arrival: the check sees it
+    await asyncio.sleep(0.2)
+    assert recorder.count == 2
+    collector.close()
+
+
+async def test_the_server_counts_app_sessions_only(tmp_path) -> None:
+    recorder = Recorder()
+    collector = recorder.collector()
+    live = LiveSessions(collector)
+
+    async def exec_handler(principal: str, process: asyncssh.SSHServerProcess[bytes]) -> int:
+        process.stdout.write(b"ok\n")
+        return 0
+
+    server = await start_test_server(tmp_path, lambda principal, process: TinyApp(principal),
+                                     live=live, exec_handler=exec_handler)
+    try:
+        async with asyncssh.connect("127.0.0.1", server.port, username="alice",
+                                    password="secret", known_hosts=None) as conn:
+            result = await conn.run("qcm version")
+        assert result.stdout == "ok\n"
+        await turn()
+        assert (collector.live, recorder.count) == (0, 0)  # exec commands are not sessions
+        client = await ScreenClient.connect(server.port)
+        await client.wait_for("Votre nom")
+        assert collector.live == 1
+        await client.close()
+        for _ in range(100):
+            if recorder.count and not collector.live:
+                break
+            await asyncio.sleep(0.05)
+        assert (collector.live, recorder.count) == (0, 1)
+    finally:
+        collector.close()
+        await server.stop()
+
+
+def test_install_freezes_the_worker_and_frees_what_sessions_leave() -> None:
+    """In a fresh interpreter (install() changes process-wide settings)."""
+    script = textwrap.dedent("""
+        import asyncio, gc, weakref
+        from sshserver.collector import NEVER, Collector
+
+        class Node:
+            pass
+
+        async def main():
+            collector = Collector()
+            collector.install()
+            assert gc.get_threshold()[2] == NEVER, gc.get_threshold()
+            assert gc.get_freeze_count() > 1000, gc.get_freeze_count()
+            collector.session_started()
+            node = Node()
+            node.self = node  # a cycle: only a full collection frees it
+            alive = weakref.ref(node)
+            gc.collect(0); gc.collect(1); gc.collect(1)  # now old
+            del node
+            gc.collect(1)
+            assert alive() is not None  # young collections do not reach it
+            collector.session_ended()
+            await asyncio.sleep(0)
+            await asyncio.sleep(0)
+            assert alive() is None
+            assert collector.collections == 1
+            collector.close()
+            print("ok")
+
+        asyncio.run(main())
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=60, cwd=Path(__file__).resolve().parents[2])
+    assert done.stdout.strip() == "ok", done.stderr
+    assert NEVER > 10**9
