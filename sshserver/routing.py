@@ -19,6 +19,7 @@ from tui.admin_app import AdminApp
 from tui.base import SessionGuard
 from tui.candidate_app import CandidateApp
 from tui.centre_app import CentreApp
+from tui.shared_styles import SharedStyles
 
 
 class Router:
@@ -36,12 +37,14 @@ class Router:
         self.guard_interval = guard_interval
         self.throttle = KeyThrottle(limit=config.security.failed_keys_per_minute,
                                     window=timedelta(minutes=1))
+        # Parsed CSS, shared by every app of this worker (one Router per worker).
+        self.styles = SharedStyles()
 
     def __call__(self, principal: Principal, process: asyncssh.SSHServerProcess[bytes]) -> App:
         if isinstance(principal, Candidate):
             return CandidateApp(self.store, self.clock, source=principal.source,
                                 key_failures=self.throttle, timezone=self.config.timezone,
-                                **self.candidate_options)
+                                styles=self.styles, **self.candidate_options)
         account = principal.account
 
         async def still_allowed() -> bool:
@@ -50,8 +53,8 @@ class Router:
         guard = SessionGuard(idle_timeout=self.config.ssh.staff_idle_timeout or None,
                              still_allowed=still_allowed, interval=self.guard_interval)
         if account.is_admin:
-            return AdminApp(self.store, account, self.clock, guard=guard)
+            return AdminApp(self.store, account, self.clock, guard=guard, styles=self.styles)
         host = self.config.ssh.host if self.config.ssh.host not in ("0.0.0.0", "::") else "SERVEUR"
         return CentreApp(self.store, account, self.clock, documents=self.documents,
                          sftp_hint=f"sftp -P {self.config.ssh.port} {account.login}@{host}",
-                         guard=guard)
+                         guard=guard, styles=self.styles)

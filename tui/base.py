@@ -12,6 +12,7 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 
 from domain.clock import Clock
+from tui.shared_styles import SharedStyles
 
 IDLE_MESSAGE = "Session fermée après une longue inactivité."
 DISABLED_MESSAGE = "Votre compte a été désactivé : la session est fermée."
@@ -30,7 +31,10 @@ class QcmApp(App):
     """Base of the three applications (centre, candidate, administration).
 
     Collaborators come through the constructor: many apps share one process,
-    so nothing is global. Subclasses stay thin: routing and modes only."""
+    so nothing is global. Subclasses stay thin: routing and modes only.
+
+    `styles` is the worker's cache of parsed CSS, shared by its apps; without
+    it the app parses into a cache of its own."""
 
     CSS_PATH = "qcm.tcss"
     ENABLE_COMMAND_PALETTE = False
@@ -39,8 +43,12 @@ class QcmApp(App):
         Binding("ctrl+q", "quit", "Quitter", priority=True, id="quit"),
     ]
 
-    def __init__(self, clock: Clock, guard: SessionGuard | None = None, **kwargs) -> None:
+    def __init__(self, clock: Clock, guard: SessionGuard | None = None, *,
+                 styles: SharedStyles | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
+        # App.__init__ made an empty Stylesheet (sources come at startup): swap it.
+        self.shared_styles = SharedStyles() if styles is None else styles
+        self.stylesheet = self.shared_styles.stylesheet(self.get_css_variables())
         self.clock = clock
         self.guard = guard
         self.animation_level = "none"

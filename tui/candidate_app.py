@@ -30,6 +30,7 @@ from tui.screens.exam_screen import ExamScreen
 from tui.screens.identity_screen import IdentityScreen
 from tui.screens.key_screen import KeyScreen
 from tui.screens.result_screen import ResultScreen
+from tui.shared_styles import SharedStyles
 
 logger = logging.getLogger(__name__)
 
@@ -52,8 +53,8 @@ class CandidateApp(QcmApp, inherit_bindings=False):
                  key_failures: KeyThrottle | None = None, timezone: str = "Europe/Paris",
                  check_interval: float = 1.0, renew_interval: float = 10.0,
                  warn_before: timedelta = timedelta(minutes=5),
-                 token: str | None = None) -> None:
-        super().__init__(clock)
+                 token: str | None = None, styles: SharedStyles | None = None) -> None:
+        super().__init__(clock, styles=styles)
         self.store = store
         self.source = source
         self.throttle = key_failures or KeyThrottle()

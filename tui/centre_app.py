@@ -12,6 +12,7 @@ from store import Scope, Store
 from tui.base import QcmApp, SessionGuard
 from tui.centre_context import CentreContext
 from tui.screens.centre_home import CentreHomeScreen
+from tui.shared_styles import SharedStyles
 
 if TYPE_CHECKING:
     from services.documents import DocumentService
@@ -22,10 +23,10 @@ class CentreApp(QcmApp):
 
     def __init__(self, store: Store, account: Account, clock: Clock, *,
                  documents: DocumentService | None = None, sftp_hint: str = "",
-                 guard: SessionGuard | None = None) -> None:
+                 guard: SessionGuard | None = None, styles: SharedStyles | None = None) -> None:
         if account.is_admin or account.centre_id is None:
             raise ValueError("CentreApp is for centre accounts")
-        super().__init__(clock, guard)
+        super().__init__(clock, guard, styles=styles)
         self.store = store
         self.account = account
         self.documents = documents
