@@ -52,7 +52,7 @@ class CandidateApp(QcmApp, inherit_bindings=False):
     def __init__(self, store: Store, clock: Clock, *, source: str,
                  key_failures: KeyThrottle | None = None, timezone: str = "Europe/Paris",
                  check_interval: float = 1.0, renew_interval: float = 10.0,
-                 warn_before: timedelta = timedelta(minutes=5),
+                 warn_before: timedelta = timedelta(minutes=5), tick_spread: float = 10.0,
                  token: str | None = None, styles: SharedStyles | None = None) -> None:
         super().__init__(clock, styles=styles)
         self.store = store
@@ -62,6 +62,7 @@ class CandidateApp(QcmApp, inherit_bindings=False):
         self.check_interval = check_interval
         self.renew_interval = renew_interval
         self.warn_before = warn_before
+        self.tick_spread = tick_spread
         self.token = token or secrets.token_hex(16)
         self.attempt: Attempt | None = None
         self._watch_timers: list[Timer] = []
@@ -88,7 +89,7 @@ class CandidateApp(QcmApp, inherit_bindings=False):
             self.set_interval(self.renew_interval, partial(self.call_later, self.heartbeat)),
         ]
         if self.attempt.has_identity:
-            await self.switch_screen(ExamScreen(self.attempt, self.clock))
+            await self.switch_screen(ExamScreen(self.attempt, self.clock, self.tick_spread))
         else:
             await self.switch_screen(IdentityScreen(self.attempt, first=True))
         await self.check_time()
@@ -97,7 +98,7 @@ class CandidateApp(QcmApp, inherit_bindings=False):
         if self.attempt is None:
             return
         if event.first:
-            await self.switch_screen(ExamScreen(self.attempt, self.clock))
+            await self.switch_screen(ExamScreen(self.attempt, self.clock, self.tick_spread))
         else:
             await self.pop_screen()
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 from tests.tui.conftest import (ADMIN, NOW, enter_key, flat, make_app, screen_text, start_exam,
                                 wait_for, wait_screen)
 from tui.modals.overview import OverviewModal
+from tui.screens.exam_screen import tick_lead
 from tui.screens.identity_screen import IdentityScreen
 from tui.screens.result_screen import ResultScreen
 
@@ -15,7 +16,7 @@ ENDS = NOW + timedelta(hours=2)
 
 
 async def test_time_left_is_shown_and_a_warning_comes_five_minutes_before(world):
-    app = make_app(world, check_interval=0.02)
+    app = make_app(world, check_interval=0.02, tick_spread=0)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         exam = await start_exam(pilot, world, world.keys[0])
         assert "Temps restant 2 h 00 (fin 12:00)" in screen_text(app)
@@ -28,6 +29,27 @@ async def test_time_left_is_shown_and_a_warning_comes_five_minutes_before(world)
         await wait_for(pilot, lambda: "validé automatiquement à 12:00" in flat(screen_text(app)))
         world.clock.set(ENDS - timedelta(seconds=20))
         await wait_for(pilot, lambda: "moins d'1 min" in screen_text(app))
+
+
+async def test_each_session_shows_a_new_minute_a_little_early_never_late(world):
+    """Hundreds of candidates share one end time: their screens must not all
+    repaint in the same second (measured: keys delayed by up to 3 s)."""
+    app = make_app(world, check_interval=0.02)  # the default spread, 10 s
+    async with app.run_test(size=(80, 24)) as pilot:
+        exam = await start_exam(pilot, world, world.keys[0])
+        lead = exam.lead.total_seconds()
+        assert 0 < lead < 10
+        world.clock.set(ENDS - timedelta(minutes=42, seconds=lead + 0.5))
+        await wait_for(pilot, lambda: "Temps restant 42 min" in screen_text(app))
+        world.clock.set(ENDS - timedelta(minutes=42, seconds=lead - 0.5))
+        await wait_for(pilot, lambda: "Temps restant 41 min" in screen_text(app))
+
+
+def test_leads_spread_evenly_over_the_spread():
+    leads = [tick_lead(key_id, 10.0).total_seconds() for key_id in range(1, 501)]
+    assert all(0 <= lead < 10 for lead in leads)
+    per_second = [sum(1 for lead in leads if n <= lead < n + 1) for n in range(10)]
+    assert min(per_second) >= 40 and max(per_second) <= 60, per_second
 
 
 async def test_automatic_submission_at_the_end_shows_the_score(world):

@@ -6,6 +6,7 @@ progress line; moving changes the question and its four propositions."""
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import ClassVar
 
 from textual import on
@@ -50,6 +51,17 @@ def finish_text(unanswered: list[int]) -> str:
     return "\n".join(lines)
 
 
+def tick_lead(key_id: int, spread: float) -> timedelta:
+    """How early this session shows each new minute of « Temps restant ».
+
+    Every candidate of a session has the same end time, so without a lead
+    hundreds of screens would repaint in the same second, once a minute, and
+    delay everyone's keys. Each key gets its own lead in [0, spread): the
+    time shown is never more than what is left (whole minutes, rounded down)
+    and at most `spread` seconds less."""
+    return timedelta(seconds=spread * ((key_id * 0.6180339887) % 1.0))
+
+
 class ExamScreen(QuietFocus, Screen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "choose(0)", "Répondre", key_display="a-d", id="exam.choose_a"),
@@ -73,10 +85,13 @@ class ExamScreen(QuietFocus, Screen):
     class Finish(Message):
         """The candidate confirmed « Terminer le QCM »."""
 
-    def __init__(self, attempt: Attempt, clock: Clock) -> None:
+    def __init__(self, attempt: Attempt, clock: Clock, tick_spread: float = 0.0) -> None:
+        """`tick_spread`: seconds over which the sessions' « Temps restant »
+        changes are spread (see `tick_lead`)."""
         super().__init__()
         self.attempt = attempt
         self.clock = clock
+        self.lead = tick_lead(attempt.key_id, tick_spread)
         self.index = attempt.position
         self._texts: dict[str, str] = {}
         self._ready = False  # widgets mounted: the app's clock may tick before
@@ -135,7 +150,7 @@ class ExamScreen(QuietFocus, Screen):
         now = self.clock.now()
         end = clock_text(attempt.ends_at, attempt.ticket.timezone)
         self._set("progress", f"Question {self.index + 1}/{total} · Réponses {answered}/{total}"
-                              f" · Temps restant {time_left_text(attempt.ends_at - now)}"
+                              f" · Temps restant {time_left_text(attempt.ends_at - now - self.lead)}"
                               f" (fin {end})")
 
     def show_time(self, ending: bool) -> None:
