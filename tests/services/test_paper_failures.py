@@ -1,0 +1,131 @@
+"""A paper batch whose PDF is not recorded does not stay behind: whatever
+fails (drawing, writing, renaming) or if the caller is cancelled (the SSH
+connection dropped), its row and its files go; the caller gets its error.
+(A drawing that fails in the pool: test_paper_service.py.)"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from contextlib import closing
+
+import pytest
+
+from services.documents import DocumentService
+
+
+def batch_rows(store) -> list[tuple[int, int | None]]:
+    """Every batch row as (id, document_id), read with a connection of its own."""
+    with closing(sqlite3.connect(store.db.path)) as conn:
+        return conn.execute("SELECT id, document_id FROM paper_batches ORDER BY id").fetchall()
+
+
+def files(directory) -> list[str]:
+    return sorted(str(p.relative_to(directory)) for p in directory.rglob("*") if p.is_file())
+
+
+async def test_a_documents_folder_that_cannot_be_created_leaves_no_batch(
+        service, store, world, tmp_path, pool):
+    blocked = tmp_path / "pas-un-dossier"
+    blocked.write_text("un fichier à la place du dossier des documents")
+    broken = DocumentService(store, blocked, pool)
+    with pytest.raises(NotADirectoryError):
+        await broken.generate_paper(world.scope, world.qcm.id, 2)
+    assert batch_rows(store) == []
+    assert blocked.read_text().startswith("un fichier")
+    batch, document = await service.generate_paper(world.scope, world.qcm.id, 2)
+    assert batch_rows(store) == [(batch.id, document.id)]
+
+
+async def test_a_rename_that_fails_leaves_no_batch_nor_temporary_file(
+        service, store, world, documents_dir, caplog):
+    """The drawn PDF cannot take its final name (a folder is in the way)."""
+    next_id = 1 + max((i for i, _ in batch_rows(store)), default=0)
+    qcm = world.qcm
+    final = documents_dir / f"{world.centre.id}/qcm-{qcm.id}/qcm-{qcm.id}-lot-{next_id}.pdf"
+    (final / "occupé").mkdir(parents=True)
+    with pytest.raises(IsADirectoryError):
+        await service.generate_paper(world.scope, qcm.id, 2, lambda done, total: None)
+    assert batch_rows(store) == []
+    assert files(documents_dir) == []
+    assert [p.name for p in final.parent.iterdir()] == [final.name]  # no .tmp nor .progress
+    assert (final / "occupé").is_dir()
+    # The folder in the way could not be removed: said in the log, not raised.
+    assert "undoing a failed paper batch failed" in caplog.text
+
+
+async def test_cancelling_while_the_pdf_is_drawn_leaves_no_batch(
+        service, store, world, documents_dir):
+    """As when a centre's SSH connection drops during a long generation: the
+    drawing is stopped or waited for, then its files and its batch go."""
+    drawing = asyncio.Event()
+
+    def progress(done: int, total: int) -> None:
+        if done:
+            drawing.set()
+
+    task = asyncio.ensure_future(
+        service.generate_paper(world.scope, world.qcm.id, 300, progress))
+    await asyncio.wait_for(drawing.wait(), 60)
+    assert not task.done() and len(batch_rows(store)) == 1
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert batch_rows(store) == []
+    assert files(documents_dir) == []
+    # The next batch may take the same number: its PDF is not touched by the
+    # cancelled one's clean-up, which has finished.
+    batch, document = await service.generate_paper(world.scope, world.qcm.id, 2)
+    assert batch_rows(store) == [(batch.id, document.id)]
+    assert files(documents_dir) == [document.path]
+
+
+async def test_cancelled_twice_the_undo_still_ends_in_the_background(
+        service, store, world, documents_dir):
+    """A second cancellation (the app torn down) stops waiting for the undo,
+    not the undo."""
+    drawing = asyncio.Event()
+    task = asyncio.ensure_future(service.generate_paper(
+        world.scope, world.qcm.id, 300, lambda done, total: done and drawing.set()))
+    await asyncio.wait_for(drawing.wait(), 60)
+    task.cancel()
+    await asyncio.sleep(0)  # the undo has started and waits for the drawing
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    for _ in range(3000):  # the undo waits for the drawing to stop
+        if not batch_rows(store):
+            break
+        await asyncio.sleep(0.01)
+    assert batch_rows(store) == []
+    assert files(documents_dir) == []
+
+
+async def test_cancelling_once_the_pdf_is_being_recorded_keeps_the_complete_batch(
+        service, store, world, documents_dir):
+    """The recording transaction is not cut: if it commits, the batch keeps
+    its PDF (and its files) though the caller was cancelled."""
+    other = sqlite3.connect(store.db.path, isolation_level=None)
+    try:
+        def progress(done: int, total: int) -> None:
+            if done and not other.in_transaction:
+                other.execute("BEGIN IMMEDIATE")  # hold the write lock from now on
+
+        task = asyncio.ensure_future(
+            service.generate_paper(world.scope, world.qcm.id, 100, progress))
+        # Drawn and renamed, the recording now waits for the write lock. The
+        # store's own lock is taken only by that recording in this test.
+        while not (files(documents_dir) and store.db._lock.locked()):
+            assert not task.done()
+            await asyncio.sleep(0.01)
+        task.cancel()
+        await asyncio.sleep(0.05)
+        other.execute("COMMIT")
+        with pytest.raises(asyncio.CancelledError):
+            await task
+    finally:
+        other.close()
+    [(batch_id, document_id)] = batch_rows(store)
+    document = await store.documents.document(world.scope, document_id)
+    assert files(documents_dir) == [document.path]
+    assert document.path.endswith(f"-lot-{batch_id}.pdf")
