@@ -84,10 +84,14 @@ class QcmRepo(Repo):
             await self.audit(tx, scope, "create_paper_batch", "qcm", qcm_id, f"{copies} copies")
         return PaperBatch(batch_id, qcm_id, copies, seed, rows.from_ts(created))  # type: ignore[arg-type]
 
-    async def paper_batches(self, scope: Scope, qcm_id: int) -> list[PaperBatch]:
+    async def paper_batches(self, scope: Scope, qcm_id: int, *,
+                            pending: bool = False) -> list[PaperBatch]:
+        """The QCM's batches whose PDF is recorded (those whose copies can have
+        been printed); with `pending`, also those still being drawn."""
         await self.qcm(scope, qcm_id)
+        printed = "" if pending else " AND document_id IS NOT NULL"
         return [rows.paper_batch(r) for r in await self.db.all(
-            "SELECT * FROM paper_batches WHERE qcm_id = ? ORDER BY id", (qcm_id,))]
+            f"SELECT * FROM paper_batches WHERE qcm_id = ?{printed} ORDER BY id", (qcm_id,))]
 
     async def paper_batch(self, scope: Scope, batch_id: int) -> PaperBatch:
         where, params = scope.clause("q.centre_id")

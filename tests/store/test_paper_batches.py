@@ -19,8 +19,11 @@ def batch_ids(db_path) -> list[int]:
         return [r[0] for r in conn.execute("SELECT id FROM paper_batches ORDER BY id")]
 
 
-async def test_recording_a_batchs_pdf_attaches_it(store, world):
+async def test_a_batch_is_listed_for_scoring_once_its_pdf_is_recorded(store, world):
     a = world.a
+    assert await store.qcms.paper_batches(a.scope, a.qcm.id) == []
+    assert [b.id for b in await store.qcms.paper_batches(a.scope, a.qcm.id, pending=True)] == [
+        a.batch.id]
     document = await store.qcms.record_batch_document(a.scope, a.batch.id, "Lyon/lot.pdf", SHA)
     assert (document.kind, document.centre_id, document.session_id, document.path,
             document.sha256) == (DocumentKind.PAPER, a.centre.id, None, "Lyon/lot.pdf", SHA)
@@ -70,4 +73,4 @@ async def test_server_start_removes_every_batch_left_without_its_pdf(store, worl
     [entry] = [e for e in await store.audit.entries(ADMIN)
                if e.action == "discard_unfinished_batches"]
     assert entry.actor == "system" and entry.detail.startswith("2 ")
-    assert await store.qcms.paper_batches(a.scope, a.qcm.id) == []
+    assert await store.qcms.paper_batches(a.scope, a.qcm.id, pending=True) == []
