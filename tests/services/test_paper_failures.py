@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 
 import pytest
@@ -18,6 +20,29 @@ def batch_rows(store) -> list[tuple[int, int | None]]:
     """Every batch row as (id, document_id), read with a connection of its own."""
     with closing(sqlite3.connect(store.db.path)) as conn:
         return conn.execute("SELECT id, document_id FROM paper_batches ORDER BY id").fetchall()
+
+
+class GatedExecutor(ThreadPoolExecutor):
+    """A real thread pool whose jobs (the real drawing) start only once the
+    test opens the gate: the test knows where the generation stands."""
+
+    def __init__(self) -> None:
+        super().__init__(1)
+        self.gate = threading.Event()
+        self.submitted = asyncio.Event()
+
+    def submit(self, fn, /, *args, **kwargs):
+        self.submitted.set()
+
+        def gated():
+            if not self.gate.wait(30):
+                raise TimeoutError("gate never opened")
+            return fn(*args, **kwargs)
+        return super().submit(gated)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        self.gate.set()
+        super().shutdown(wait, cancel_futures=cancel_futures)
 
 
 def files(directory) -> list[str]:
@@ -66,8 +91,10 @@ async def test_cancelling_while_the_pdf_is_drawn_leaves_no_batch(
 
     task = asyncio.ensure_future(
         service.generate_paper(world.scope, world.qcm.id, 300, progress))
-    await asyncio.wait_for(drawing.wait(), 60)
-    assert not task.done() and len(batch_rows(store)) == 1
+    await asyncio.wait({task, asyncio.ensure_future(drawing.wait())}, timeout=60,
+                       return_when=asyncio.FIRST_COMPLETED)
+    assert not task.done(), "drawn before its progress was seen: draw more copies"
+    assert len(batch_rows(store)) == 1
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
@@ -81,48 +108,51 @@ async def test_cancelling_while_the_pdf_is_drawn_leaves_no_batch(
 
 
 async def test_cancelled_twice_the_undo_still_ends_in_the_background(
-        service, store, world, documents_dir):
+        store, world, documents_dir):
     """A second cancellation (the app torn down) stops waiting for the undo,
-    not the undo."""
-    drawing = asyncio.Event()
-    task = asyncio.ensure_future(service.generate_paper(
-        world.scope, world.qcm.id, 300, lambda done, total: done and drawing.set()))
-    await asyncio.wait_for(drawing.wait(), 60)
-    task.cancel()
-    await asyncio.sleep(0)  # the undo has started and waits for the drawing
-    task.cancel()
-    with pytest.raises(asyncio.CancelledError):
-        await task
-    for _ in range(3000):  # the undo waits for the drawing to stop
-        if not batch_rows(store):
-            break
-        await asyncio.sleep(0.01)
+    not the undo, which waits for the drawing to stop."""
+    with GatedExecutor() as executor:
+        service = DocumentService(store, documents_dir, executor)
+        task = asyncio.ensure_future(service.generate_paper(world.scope, world.qcm.id, 2))
+        await asyncio.wait_for(executor.submitted.wait(), 10)
+        task.cancel()
+        for _ in range(5):  # the undo starts and waits for the job at the gate
+            await asyncio.sleep(0)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        assert len(batch_rows(store)) == 1  # the job has not stopped yet
+        executor.gate.set()
+        for _ in range(1000):
+            if not batch_rows(store):
+                break
+            await asyncio.sleep(0.01)
     assert batch_rows(store) == []
     assert files(documents_dir) == []
 
 
 async def test_cancelling_once_the_pdf_is_being_recorded_keeps_the_complete_batch(
-        service, store, world, documents_dir):
+        store, world, documents_dir):
     """The recording transaction is not cut: if it commits, the batch keeps
     its PDF (and its files) though the caller was cancelled."""
     other = sqlite3.connect(store.db.path, isolation_level=None)
     try:
-        def progress(done: int, total: int) -> None:
-            if done and not other.in_transaction:
-                other.execute("BEGIN IMMEDIATE")  # hold the write lock from now on
-
-        task = asyncio.ensure_future(
-            service.generate_paper(world.scope, world.qcm.id, 100, progress))
-        # Drawn and renamed, the recording now waits for the write lock. The
-        # store's own lock is taken only by that recording in this test.
-        while not (files(documents_dir) and store.db._lock.locked()):
-            assert not task.done()
-            await asyncio.sleep(0.01)
-        task.cancel()
-        await asyncio.sleep(0.05)
-        other.execute("COMMIT")
-        with pytest.raises(asyncio.CancelledError):
-            await task
+        with GatedExecutor() as executor:
+            service = DocumentService(store, documents_dir, executor)
+            task = asyncio.ensure_future(service.generate_paper(world.scope, world.qcm.id, 2))
+            await asyncio.wait_for(executor.submitted.wait(), 10)  # the batch is committed
+            other.execute("BEGIN IMMEDIATE")  # hold the write lock from now on
+            executor.gate.set()
+            # Drawn and renamed, the recording then waits for the write lock
+            # (nothing else uses the store here).
+            while not store.db._lock.locked():
+                assert not task.done()
+                await asyncio.sleep(0.01)
+            task.cancel()
+            await asyncio.sleep(0.05)
+            other.execute("COMMIT")
+            with pytest.raises(asyncio.CancelledError):
+                await task
     finally:
         other.close()
     [(batch_id, document_id)] = batch_rows(store)
