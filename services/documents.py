@@ -38,6 +38,7 @@ from pdfgen.results import Issuer, ResultData
 from pdfgen.styles import local_day
 from services import render_jobs
 from domain.stats import paper_answers
+from services.paper_undo import PaperAttempt, PaperUndo, remove_files, retrieve
 from services.scoring import CopyScore, ScoringError, normalize_letters, score_csv, score_letters
 from store.stats import StatsRepo
 from services.verification import describe_certificate
@@ -58,12 +59,6 @@ def sftp_path(centre_id: int | None, document_path: str) -> str:
     if centre_id is not None and document_path.startswith(prefix):
         return "/" + document_path[len(prefix):]
     return "/" + document_path
-
-
-def _remove(paths: Sequence[Path]) -> None:
-    for path in paths:
-        with contextlib.suppress(FileNotFoundError):
-            path.unlink()
 
 
 def _after_all(futures: Sequence[Future], action: Callable[[], None]) -> None:
@@ -108,6 +103,7 @@ class DocumentService:
         self.results_per_job = results_per_job
         self._session_locks: weakref.WeakValueDictionary[int, asyncio.Lock] = \
             weakref.WeakValueDictionary()
+        self._undo_paper = PaperUndo(store)
 
     # Paper batches ------------------------------------------------------
 
@@ -117,39 +113,49 @@ class DocumentService:
                              ) -> tuple[PaperBatch, Document]:
         """Create a paper batch of `copies` copies, draw its PDF (presentation,
         copies, corrections) and record it. `progress(done, total)` is called
-        on the event loop while the PDF is drawn."""
+        on the event loop while the PDF is drawn.
+
+        If anything fails or the caller is cancelled before the PDF is
+        recorded, the batch and its files are removed (services.paper_undo) and
+        the original exception is raised."""
         store = self.store
         qcm = await store.qcms.qcm(scope, qcm_id)
         questions = tuple(await store.qcms.questions(scope, qcm_id))
         formation = await store.banks.formation(qcm.formation_code)
         centre = await store.centres.centre(scope, qcm.centre_id)
-        batch = await store.qcms.create_paper_batch(scope, qcm_id, copies)
-        spec = PaperSpec(centre, formation, qcm, batch, questions, duration_minutes)
-        relative = f"{centre.id}/qcm-{qcm.id}/qcm-{qcm.id}-lot-{batch.id}.pdf"
-        final = self.documents_dir / relative
-        token = secrets.token_hex(4)
-        temp = final.with_name(f".{final.name}.{token}.tmp")
-        progress_file = final.with_name(f".{final.name}.{token}.progress")
-        await asyncio.to_thread(final.parent.mkdir, parents=True, exist_ok=True)
-        future = self.executor.submit(render_jobs.write_paper, spec, str(temp),
-                                      str(progress_file) if progress else None)
+        # Each step runs as its own shielded task, so that the undo can wait
+        # for whatever is still running before it removes anything.
+        attempt = PaperAttempt(asyncio.ensure_future(
+            store.qcms.create_paper_batch(scope, qcm_id, copies)))
         try:
-            sha = await self._await_polling(future, progress_file, progress)
-            await asyncio.to_thread(_rename_all, [(temp, final)])
+            batch = await asyncio.shield(attempt.create)
+            spec = PaperSpec(centre, formation, qcm, batch, questions, duration_minutes)
+            relative = f"{centre.id}/qcm-{qcm.id}/qcm-{qcm.id}-lot-{batch.id}.pdf"
+            final = self.documents_dir / relative
+            token = secrets.token_hex(4)
+            temp = final.with_name(f".{final.name}.{token}.tmp")
+            progress_file = final.with_name(f".{final.name}.{token}.progress")
+            attempt.temporary, attempt.final = [temp, progress_file], final
+            await asyncio.to_thread(final.parent.mkdir, parents=True, exist_ok=True)
+            attempt.job = self.executor.submit(render_jobs.write_paper, spec, str(temp),
+                                               str(progress_file) if progress else None)
+            sha = await self._await_polling(attempt.job, progress_file, progress)
+            attempt.rename = asyncio.get_running_loop().run_in_executor(
+                None, _rename_all, [(temp, final)])
+            await asyncio.shield(attempt.rename)
+            attempt.record = asyncio.ensure_future(
+                store.qcms.record_batch_document(scope, batch.id, relative, sha))  # type: ignore[arg-type]
+            document = await asyncio.shield(attempt.record)
         except BaseException:
-            future.cancel()
-            _after_all([future], lambda: _remove([temp, progress_file, final]))
+            await self._undo_paper(scope, attempt)
             raise
-        _remove([progress_file])
-        [document] = await self._record(
-            scope, centre.id, None, [NewDocument(DocumentKind.PAPER, relative, sha)], [],
-            [final])
-        await store.qcms.attach_batch_document(scope, batch.id, document.id)  # type: ignore[arg-type]
+        remove_files([progress_file])
         return replace(batch, document_id=document.id), document
 
     async def _await_polling(self, future: Future, progress_file: Path,
                              progress: Progress | None):
         waiting = asyncio.wrap_future(future)
+        waiting.add_done_callback(retrieve)  # also when we stop waiting for it
         while True:
             done, _ = await asyncio.wait({waiting}, timeout=POLL_SECONDS)
             if done:
@@ -230,7 +236,7 @@ class DocumentService:
         except BaseException:
             for future in futures:
                 future.cancel()
-            _after_all(futures, lambda: _remove(written))
+            _after_all(futures, lambda: remove_files(written))
             raise
         documents: list[NewDocument] = []
         finals: list[Path] = []
@@ -257,7 +263,7 @@ class DocumentService:
 
         def drop_files_on_failure(t: asyncio.Future) -> None:
             if t.cancelled() or t.exception() is not None:
-                _remove(finals)
+                remove_files(finals)
         try:
             return await asyncio.shield(task)
         except BaseException:

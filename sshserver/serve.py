@@ -104,14 +104,18 @@ async def _sweep(store: Store) -> None:
 
 
 async def _prepare(config: Config) -> None:
-    """Once per start, before the workers: migrate and forget stale leases
-    (no connection survives a restart)."""
+    """Once per start, before the workers: migrate, forget stale leases (no
+    connection survives a restart) and remove the paper batches whose PDF a
+    stopped process was still drawing (no drawing survives it either)."""
     config.documents_dir.mkdir(parents=True, exist_ok=True)
     store = await Store.open(config.database)
     try:
         released = await store.exam.release_all()
         if released:
             logger.info("released %d leases held before the restart", released)
+        discarded = await store.qcms.discard_unfinished_batches()
+        if discarded:
+            logger.info("removed %d paper batches left without their PDF", discarded)
     finally:
         await store.close()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import secrets
 
-from domain.models import PaperBatch, Qcm, Question
+from domain.models import Document, DocumentKind, PaperBatch, Qcm, Question
 from domain.shuffle import draw_questions
 from store import rows
 from store.banks import BankRepo
@@ -84,10 +84,14 @@ class QcmRepo(Repo):
             await self.audit(tx, scope, "create_paper_batch", "qcm", qcm_id, f"{copies} copies")
         return PaperBatch(batch_id, qcm_id, copies, seed, rows.from_ts(created))  # type: ignore[arg-type]
 
-    async def paper_batches(self, scope: Scope, qcm_id: int) -> list[PaperBatch]:
+    async def paper_batches(self, scope: Scope, qcm_id: int, *,
+                            pending: bool = False) -> list[PaperBatch]:
+        """The QCM's batches whose PDF is recorded (those whose copies can have
+        been printed); with `pending`, also those still being drawn."""
         await self.qcm(scope, qcm_id)
+        printed = "" if pending else " AND document_id IS NOT NULL"
         return [rows.paper_batch(r) for r in await self.db.all(
-            "SELECT * FROM paper_batches WHERE qcm_id = ? ORDER BY id", (qcm_id,))]
+            f"SELECT * FROM paper_batches WHERE qcm_id = ?{printed} ORDER BY id", (qcm_id,))]
 
     async def paper_batch(self, scope: Scope, batch_id: int) -> PaperBatch:
         where, params = scope.clause("q.centre_id")
@@ -98,14 +102,50 @@ class QcmRepo(Repo):
             raise NotFound(f"Lot de copies introuvable : {batch_id}.")
         return rows.paper_batch(row)
 
-    async def attach_batch_document(self, scope: Scope, batch_id: int, document_id: int) -> None:
+    async def record_batch_document(self, scope: Scope, batch_id: int, path: str,
+                                    sha256: str) -> Document:
+        """Record a batch's PDF (already written to disk) and attach it to the
+        batch, in one transaction: a recorded PDF never lacks its batch, and a
+        batch that has one is never discarded."""
         await self.paper_batch(scope, batch_id)
         async with self.db.transaction() as tx:
-            # The document must be one of the batch's own centre.
-            if not await tx.one(
-                    "SELECT 1 FROM documents d JOIN qcms q ON q.centre_id = d.centre_id "
-                    "JOIN paper_batches b ON b.qcm_id = q.id WHERE d.id = ? AND b.id = ?",
-                    (document_id, batch_id)):
-                raise NotFound(f"Document introuvable : {document_id}.")
+            row = await tx.one(
+                "SELECT q.centre_id, b.document_id FROM paper_batches b "
+                "JOIN qcms q ON q.id = b.qcm_id WHERE b.id = ?", (batch_id,))
+            if row is None:  # discarded meanwhile
+                raise NotFound(f"Lot de copies introuvable : {batch_id}.")
+            if row["document_id"] is not None:
+                raise Conflict(f"Le PDF du lot {batch_id} est déjà enregistré.")
+            document_id = await tx.insert(
+                "INSERT INTO documents (centre_id, kind, path, sha256, created_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (row["centre_id"], DocumentKind.PAPER.value, path, sha256, self.now_text()))
             await tx.execute("UPDATE paper_batches SET document_id = ? WHERE id = ?",
                              (document_id, batch_id))
+            await self.audit(tx, scope, "publish", "paper_batch", batch_id, path)
+            document = await tx.one("SELECT * FROM documents WHERE id = ?", (document_id,))
+        return rows.document(document)  # type: ignore[arg-type]
+
+    async def discard_paper_batch(self, scope: Scope, batch_id: int) -> bool:
+        """Remove a batch whose PDF was never recorded (its drawing failed or
+        was cancelled). A batch with a document is kept: returns whether the
+        batch was removed."""
+        batch = await self.paper_batch(scope, batch_id)
+        async with self.db.transaction() as tx:
+            cursor = await tx.execute(
+                "DELETE FROM paper_batches WHERE id = ? AND document_id IS NULL", (batch_id,))
+            if not cursor.rowcount:
+                return False
+            await self.audit(tx, scope, "discard_paper_batch", "qcm", batch.qcm_id,
+                             f"lot {batch_id} sans document")
+        return True
+
+    async def discard_unfinished_batches(self) -> int:
+        """At server start, before any worker: remove every batch left without
+        a document by a process that died while drawing it. Returns how many."""
+        async with self.db.transaction() as tx:
+            cursor = await tx.execute("DELETE FROM paper_batches WHERE document_id IS NULL")
+            if cursor.rowcount:
+                await self.audit(tx, "system", "discard_unfinished_batches", "paper_batches",
+                                 "-", f"{cursor.rowcount} lots sans document")
+            return cursor.rowcount

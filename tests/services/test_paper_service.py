@@ -97,3 +97,4 @@ async def test_a_failed_paper_generation_leaves_no_file_and_no_document(
         await service.generate_paper(scope, qcm.id, 3, lambda done, total: None)
     assert [p for p in documents_dir.rglob("*") if p.is_file()] == []
     assert await store.documents.documents(scope) == []
+    assert await store.qcms.paper_batches(scope, qcm.id, pending=True) == []

@@ -45,7 +45,7 @@ async def test_paper_without_service_records_the_batch(world):
         text = screen_text(app)
         assert "12 copies" in text and "pas encore disponible" in text
         assert error_of(app, "copies") == ""
-    [batch] = await world.store.qcms.paper_batches(world.scope_a, qcm.id)
+    [batch] = await world.store.qcms.paper_batches(world.scope_a, qcm.id, pending=True)
     assert (batch.copies, batch.document_id) == (12, None)
 
 
@@ -118,7 +118,7 @@ async def test_full_offline_path_with_attestations(world, documents):
 async def test_score_a_paper_copy_from_ticked_letters(world, documents):
     store, scope = world.store, world.scope_a
     qcm = await store.qcms.create_qcm(scope, "PV-RES", "PAPIER")
-    batch = await store.qcms.create_paper_batch(scope, qcm.id, 5)
+    batch, _ = await documents.generate_paper(scope, qcm.id, 5)
     key = answer_key(batch.seed, 3, await store.qcms.questions(scope, qcm.id))
     wrong = {"A": "B", "B": "C", "C": "D", "D": "A"}
     ticked = "".join(wrong[c] for c in key[:4]) + key[4:]  # 4 mistakes: 26/30
