@@ -65,10 +65,14 @@ class Database:
     interleaved with another task's statements on the same connection.
     Transactions do not nest."""
 
-    def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
+    def __init__(self, conn: aiosqlite.Connection, path: Path,
+                 busy_timeout_ms: int = 10000) -> None:
         self._conn = conn
         self._lock = asyncio.Lock()
         self.path = path
+        self._busy_timeout_ms = busy_timeout_ms
+        self._reader: aiosqlite.Connection | None = None  # for report(), opened on first use
+        self._reader_lock = asyncio.Lock()
 
     @classmethod
     async def open(cls, path: Path | str, migrate: bool = True,
@@ -81,7 +85,7 @@ class Database:
         await conn.execute("PRAGMA journal_mode = WAL")
         await conn.execute("PRAGMA synchronous = NORMAL")
         await conn.execute("PRAGMA foreign_keys = ON")
-        db = cls(conn, path)
+        db = cls(conn, path, busy_timeout_ms)
         try:
             if migrate:
                 await db.migrate()
@@ -91,6 +95,10 @@ class Database:
         return db
 
     async def close(self) -> None:
+        async with self._reader_lock:
+            if self._reader is not None:
+                await self._reader.close()
+                self._reader = None
         async with self._lock:
             await self._conn.close()
 
@@ -145,3 +153,17 @@ class Database:
     async def all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         async with self._lock:
             return await Tx(self._conn).all(sql, params)
+
+    async def report(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        """A long read (statistics over thousands of candidates) on a second,
+        read-only connection: under WAL it reads a consistent snapshot while
+        the main connection keeps saving candidates' answers, instead of
+        making them wait behind it."""
+        async with self._reader_lock:
+            if self._reader is None:
+                reader = await aiosqlite.connect(f"{self.path.resolve().as_uri()}?mode=ro",
+                                                 uri=True)
+                reader.row_factory = sqlite3.Row
+                await reader.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout_ms)}")
+                self._reader = reader
+            return await Tx(self._reader).all(sql, params)

@@ -64,7 +64,7 @@ class StatsRepo(Repo):
         """Attempts per formation code."""
         where, params = _filter_sql(scope, f)
         found: dict[str, list[Attempt]] = {}
-        for r in await self.db.all(
+        for r in await self.db.report(
                 "SELECT p.score, p.practical, p.retake_of, fo.pass_mark, q.formation_code "
                 "FROM participants p JOIN sessions s ON s.id = p.session_id "
                 "JOIN qcms q ON q.id = s.qcm_id JOIN formations fo ON fo.code = q.formation_code "
@@ -97,7 +97,7 @@ class StatsRepo(Repo):
         """Facility and discrimination of every question version of `code`
         presented to at least one counted participant, in bank order."""
         where, params = _filter_sql(scope, Filters(f.centre_id, code, f.date_from, f.date_to))
-        found = await self.db.all(
+        found = await self.db.report(
             "SELECT p.id, qq.question_id, a.choice IS NOT NULL AND a.choice = qu.correct "
             "FROM participants p JOIN sessions s ON s.id = p.session_id "
             "JOIN qcms q ON q.id = s.qcm_id "
