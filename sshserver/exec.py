@@ -36,7 +36,10 @@ class ExecRunner:
         def emit(stream: asyncssh.SSHWriter[bytes], text: str) -> None:
             if tty:
                 text = text.replace("\r\n", "\n").replace("\n", "\r\n")
-            stream.write(text.encode("utf-8", "replace"))
+            try:
+                stream.write(text.encode("utf-8", "replace"))
+            except BrokenPipeError:
+                pass  # the client left: what the command did stands, its output is lost
 
         if isinstance(principal, Candidate):
             emit(process.stderr, CANDIDATE_REFUSED)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import re
@@ -135,3 +136,20 @@ async def _walk(sftp: asyncssh.SFTPClient, folder: str):
 async def _read(sftp: asyncssh.SFTPClient, path: str) -> bytes:
     async with sftp.open(path, "rb") as file:
         return await file.read()
+
+
+async def test_a_command_whose_client_left_finishes_quietly(served: Served, caplog) -> None:
+    """The client drops while a paper QCM is drawn: the batch is still made
+    whole, and the worker does not log the lost output as a failure."""
+    scope = Scope.admin("test")
+    before = len(await served.store.qcms.paper_batches(scope, 1))
+    conn = await served.connect("demo", "demo-demo")
+    await conn.create_process("qcm paper generate 1 300")
+    conn.abort()
+    for _ in range(300):
+        if len(await served.store.qcms.paper_batches(scope, 1)) > before:
+            break
+        await asyncio.sleep(0.05)
+    assert len(await served.store.qcms.paper_batches(scope, 1)) == before + 1
+    await asyncio.sleep(0.2)  # the command writes its output to the closed channel
+    assert not [r for r in caplog.records if r.levelname == "ERROR"], caplog.text
