@@ -23,7 +23,8 @@ class CentreApp(QcmApp):
 
     def __init__(self, store: Store, account: Account, clock: Clock, *,
                  documents: DocumentService | None = None, sftp_hint: str = "",
-                 guard: SessionGuard | None = None, styles: SharedStyles | None = None) -> None:
+                 guard: SessionGuard | None = None, styles: SharedStyles | None = None,
+                 refresh_seconds: float = 15.0) -> None:
         if account.is_admin or account.centre_id is None:
             raise ValueError("CentreApp is for centre accounts")
         super().__init__(clock, guard, styles=styles)
@@ -31,11 +32,12 @@ class CentreApp(QcmApp):
         self.account = account
         self.documents = documents
         self.sftp_hint = sftp_hint
+        self.refresh_seconds = refresh_seconds
         self.context: CentreContext | None = None
 
     async def on_mount(self) -> None:
         scope = Scope.of(self.account)
         centre = await self.store.centres.centre(scope, self.account.centre_id)  # type: ignore[arg-type]
         self.context = CentreContext(self.store, self.account, scope, centre, self.clock,
-                                     self.documents, self.sftp_hint)
+                                     self.documents, self.sftp_hint, self.refresh_seconds)
         await self.push_screen(CentreHomeScreen(self.context))

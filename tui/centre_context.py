@@ -23,6 +23,7 @@ class CentreContext:
     clock: Clock
     documents: DocumentService | None = None
     sftp_hint: str = ""
+    refresh_seconds: float = 15.0  # home tables re-read (what colleagues and candidates changed)
 
     @property
     def timezone(self) -> str:

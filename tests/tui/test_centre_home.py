@@ -129,3 +129,21 @@ async def test_typed_text_is_shown_as_text(world):
         text = screen_text(app)
         assert "[bold red]x[/]" in text
         assert "\x1b" not in text
+
+
+async def test_home_follows_what_others_change_and_leaves_the_rest_alone(world):
+    """A colleague's new QCM appears without leaving the screen; a refresh
+    that finds nothing new does not rebuild (nor repaint) the tables."""
+    store = world.store
+    await store.qcms.create_qcm(world.scope_a, "PV-RES", "ALPHA_QCM")
+    app = CentreApp(store, world.account_a, world.clock, refresh_seconds=0.1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(pilot)
+        table = app.screen.query_one("#qcms", DataTable)
+        rows = list(table.rows.values())
+        await pilot.pause(0.35)  # three refreshes, nothing changed
+        assert list(table.rows.values()) == rows
+        assert all(a is b for a, b in zip(table.rows.values(), rows))
+        await store.qcms.create_qcm(world.scope_a, "CESI", "COLLEGUE_QCM")
+        await wait_for(pilot, lambda: "COLLEGUE_QCM" in screen_text(app))
+        assert table.row_count == 2

@@ -72,9 +72,16 @@ class CentreHomeScreen(Screen):
         self.query_one("#sessions", DataTable).add_columns(
             "Id", "Type", "QCM", "Date ou plage", "Lieu", "Part.", "État")
         await self.reload()
+        self.set_interval(self.ctx.refresh_seconds, self._refresh_shown, name="home-refresh")
 
     async def on_screen_resume(self) -> None:
         if self.is_mounted:
+            await self.reload()
+
+    async def _refresh_shown(self) -> None:
+        """Follow what colleagues and candidates change (a new QCM, a session
+        opening, participants submitting); an unchanged table sends nothing."""
+        if self.is_current:
             await self.reload()
 
     async def reload(self) -> None:
@@ -173,7 +180,11 @@ class CentreHomeScreen(Screen):
 
 
 def _fill(table: DataTable, rows: list[tuple[str, tuple]]) -> None:
-    """Replace a table's rows, keeping the cursor on the same row key."""
+    """Replace a table's rows, keeping the cursor on the same row key; nothing
+    at all if they are the rows already shown."""
+    shown = [(str(key.value), tuple(table.get_row(key))) for key in table.rows]
+    if shown == rows:
+        return
     keep = None
     if table.row_count:
         keep = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
