@@ -231,10 +231,11 @@ class CandidateApp(QcmApp, inherit_bindings=False):
         if self.attempt is None:
             text = "Quitter l'évaluation ?"
         else:
-            end = clock_text(self.attempt.ends_at, self.attempt.ticket.timezone)
+            end = clock_text(self.attempt.ends_at, self.attempt.ticket.timezone,
+                             self.clock.now())
             text = ("Quitter maintenant ? Vos réponses sont enregistrées et le QCM n'est pas "
-                    "validé : vous pourrez reprendre avec la même clé jusqu'à "
-                    f"{end}. Sans validation, il le sera automatiquement à cette heure-là.")
+                    "validé : vous pourrez reprendre avec la même clé jusqu'à la fin "
+                    f"({end}). Sans validation, il le sera automatiquement à cette heure-là.")
         self.push_screen(ConfirmModal(text, confirm="Quitter", cancel="Continuer"),
                          self._quit_confirmed)
 

@@ -6,9 +6,14 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 
-def clock_text(moment: datetime, tz: str) -> str:
-    """'15:30' in the centre's time zone."""
-    return moment.astimezone(ZoneInfo(tz)).strftime("%H:%M")
+def clock_text(moment: datetime, tz: str, now: datetime | None = None) -> str:
+    """'15:30' in the centre's time zone; '26/12 à 15:30' if `now` is given
+    and falls on another day there (a window over several days)."""
+    zone = ZoneInfo(tz)
+    local = moment.astimezone(zone)
+    if now is not None and now.astimezone(zone).date() != local.date():
+        return local.strftime("%d/%m à %H:%M")
+    return local.strftime("%H:%M")
 
 
 def time_left_text(remaining: timedelta) -> str:

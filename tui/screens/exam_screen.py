@@ -148,7 +148,7 @@ class ExamScreen(QuietFocus, Screen):
         total = len(attempt.questions)
         answered = total - len(attempt.unanswered())
         now = self.clock.now()
-        end = clock_text(attempt.ends_at, attempt.ticket.timezone)
+        end = clock_text(attempt.ends_at, attempt.ticket.timezone, now)
         self._set("progress", f"Question {self.index + 1}/{total} · Réponses {answered}/{total}"
                               f" · Temps restant {time_left_text(attempt.ends_at - now - self.lead)}"
                               f" (fin {end})")
