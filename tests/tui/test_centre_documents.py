@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from tests.tui.centre_fixtures import (IDENTITY, documents, error_of, fill_form,  # noqa: F401
+from tests.tui.centre_fixtures import (IDENTITY, documents, error_of, fill_form, flat_text,  # noqa: F401
                                       identity, render_pool, screen_text, wait_for, world)
 from textual.widgets import Input, ProgressBar
 
@@ -28,7 +28,7 @@ async def open_paper(pilot) -> None:
     await pilot.pause()
 
 
-async def test_paper_without_service_records_the_batch(world):
+async def test_paper_without_service_says_so_and_records_nothing(world):
     qcm = await world.store.qcms.create_qcm(world.scope_a, "PV-RES", "PAPIER")
     app = CentreApp(world.store, world.account_a, world.clock)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -41,12 +41,9 @@ async def test_paper_without_service_records_the_batch(world):
         await pilot.pause()
         assert error_of(app, "copies") == "Nombre de participants : nombre entier de 1 à 2000."
         await pilot.press("ctrl+a", "ctrl+k", "1", "2", "enter")
-        await wait_for(pilot, lambda: "Lot n°" in screen_text(app))
-        text = screen_text(app)
-        assert "12 copies" in text and "pas encore disponible" in text
+        await wait_for(pilot, lambda: "aucun lot n'a été créé" in flat_text(app))
         assert error_of(app, "copies") == ""
-    [batch] = await world.store.qcms.paper_batches(world.scope_a, qcm.id, pending=True)
-    assert (batch.copies, batch.document_id) == (12, None)
+    assert await world.store.qcms.paper_batches(world.scope_a, qcm.id, pending=True) == []
 
 
 async def test_paper_with_service_shows_progress_path_and_command(world, documents):

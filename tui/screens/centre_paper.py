@@ -77,13 +77,9 @@ class PaperScreen(Screen):
         result = self.query_one("#result", Static)
         result.update("")
         try:
-            if self.ctx.documents is None:
-                batch = await self.ctx.store.qcms.create_paper_batch(
-                    self.ctx.scope, self.qcm.id, copies)  # type: ignore[arg-type]
-                result.update(
-                    f"Lot n°{batch.id} enregistré ({copies} copies). Le document PDF n'est "
-                    "pas encore disponible : le service de documents n'est pas en place "
-                    "sur ce serveur.")
+            if self.ctx.documents is None:  # a batch without its PDF would be half-written
+                result.update("La production de documents n'est pas en place sur ce "
+                              "serveur : aucun lot n'a été créé.")
                 return
             progress.start(f"Génération de {copies} copies…", total=copies)
             batch, document = await self.ctx.documents.generate_paper(
