@@ -5,18 +5,20 @@ so a second or more for a worker holding 150 sessions, during which none of
 them gets a screen update. CPython starts one whenever enough objects have
 survived into the oldest generation, which under steady typing happens every
 minute or so even though little of it is garbage (measured: p99 keystroke
-latency 2.9 s at 500 sessions). What leaves cyclic garbage behind is known:
-a session ending (its whole app), and to a lesser extent a session starting
-(the screens it went through). So a worker
+latency 2.9 s at 500 sessions). What leaves most cyclic garbage behind is
+known: a session ending (its whole app), and to a lesser extent a session
+starting (the screens it went through); typing leaves a little, which the
+memory check catches. So a worker
 
 - freezes what exists once it is ready (modules, classes: never garbage);
+- keeps short-lived objects in the young generations longer (`YOUNG`);
 - turns off CPython's automatic full collections and runs its own when
   - sessions have ended: at least one per quarter of the live sessions,
   - arrivals pause: no session started for `settle` seconds after some did,
   - memory grew: resident size a quarter above what it was after the last
     collection (checked on each arrival and every `check` seconds).
 
-Young generations are still collected by CPython as usual.
+Young generations are still collected by CPython.
 """
 
 from __future__ import annotations
@@ -31,6 +33,11 @@ from collections.abc import Callable
 logger = logging.getLogger(__name__)
 NEVER = 2**31 - 1
 """A threshold the oldest generation's counter never reaches."""
+YOUNG = 10_000
+"""Youngest generation's threshold (CPython: 700). A keystroke's short-lived
+cycles then die young instead of reaching the oldest generation, which only a
+full collection clears: measured at 300 sessions typing for 4 minutes, RSS grew
+11 MB instead of 69 MB, p99 28 ms instead of 24 ms."""
 
 
 def resident_bytes() -> int:
@@ -58,12 +65,11 @@ class Collector:
         self._check_timer: asyncio.TimerHandle | None = None
         self._pending: asyncio.Handle | None = None
 
-    def install(self) -> None:
+    def install(self, young: int = YOUNG) -> None:
         """Take over from CPython's full collections; call once the worker is ready."""
         gc.collect()
         gc.freeze()
-        first, second, _ = gc.get_threshold()
-        gc.set_threshold(first, second, NEVER)
+        gc.set_threshold(young, 10, NEVER)
         self._baseline = self._memory()
         self.start()
 

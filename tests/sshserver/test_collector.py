@@ -135,7 +135,7 @@ def test_install_freezes_the_worker_and_frees_what_sessions_leave() -> None:
     """In a fresh interpreter (install() changes process-wide settings)."""
     script = textwrap.dedent("""
         import asyncio, gc, weakref
-        from sshserver.collector import NEVER, Collector
+        from sshserver.collector import NEVER, YOUNG, Collector
 
         class Node:
             pass
@@ -143,7 +143,7 @@ def test_install_freezes_the_worker_and_frees_what_sessions_leave() -> None:
         async def main():
             collector = Collector()
             collector.install()
-            assert gc.get_threshold()[2] == NEVER, gc.get_threshold()
+            assert gc.get_threshold() == (YOUNG, 10, NEVER), gc.get_threshold()
             assert gc.get_freeze_count() > 1000, gc.get_freeze_count()
             collector.session_started()
             node = Node()
