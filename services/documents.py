@@ -49,6 +49,15 @@ POLL_SECONDS = 0.2
 __all__ = ["CopyScore", "DocumentService", "Progress", "ScoringError"]
 
 
+def sftp_path(centre_id: int | None, document_path: str) -> str:
+    """Where a document appears in an account's SFTP tree: a centre's root is
+    its own folder; the certification body's root holds every centre's."""
+    prefix = f"{centre_id}/"
+    if centre_id is not None and document_path.startswith(prefix):
+        return "/" + document_path[len(prefix):]
+    return "/" + document_path
+
+
 def _remove(paths: Sequence[Path]) -> None:
     for path in paths:
         with contextlib.suppress(FileNotFoundError):

@@ -46,8 +46,8 @@ class ExecRunner:
         except ValueError as exc:
             emit(process.stderr, f"Ligne de commande invalide : {exc}.\n")
             return 2
-        if argv[:1] == ["qcm"]:
-            argv = argv[1:]
+        if argv[:1] == ["qcm"] and self.registry.find(argv) is None:
+            argv = argv[1:]  # « ssh host qcm list --json » as well as « ssh host list ... »
 
         async def read_input() -> str:
             data = await process.stdin.read(MAX_INPUT + 1)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from domain.clock import Clock
 from domain.models import Account, Centre
+from services.documents import sftp_path
 from store import Scope, Store
 
 if TYPE_CHECKING:
@@ -34,8 +35,7 @@ class CentreContext:
 
     def sftp_path(self, path: str) -> str:
         """A document's path as the centre sees it over SFTP (its own folder is `/`)."""
-        prefix = f"{self.centre_id}/"
-        return path[len(prefix):] if path.startswith(prefix) else path
+        return sftp_path(self.centre_id, path)
 
     def fetch_command(self, path: str) -> str:
         """How staff fetch a produced document. `sftp_hint` is the start of the

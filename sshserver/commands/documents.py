@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from services.documents import DocumentService, ScoringError
+from services.documents import DocumentService, ScoringError, sftp_path
 from sshserver.commands.admin import read_local_file
 from sshserver.commands.framework import (ADMIN, CENTRE, LOCAL, CommandError, Context, Registry, Result,
                                           table)
@@ -32,11 +32,13 @@ def register(reg: Registry) -> None:
         batch, document = await service.generate_paper(ctx.scope, args.qcm, args.copies,
                                                        duration_minutes=args.duration)
         path = service.documents_dir / document.path
+        sftp_path = sftp_path(ctx.scope.centre_id, document.path)
+        where = path if ctx.role == LOCAL else sftp_path
         return Result({"batch": batch.id, "copies": batch.copies, "document": document.id,
-                       "path": str(path), "sftp_path": document.path, "sha256": document.sha256},
-                      f"Lot {batch.id} : {batch.copies} copies -> {path}\n"
-                      f"Téléchargement : sftp -P {ctx.config.ssh.port} "
-                      f"LOGIN@SERVEUR:{document.path}")
+                       "path": str(path), "sftp_path": sftp_path, "sha256": document.sha256},
+                      f"Lot {batch.id} : {batch.copies} copies -> {where}\n"
+                      f"Téléchargement : scp -P {ctx.config.ssh.port} "
+                      f"'{ctx.scope.actor if ctx.role != LOCAL else 'LOGIN'}@SERVEUR:{sftp_path}' .")
 
     def score_args(p: argparse.ArgumentParser) -> None:
         p.add_argument("batch", type=int, help="numéro du lot de copies")

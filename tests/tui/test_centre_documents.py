@@ -60,7 +60,7 @@ async def test_paper_with_service_shows_progress_path_and_command(world, documen
         text = screen_text(app)
         [batch] = await world.store.qcms.paper_batches(world.scope_a, qcm.id)
         document = await world.store.documents.document(world.scope_a, batch.document_id)
-        path = document.path.split("/", 1)[1]  # the centre's own folder is / over SFTP
+        path = "/" + document.path.split("/", 1)[1]  # the centre's own folder is / over SFTP
         assert f"Fichier : {path}" in text
         assert f"scp -P 2222 alpha@qcm.example.fr:{path} ." in text
         bar = app.screen.query_one(ProgressBar)
