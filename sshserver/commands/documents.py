@@ -32,13 +32,13 @@ def register(reg: Registry) -> None:
         batch, document = await service.generate_paper(ctx.scope, args.qcm, args.copies,
                                                        duration_minutes=args.duration)
         path = service.documents_dir / document.path
-        sftp_path = sftp_path(ctx.scope.centre_id, document.path)
-        where = path if ctx.role == LOCAL else sftp_path
+        remote = sftp_path(ctx.scope.centre_id, document.path)
+        where = path if ctx.role == LOCAL else remote
         return Result({"batch": batch.id, "copies": batch.copies, "document": document.id,
-                       "path": str(path), "sftp_path": sftp_path, "sha256": document.sha256},
+                       "path": str(path), "sftp_path": remote, "sha256": document.sha256},
                       f"Lot {batch.id} : {batch.copies} copies -> {where}\n"
                       f"Téléchargement : scp -P {ctx.config.ssh.port} "
-                      f"'{ctx.scope.actor if ctx.role != LOCAL else 'LOGIN'}@SERVEUR:{sftp_path}' .")
+                      f"'{ctx.scope.actor if ctx.role != LOCAL else 'LOGIN'}@SERVEUR:{remote}' .")
 
     def score_args(p: argparse.ArgumentParser) -> None:
         p.add_argument("batch", type=int, help="numéro du lot de copies")

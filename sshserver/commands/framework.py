@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,6 +15,8 @@ from typing import Any
 from domain.text import safe_text
 from services.config import Config
 from store import Scope, Store, StoreError
+
+logger = logging.getLogger(__name__)
 
 LOCAL, ADMIN, CENTRE = "local", "admin", "centre"
 
@@ -135,6 +138,11 @@ class Registry:
             return exc.status
         except StoreError as exc:
             ctx.write_err(f"Erreur : {exc}\n")
+            return 1
+        except Exception:
+            logger.exception("command %r failed", command.name)
+            ctx.write_err(f"Erreur interne pendant « {command.name} » : rien n'a été validé "
+                          "au-delà de ce qui est affiché. Consultez le journal du serveur.\n")
             return 1
         if as_json:
             ctx.write(json.dumps(result.data, ensure_ascii=False, indent=2, default=str) + "\n")
