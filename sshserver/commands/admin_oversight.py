@@ -8,6 +8,7 @@ import argparse
 from domain.models import DocumentKind, SessionKind
 from domain.oversight import DocumentState, Filters, ParticipantState, SessionState
 from domain.stats import Summary, histogram_lines
+from services.documents import sftp_path
 from services.export import RESULT_HEADERS, to_csv
 from services.results_export import period_rows
 from sshserver.commands.admin_common import (add_filters, admin, day, filters, rate_text, short)
@@ -26,7 +27,8 @@ def _document_data(r: DocumentRow) -> dict:
     return {"id": d.id, "kind": d.kind.value, "centre_id": d.centre_id,
             "centre": r.centre_name, "session": d.session_id,
             "participant": r.participant_number, "name": r.participant_name,
-            "recipient": r.recipient, "path": d.path, "created_at": d.created_at.isoformat(),
+            "recipient": r.recipient, "path": d.path, "sftp_path": sftp_path(None, d.path),
+            "created_at": d.created_at.isoformat(),
             "sent_at": d.sent_at.isoformat() if d.sent_at else None, "state": r.state.value,
             "verify_code": d.verify_code}
 

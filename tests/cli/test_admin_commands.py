@@ -161,6 +161,7 @@ def test_outbox_list_and_mark_sent(cli):
     pending = cli.js("outbox", "list")
     assert [d["id"] for d in pending] == [docs["certificate_reussi"], docs["letter_rate"]]
     assert pending[0]["path"] == "beta/attestation-reussi.pdf"
+    assert pending[0]["sftp_path"] == "/beta/attestation-reussi.pdf"
     refused = cli("outbox", "mark-sent", str(docs["paper"]), ok=False)
     assert refused.returncode == 1 and "Pas dans le courrier" in refused.stderr
     assert cli.js("outbox", "mark-sent", str(docs["letter_rate"]))["marked"] == 1

@@ -66,7 +66,7 @@ class FormModal(ModalScreen[bool]):
         widget_id = f"field-{field.name}"
         if field.choices:
             return Select([(Text(safe_text(label)), value) for label, value in field.choices],
-                          value=field.value if field.value else Select.NULL,
+                          value=field.value if field.value else Select.NULL, prompt="Choisir…",
                           allow_blank=not field.value, id=widget_id, compact=True)
         if field.multiline:
             return TextArea(field.value, id=widget_id, soft_wrap=True, show_line_numbers=False)

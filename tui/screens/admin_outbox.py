@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from domain.text import safe_text
+from services.documents import sftp_path
 from store.oversight import DocumentRow
 from tui.admin_context import AdminContext
 from tui.modals.confirm import ConfirmModal
@@ -68,7 +69,7 @@ class OutboxScreen(Screen):
         if row:
             text.append(safe_text(row.participant_name) + "\n", style="bold")
             text.append(safe_text(row.recipient) + "\n")
-            text.append(f"SFTP : /{safe_text(row.document.path)}")
+            text.append(f"SFTP : {safe_text(sftp_path(None, row.document.path))}")
         else:
             text.append("Rien à envoyer.")
         self.query_one("#recipient", Static).update(text)

@@ -81,8 +81,9 @@ class QuestionStatsScreen(Screen):
     def _show_detail(self) -> None:
         key = self.query_one(AdminTable).selected_key
         item = self.stats.get(key) if key else None
-        self.query_one("#question-detail", Static).update(question_detail(item.question) if item else
-                                                 "Aucune réponse enregistrée pour l'instant.")
+        self.query_one("#question-detail", Static).update(
+            question_detail(item.question) if item else
+            "Aucune réponse enregistrée pour l'instant.")
 
     @on(DataTable.RowHighlighted)
     def _highlighted(self) -> None:
