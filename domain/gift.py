@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from domain.bank_check import Draft, build_bank, theme_order
 from domain.html_text import MediaRefused, html_to_text
-from domain.models import Formation, QuestionBank
+from domain.models import Formation, Question, QuestionBank
 
 DEFAULT_THEME = "Général"
 SPECIAL = "~=#{}:"
@@ -99,6 +99,20 @@ def category_theme(path: str) -> str:
              for p in path.strip().replace("//", "\0").split("/")]
     parts = [p for p in parts if p]
     return parts[-1] if parts else ""
+
+
+def theme_categories(bank: QuestionBank) -> list[tuple[str, list[Question]]]:
+    """(Moodle category path, active questions) per theme that has any, in
+    theme order: the categories both export formats write."""
+    f = bank.formation
+    found = []
+    for theme in f.themes:
+        questions = [q for q in bank.questions if q.theme == theme and q.active]
+        if questions:
+            path = "/".join(p.replace("/", "//").replace("\n", " ")
+                            for p in ("$course$", "top", f.code, theme))
+            found.append((path, questions))
+    return found
 
 
 class _Problem(Exception):
@@ -229,12 +243,7 @@ def dump_gift(bank: QuestionBank) -> str:
     lines = [f"// Banque qcm-ssh {f.code} : {f.name}".replace("\n", " "),
              f"// {f.questions_per_qcm} questions par QCM, seuil {f.pass_mark}.", ""]
     number = 0
-    for theme in f.themes:
-        questions = [q for q in bank.questions if q.theme == theme and q.active]
-        if not questions:
-            continue
-        path = "/".join(p.replace("/", "//").replace("\n", " ")
-                        for p in ("$course$", "top", f.code, theme))
+    for path, questions in theme_categories(bank):
         lines += [f"$CATEGORY: {path}", ""]
         for q in questions:
             number += 1

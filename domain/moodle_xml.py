@@ -30,7 +30,7 @@ from xml.sax.saxutils import escape as xml_escape
 
 from domain.bank import BankError
 from domain.bank_check import Draft, build_bank, theme_order
-from domain.gift import DEFAULT_THEME, category_theme
+from domain.gift import DEFAULT_THEME, category_theme, theme_categories
 from domain.html_text import MediaRefused, html_to_text, text_to_html
 from domain.models import Formation, QuestionBank
 
@@ -147,12 +147,7 @@ def dump_moodle_xml(bank: QuestionBank) -> str:
     f = bank.formation
     out = ['<?xml version="1.0" encoding="UTF-8"?>', "<quiz>"]
     number = 0
-    for theme in f.themes:
-        questions = [q for q in bank.questions if q.theme == theme and q.active]
-        if not questions:
-            continue
-        path = "/".join(p.replace("/", "//").replace("\n", " ")
-                        for p in ("$course$", "top", f.code, theme))
+    for path, questions in theme_categories(bank):
         out += ['  <question type="category">',
                 f"    <category><text>{xml_escape(path)}</text></category>",
                 "  </question>"]
