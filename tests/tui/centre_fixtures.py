@@ -143,3 +143,20 @@ def fill_form(app: App, values: dict[str, object]) -> None:
 def flat_text(app: App) -> str:
     """The screen's words on one line, so wrapped messages can be searched."""
     return " ".join(screen_text(app).split())
+
+
+async def open_participants(pilot: Pilot, session, add: bool = False) -> None:
+    """From the home screen to a session's participants (and, with `add`, the
+    form of a new participant)."""
+    from tui.screens.centre_home import CentreHomeScreen
+    from tui.screens.centre_participant_form import ParticipantFormScreen
+    from tui.screens.centre_participants import ParticipantsScreen
+    app = pilot.app
+    await wait_for(pilot, lambda: isinstance(app.screen, CentreHomeScreen))
+    await pilot.pause()
+    app.push_screen(ParticipantsScreen(app.context, session))
+    await wait_for(pilot, lambda: isinstance(app.screen, ParticipantsScreen))
+    await pilot.pause()
+    if add:
+        await pilot.press("a")
+        await wait_for(pilot, lambda: isinstance(app.screen, ParticipantFormScreen))

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from tests.tui.centre_fixtures import (IDENTITY, documents, error_of, fill_form, flat_text,  # noqa: F401
-                                      identity, render_pool, screen_text, wait_for, world)
+                                      identity, open_participants, render_pool, screen_text,
+                                      wait_for, world)
 from textual.widgets import Input, ProgressBar
 
 from domain.models import DocumentKind, Practical, SessionKind
@@ -15,7 +16,6 @@ from tui.screens.centre_home import CentreHomeScreen
 from tui.screens.centre_paper import PaperScreen
 from tui.modals.score_copy import ScoreCopyModal
 from tui.screens.centre_participant_form import ParticipantFormScreen
-from tui.screens.centre_participants import ParticipantsScreen
 
 HINT = "scp -P 2222 alpha@qcm.example.fr:{path} ."
 
@@ -85,10 +85,7 @@ async def test_full_offline_path_with_attestations(world, documents):
                                                    Practical.UNKNOWN)
     app = CentreApp(store, world.account_a, world.clock, documents=documents, sftp_hint=HINT)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, CentreHomeScreen))
-        app.push_screen(ParticipantsScreen(app.context, session))
-        await wait_for(pilot, lambda: isinstance(app.screen, ParticipantsScreen))
-        await pilot.pause()
+        await open_participants(pilot, session)
         assert not app.screen.query_one("#attest").disabled
         await pilot.press("g")
         await wait_for(pilot, lambda: "VERROUILLÉES" in screen_text(app))
@@ -123,11 +120,7 @@ async def test_score_a_paper_copy_from_ticked_letters(world, documents):
                                                   world.trainer_a.id, "Lyon", date(2026, 7, 4))
     app = CentreApp(store, world.account_a, world.clock, documents=documents)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, CentreHomeScreen))
-        app.push_screen(ParticipantsScreen(app.context, session))
-        await wait_for(pilot, lambda: isinstance(app.screen, ParticipantsScreen))
-        await pilot.press("a")
-        await wait_for(pilot, lambda: isinstance(app.screen, ParticipantFormScreen))
+        await open_participants(pilot, session, add=True)
         await pilot.press("ctrl+t")
         await wait_for(pilot, lambda: isinstance(app.screen, ScoreCopyModal))
         await pilot.press("9", "tab", *key, "enter")

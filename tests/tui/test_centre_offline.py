@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from tests.tui.centre_fixtures import (IDENTITY, error_of, fill_form, identity,  # noqa: F401
-                             screen_text, wait_for, world)
+                             open_participants, screen_text, wait_for, world)
 from textual.widgets import DataTable, Input
 
 from domain.models import Practical, SessionKind
@@ -109,11 +109,7 @@ async def test_each_participant_error_next_to_its_field(world):
     _, session = await offline_session(world)
     app = CentreApp(world.store, world.account_a, world.clock)
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_home(pilot)
-        app.push_screen(ParticipantsScreen(app.context, session))
-        await wait_for(pilot, lambda: on(app, ParticipantsScreen))
-        await pilot.press("a")
-        await wait_for(pilot, lambda: on(app, ParticipantFormScreen))
+        await open_participants(pilot, session, add=True)
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert error_of(app, "civility") == "Civilité : champ obligatoire."
@@ -158,11 +154,7 @@ async def test_retake_refusals_and_acceptance(world):
     _, retakes = await offline_session(world)
     app = CentreApp(store, world.account_a, world.clock)
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_home(pilot)
-        app.push_screen(ParticipantsScreen(app.context, retakes))
-        await wait_for(pilot, lambda: on(app, ParticipantsScreen))
-        await pilot.press("a")
-        await wait_for(pilot, lambda: on(app, ParticipantFormScreen))
+        await open_participants(pilot, retakes, add=True)
         base = {**PASSING, "retake": True}
         cases = [
             ("2026-999999", "Numéro de participant inconnu : 2026-999999."),
@@ -193,10 +185,7 @@ async def test_modify_and_delete_participant(world):
                                               12, Practical.FAVOURABLE)
     app = CentreApp(store, world.account_a, world.clock)
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_home(pilot)
-        app.push_screen(ParticipantsScreen(app.context, session))
-        await wait_for(pilot, lambda: on(app, ParticipantsScreen))
-        await pilot.pause()
+        await open_participants(pilot, session)
         await pilot.press("m")
         await wait_for(pilot, lambda: on(app, ParticipantFormScreen))
         await pilot.pause()
@@ -222,10 +211,7 @@ async def test_locked_participants_are_shown_and_protected(world):
                                               Practical.FAVOURABLE)
     app = CentreApp(store, world.account_a, world.clock)  # no document service
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_home(pilot)
-        app.push_screen(ParticipantsScreen(app.context, session))
-        await wait_for(pilot, lambda: on(app, ParticipantsScreen))
-        await pilot.pause()
+        await open_participants(pilot, session)
         assert app.screen.query_one("#attest").disabled
         assert "Service de documents indisponible" in screen_text(app)
         await pilot.press("g")

@@ -8,12 +8,11 @@ from datetime import date
 from textual.widgets import Select
 
 from domain.models import SessionKind
-from tests.tui.centre_fixtures import documents, render_pool, screen_text, wait_for, world  # noqa: F401
+from tests.tui.centre_fixtures import (documents, open_participants, render_pool,  # noqa: F401
+                                      screen_text, wait_for, world)
 from tui.centre_app import CentreApp
 from tui.modals.score_copy import ScoreCopyModal
-from tui.screens.centre_home import CentreHomeScreen
 from tui.screens.centre_participant_form import ParticipantFormScreen
-from tui.screens.centre_participants import ParticipantsScreen
 
 
 async def test_a_batch_being_drawn_is_not_offered_for_scoring(world, documents):
@@ -24,11 +23,7 @@ async def test_a_batch_being_drawn_is_not_offered_for_scoring(world, documents):
                                                   world.trainer_a.id, "Lyon", date(2026, 7, 4))
     app = CentreApp(store, world.account_a, world.clock, documents=documents)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, CentreHomeScreen))
-        app.push_screen(ParticipantsScreen(app.context, session))
-        await wait_for(pilot, lambda: isinstance(app.screen, ParticipantsScreen))
-        await pilot.press("a")
-        await wait_for(pilot, lambda: isinstance(app.screen, ParticipantFormScreen))
+        await open_participants(pilot, session, add=True)
         await pilot.press("ctrl+t")
         await wait_for(pilot, lambda: "Aucun lot de copies papier" in screen_text(app))
         assert isinstance(app.screen, ParticipantFormScreen)
