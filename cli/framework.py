@@ -122,8 +122,8 @@ class Registry:
             return 0
         found = self.find(argv)
         if found is None or (ctx.role != LOCAL and ctx.role not in found[0].roles):
-            ctx.write_err(f"Commande inconnue : {safe_text(' '.join(argv[:2]), 60)}. "
-                          f"« {prog} help » liste les commandes.\n")
+            ctx.write_err(error_text(f"Commande inconnue : {safe_text(' '.join(argv[:2]), 60)}. "
+                                     f"« {prog} help » liste les commandes."))
             return 2
         command, rest = found
         parser = _Parser(prog=f"{prog} {command.name}", description=command.help,
@@ -134,10 +134,10 @@ class Registry:
             result = await command.handler(ctx, args)
         except CommandError as exc:
             if str(exc):
-                ctx.write_err(f"{exc}\n" if exc.status else f"{exc}")
+                ctx.write_err(error_text(str(exc)) if exc.status else f"{exc}")
             return exc.status
         except StoreError as exc:
-            ctx.write_err(f"Erreur : {exc}\n")
+            ctx.write_err(error_text(str(exc)))
             return 1
         except Exception:
             logger.exception("command %r failed", command.name)
@@ -151,6 +151,15 @@ class Registry:
         elif result.text:
             ctx.write(safe_text_block(result.text) + "\n")
         return 0
+
+
+def error_text(message: str) -> str:
+    """Every error the same way: « Erreur : » then the message, its control and
+    escape characters neutralised (it may quote what the caller typed)."""
+    message = safe_text_block(message.rstrip("\n"))
+    if not message.startswith("Erreur"):
+        message = f"Erreur : {message}"
+    return message + "\n"
 
 
 def safe_text_block(text: str) -> str:

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from cli import LOCAL, CommandError, Context, build_registry
+from cli.framework import error_text
 from services.config import Config, ConfigError, load_config
 from services.demo import load_demo
 from services.documents import DocumentService
@@ -29,11 +30,24 @@ USAGE = """Usage : qcm [--config FICHIER] COMMANDE ...
 
 
 def _split_config(argv: list[str]) -> tuple[str | None, list[str]]:
-    if len(argv) >= 2 and argv[0] == "--config":
-        return argv[1], argv[2:]
-    if argv and argv[0].startswith("--config="):
-        return argv[0].split("=", 1)[1], argv[1:]
-    return None, argv
+    """Take `--config FILE` (or `--config=FILE`) out of the command line,
+    wherever it stands: before the command or among its options."""
+    path: str | None = None
+    rest: list[str] = []
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--config":
+            if i + 1 >= len(argv):
+                raise ConfigError("--config : nom de fichier manquant.")
+            path, i = argv[i + 1], i + 2
+            continue
+        if arg.startswith("--config="):
+            path = arg.split("=", 1)[1]
+        else:
+            rest.append(arg)
+        i += 1
+    return path, rest
 
 
 async def open_store(config: Config) -> Store:
@@ -99,8 +113,8 @@ Serve = Callable[[Config, list[str]], int]
 
 
 def main(argv: Sequence[str] | None = None, serve: Serve | None = None) -> int:
-    config_path, args = _split_config(list(sys.argv[1:] if argv is None else argv))
     try:
+        config_path, args = _split_config(list(sys.argv[1:] if argv is None else argv))
         config = load_config(config_path)
         if not args or args[0] in ("-h", "--help"):
             print(USAGE + "\n" + build_registry().help_text(LOCAL, "qcm"))
@@ -118,10 +132,11 @@ def main(argv: Sequence[str] | None = None, serve: Serve | None = None) -> int:
             return serve(config, args[1:])
         return asyncio.run(_local_command(config, args))
     except (ConfigError, SchemaTooNew, StoreError) as exc:
-        print(f"qcm : {exc}", file=sys.stderr)
+        sys.stderr.write(error_text(str(exc)))
         return 1
     except OSError as exc:
-        print(f"qcm : {exc.strerror or exc} ({getattr(exc, 'filename', '') or ''})", file=sys.stderr)
+        sys.stderr.write(error_text(f"{exc.strerror or exc} "
+                                    f"({getattr(exc, 'filename', '') or ''})"))
         return 1
     except KeyboardInterrupt:
         return 130
