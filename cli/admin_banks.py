@@ -11,7 +11,6 @@ from cli.admin_common import (
     question_data,
     read_source,
     short,
-    text,
     write_output,
 )
 from cli.framework import ADMIN, CommandError, Context, Registry, Result, table

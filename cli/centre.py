@@ -37,16 +37,16 @@ def register(reg: Registry) -> None:
 
     @reg.command("session list", "Liste les sessions du centre", (ADMIN, CENTRE))
     async def session_list(ctx: Context, args: argparse.Namespace) -> Result:
-        sessions = await ctx.store.sessions.sessions(ctx.scope)
+        found = await ctx.store.sessions.sessions(ctx.scope)
         counts = await ctx.store.sessions.participant_counts(ctx.scope)
         data = [{"id": s.id, "kind": s.kind.value, "qcm_id": s.qcm_id, "day": s.day.isoformat(),
                  "starts_at": s.starts_at.isoformat() if s.starts_at else None,
                  "ends_at": s.ends_at.isoformat() if s.ends_at else None,
-                 "place": s.place, "participants": counts.get(s.id, 0)} for s in sessions]
+                 "place": s.place, "participants": counts.get(s.id, 0)} for s in found]
         return Result(data, table(
             ["Id", "Type", "QCM", "Date", "Lieu", "Participants"],
             [(s.id, "en ligne" if s.kind is SessionKind.ONLINE else "papier", s.qcm_id,
-              s.day.strftime("%d/%m/%Y"), s.place, counts.get(s.id, 0)) for s in sessions]))
+              s.day.strftime("%d/%m/%Y"), s.place, counts.get(s.id, 0)) for s in found]))
 
     def online_args(p: argparse.ArgumentParser) -> None:
         p.add_argument("qcm", type=int, help="identifiant du QCM")

@@ -14,6 +14,11 @@ from domain.models import Identity, Participant, Question
 from store import Store
 
 
+async def open_key(store: Store, typed: str, token: str) -> ExamTicket:
+    """Take the lease on a typed key for one connection (raises KeyRefused)."""
+    return await store.exam.open_key(typed, token)
+
+
 class Attempt:
     def __init__(self, store: Store, ticket: ExamTicket, token: str) -> None:
         self.store = store

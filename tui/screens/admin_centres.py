@@ -11,6 +11,7 @@ from textual.widgets import Footer, Header, Static
 
 from domain.models import Centre
 from domain.validation import check_text
+from services import centres
 from store import StoreError
 from tui.admin_context import AdminContext
 from tui.modals.admin_form import Field, FormModal
@@ -88,9 +89,9 @@ class CentresScreen(Screen):
         async def submit(values: dict[str, str]) -> str | None:
             try:
                 v = checked(values, CENTRE_FIELDS)
-                centre = await self.context.store.centres.add_centre(
-                    self.context.scope, v["name"], v["address"], v["postal_code"], v["city"],
-                    values["timezone"].strip())
+                centre = await centres.add_centre(
+                    self.context.store, self.context.scope, v["name"], v["address"],
+                    v["postal_code"], v["city"], values["timezone"].strip())
             except (ValueError, StoreError) as exc:
                 return str(exc)
             self.notify(f"Centre {centre.id} créé.", markup=False)
@@ -105,9 +106,10 @@ class CentresScreen(Screen):
         async def submit(values: dict[str, str]) -> str | None:
             try:
                 v = checked(values, CENTRE_FIELDS)
-                await self.context.admin.centres.update_centre(
-                    self.context.scope, c.id, v["name"], v["address"], v["postal_code"],  # type: ignore[arg-type]
-                    v["city"], values["timezone"].strip())
+                await centres.update_centre(
+                    self.context.store, self.context.scope, c.id, name=v["name"],  # type: ignore[arg-type]
+                    address=v["address"], postal_code=v["postal_code"], city=v["city"],
+                    timezone=values["timezone"].strip())
             except (ValueError, StoreError) as exc:
                 return str(exc)
             self.notify("Centre modifié (les sessions déjà créées gardent leur libellé).",

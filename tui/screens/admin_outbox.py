@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from domain.text import safe_text
+from services import centres
 from services.documents import sftp_path
 from store.oversight import DocumentRow
 from tui.admin_context import AdminContext
@@ -97,7 +98,7 @@ class OutboxScreen(Screen):
 
         async def done(ok: bool | None) -> None:
             if ok:
-                count = await self.context.store.documents.mark_sent(self.context.scope, ids)
+                count = await centres.mark_sent(self.context.store, self.context.scope, ids)
                 self.chosen.clear()
                 self.notify(f"{count} document(s) marqué(s) envoyé(s).", markup=False)
                 await self.reload()

@@ -13,6 +13,7 @@ from textual.widgets import Footer, Header, Static
 from domain.models import Centre, Trainer
 from domain.text import safe_text
 from domain.validation import check_text
+from services import centres
 from store import StoreError
 from tui.admin_context import AdminContext
 from tui.modals.admin_form import Field, FormModal
@@ -73,8 +74,8 @@ class TrainersScreen(Screen):
         async def submit(values: dict[str, str]) -> str | None:
             try:
                 name, email = _trainer_values(values)
-                await self.context.store.centres.add_trainer(self.context.scope,
-                                                             self.centre.id, name, email)  # type: ignore[arg-type]
+                await centres.add_trainer(self.context.store, self.context.scope,
+                                          self.centre.id, name, email)  # type: ignore[arg-type]
             except (ValueError, StoreError) as exc:
                 return str(exc)
             return None
@@ -89,8 +90,8 @@ class TrainersScreen(Screen):
         async def submit(values: dict[str, str]) -> str | None:
             try:
                 name, email = _trainer_values(values)
-                await self.context.admin.centres.update_trainer(self.context.scope,
-                                                                trainer.id, name, email)  # type: ignore[arg-type]
+                await centres.update_trainer(self.context.store, self.context.scope,
+                                             trainer.id, name=name, email=email)  # type: ignore[arg-type]
             except (ValueError, StoreError) as exc:
                 return str(exc)
             return None
@@ -101,8 +102,8 @@ class TrainersScreen(Screen):
         if self.current is None:
             return
         trainer, active = self.current
-        await self.context.admin.centres.set_trainer_active(self.context.scope, trainer.id,  # type: ignore[arg-type]
-                                                            not active)
+        await centres.set_trainer_active(self.context.store, self.context.scope,
+                                         trainer.id, not active)  # type: ignore[arg-type]
         self.notify(f"{safe_text(trainer.name)} : {'retiré' if active else 'rétabli'}.",
                     markup=False)
         await self.reload()
