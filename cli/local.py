@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 
 from cli import LOCAL, CommandError, Context, build_registry
 from cli.framework import error_text
+from cli.stdin import read_all
 from services.config import Config, ConfigError, load_config
 from services.demo import load_demo
 from services.documents import DocumentService
@@ -87,7 +88,7 @@ async def _local_command(config: Config, argv: list[str]) -> int:
             raise CommandError("Saisie du mot de passe interrompue.") from None
 
     async def read_input() -> str:
-        return await loop.run_in_executor(None, sys.stdin.read)
+        return await read_all(lambda size: loop.run_in_executor(None, _read1, size))
 
     pool = make_pool(config.workers, nice=0)
     ctx = Context(store, Scope.admin(f"local:{_local_user()}"), config,
@@ -99,6 +100,11 @@ async def _local_command(config: Config, argv: list[str]) -> int:
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
         await store.close()
+
+
+def _read1(size: int) -> bytes:
+    """Up to `size` bytes of standard input, as soon as some are there (b"" at its end)."""
+    return sys.stdin.buffer.read1(size)
 
 
 def _local_user() -> str:
