@@ -146,8 +146,8 @@ def _outbox(reg: Registry) -> None:
         pending = await admin(ctx).oversight.outbox(ctx.scope, args.centre)
         if args.all == bool(args.ids):
             raise CommandError("Donnez des identifiants de documents, ou --all.", 2)
-        waiting = {r.document.id for r in pending}
-        ids = sorted(waiting) if args.all else args.ids
+        waiting = {r.document.id for r in pending if r.document.id is not None}
+        ids: list[int] = sorted(waiting) if args.all else args.ids
         unknown = [i for i in ids if i not in waiting]
         if unknown:
             raise CommandError("Pas dans le courrier en attente : "

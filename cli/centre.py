@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 
 from cli.framework import ADMIN, CENTRE, CommandError, Context, Registry, Result, table
 from domain.models import ExamSession, OnlineKey, SessionKind
@@ -42,11 +43,11 @@ def register(reg: Registry) -> None:
         data = [{"id": s.id, "kind": s.kind.value, "qcm_id": s.qcm_id, "day": s.day.isoformat(),
                  "starts_at": s.starts_at.isoformat() if s.starts_at else None,
                  "ends_at": s.ends_at.isoformat() if s.ends_at else None,
-                 "place": s.place, "participants": counts.get(s.id, 0)} for s in found]
+                 "place": s.place, "participants": counts.get(s.id or 0, 0)} for s in found]
         return Result(data, table(
             ["Id", "Type", "QCM", "Date", "Lieu", "Participants"],
             [(s.id, "en ligne" if s.kind is SessionKind.ONLINE else "papier", s.qcm_id,
-              s.day.strftime("%d/%m/%Y"), s.place, counts.get(s.id, 0)) for s in found]))
+              s.day.strftime("%d/%m/%Y"), s.place, counts.get(s.id or 0, 0)) for s in found]))
 
     def online_args(p: argparse.ArgumentParser) -> None:
         p.add_argument("qcm", type=int, help="identifiant du QCM")
@@ -147,35 +148,35 @@ def register(reg: Registry) -> None:
                  (ADMIN, CENTRE), lambda p: p.add_argument("session", type=int))
     async def session_show(ctx: Context, args: argparse.Namespace) -> Result:
         s = await ctx.store.sessions.session(ctx.scope, args.session)
-        participants = await ctx.store.sessions.participants(ctx.scope, s.id)
-        keys = {p.id: k for k, p in await ctx.store.exam.keys(ctx.scope, s.id)}
+        participants = await ctx.store.sessions.participants(ctx.scope, args.session)
+        keys = {p.id: k for k, p in await ctx.store.exam.keys(ctx.scope, args.session)}
+        listed: list[dict[str, Any]] = [
+            {"number": p.number, "last_name": p.identity.last_name,
+             "first_name": p.identity.first_name, "score": p.score,
+             "practical": p.practical.value, "retake_of": p.retake_of, "locked": p.locked,
+             "key": keys[p.id].code if p.id in keys else None,
+             "state": keys[p.id].state.value if p.id in keys else None}
+            for p in participants]
         data = {"id": s.id, "kind": s.kind.value, "qcm_id": s.qcm_id,
                 "formation": s.formation_code, "centre": s.centre_name,
                 "trainer": s.trainer_name, "place": s.place, "day": s.day.isoformat(),
                 "starts_at": s.starts_at.isoformat() if s.starts_at else None,
                 "ends_at": s.ends_at.isoformat() if s.ends_at else None,
-                "participants": [
-                    {"number": p.number, "last_name": p.identity.last_name,
-                     "first_name": p.identity.first_name, "score": p.score,
-                     "practical": p.practical.value, "retake_of": p.retake_of,
-                     "locked": p.locked,
-                     "key": keys[p.id].code if p.id in keys else None,
-                     "state": keys[p.id].state.value if p.id in keys else None}
-                    for p in participants]}
+                "participants": listed}
         head = (f"Session {s.id} ({'en ligne' if s.kind is SessionKind.ONLINE else 'papier'}) — "
                 f"QCM {s.qcm_id}, {s.formation_code}, {s.place}, {s.day.strftime('%d/%m/%Y')}, "
                 f"formateur {s.trainer_name}")
         rows = [(p["number"], p["key"] or "", (keys[pp.id].state.label if pp.id in keys else ""),
                  f"{p['first_name']} {p['last_name']}".strip(),
                  "" if p["score"] is None else p["score"])
-                for p, pp in zip(data["participants"], participants)]
+                for p, pp in zip(listed, participants)]
         return Result(data, head + "\n" + table(["Numéro", "Clé", "État", "Candidat", "Note"], rows))
 
     @reg.command("session export", "Exporte les résultats d'une session (CSV)", (ADMIN, CENTRE),
                  lambda p: p.add_argument("session", type=int))
     async def session_export(ctx: Context, args: argparse.Namespace) -> Result:
         s = await ctx.store.sessions.session(ctx.scope, args.session)
-        participants = await ctx.store.sessions.participants(ctx.scope, s.id)
+        participants = await ctx.store.sessions.participants(ctx.scope, args.session)
         formation = await ctx.store.banks.formation(s.formation_code)
         rows = result_rows(s, participants, formation.pass_mark)
         return Result({"headers": list(RESULT_HEADERS), "rows": rows},
@@ -199,7 +200,7 @@ def _when(value: str, timezone: str) -> datetime:
         raise CommandError(str(exc), 2) from None
 
 
-def _day(value: str):
+def _day(value: str) -> date:
     try:
         return parse_day(value)
     except ValueError as exc:

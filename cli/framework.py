@@ -33,7 +33,7 @@ class _Parser(argparse.ArgumentParser):
     """argparse that raises instead of exiting the process, and prints
     (--help) through the caller's channel rather than the process's stdout."""
 
-    def __init__(self, *args: Any, write: Callable[[str], None] | None = None,
+    def __init__(self, *args: Any, write: Callable[[str], object] | None = None,
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._write = write
@@ -56,8 +56,8 @@ class Context:
     store: Store
     scope: Scope
     config: Config
-    write: Callable[[str], None]
-    write_err: Callable[[str], None]
+    write: Callable[[str], object]
+    write_err: Callable[[str], object]
     read_secret: Callable[[str], Awaitable[str]]
     read_input: Callable[[], Awaitable[str]]
     role: str  # LOCAL, ADMIN or CENTRE
@@ -80,7 +80,7 @@ class Command:
     help: str
     roles: tuple[str, ...]
     handler: Handler
-    arguments: Callable[[argparse.ArgumentParser], None] = lambda p: None
+    arguments: Callable[[argparse.ArgumentParser], object] = lambda p: None
 
 
 class Registry:
@@ -88,7 +88,7 @@ class Registry:
         self.commands: dict[str, Command] = {}
 
     def command(self, name: str, help: str, roles: Sequence[str],
-                arguments: Callable[[argparse.ArgumentParser], None] = lambda p: None):
+                arguments: Callable[[argparse.ArgumentParser], object] = lambda p: None):
         def register(handler: Handler) -> Handler:
             self.commands[name] = Command(name, help, tuple(roles), handler, arguments)
             return handler

@@ -10,6 +10,7 @@ import asyncio
 import getpass
 import sys
 from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
 
 from cli import LOCAL, CommandError, Context, build_registry
 from cli.framework import error_text
@@ -17,7 +18,6 @@ from cli.stdin import read_all
 from services.config import Config, ConfigError, load_config
 from services.demo import load_demo
 from services.documents import DocumentService
-from services.render_jobs import make_pool
 from store import Scope, Store, StoreError
 from store.errors import SchemaTooNew
 
@@ -90,7 +90,7 @@ async def _local_command(config: Config, argv: list[str]) -> int:
     async def read_input() -> str:
         return await read_all(lambda size: loop.run_in_executor(None, _read1, size))
 
-    pool = make_pool(config.workers, nice=0)
+    pool = _LazyPool(config.workers)
     ctx = Context(store, Scope.admin(f"local:{_local_user()}"), config,
                   sys.stdout.write, sys.stderr.write, read_secret, read_input, LOCAL,
                   {"documents": DocumentService(store, config.documents_dir, pool,
@@ -102,9 +102,28 @@ async def _local_command(config: Config, argv: list[str]) -> int:
         await store.close()
 
 
+class _LazyPool(Executor):
+    """The document process pool, started (and reportlab loaded) only when a
+    command produces a document: `qcm list` does not pay for it."""
+
+    def __init__(self, workers: int) -> None:
+        self._workers = workers
+        self._pool: Executor | None = None
+
+    def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def, override]
+        if self._pool is None:
+            from services.render_jobs import make_pool
+            self._pool = make_pool(self._workers, nice=0)
+        return self._pool.submit(fn, *args, **kwargs)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=wait, cancel_futures=cancel_futures)
+
+
 def _read1(size: int) -> bytes:
     """Up to `size` bytes of standard input, as soon as some are there (b"" at its end)."""
-    return sys.stdin.buffer.read1(size)
+    return sys.stdin.buffer.read1(size)  # type: ignore[attr-defined,union-attr]
 
 
 def _local_user() -> str:

@@ -29,14 +29,11 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, Future
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from domain.keys import new_key
 from domain.models import Document, DocumentKind, KeyState, PaperBatch, SessionKind
 from domain.rules import Outcome
-from pdfgen.paper import PaperSpec
-from pdfgen.results import Issuer, ResultData
-from pdfgen.styles import local_day
-from services import render_jobs
 from domain.stats import paper_answers
 from services.paper_undo import PaperAttempt, PaperUndo, remove_files, retrieve
 from services.scoring import CopyScore, ScoringError, normalize_letters, score_csv, score_letters
@@ -45,6 +42,9 @@ from services.verification import describe_certificate
 from store.documents import NewDocument
 from store.scope import Scope
 from store.store import Store
+
+if TYPE_CHECKING:  # pdfgen loads reportlab: imported where documents are produced
+    from pdfgen.results import Issuer, ResultData
 
 Progress = Callable[[int, int], None]
 POLL_SECONDS = 0.2
@@ -98,12 +98,19 @@ class DocumentService:
         self.store = store
         self.documents_dir = Path(documents_dir)
         self.executor = executor
-        self.issuer = issuer or Issuer()
+        self._issuer = issuer
         self.workers = workers or os.cpu_count() or 1
         self.results_per_job = results_per_job
         self._session_locks: weakref.WeakValueDictionary[int, asyncio.Lock] = \
             weakref.WeakValueDictionary()
         self._undo_paper = PaperUndo(store)
+
+    @property
+    def issuer(self) -> Issuer:
+        if self._issuer is None:
+            from pdfgen.results import Issuer
+            self._issuer = Issuer()
+        return self._issuer
 
     # Paper batches ------------------------------------------------------
 
@@ -129,6 +136,8 @@ class DocumentService:
             store.qcms.create_paper_batch(scope, qcm_id, copies)))
         try:
             batch = await asyncio.shield(attempt.create)
+            from pdfgen.paper import PaperSpec
+            from services import render_jobs
             spec = PaperSpec(centre, formation, qcm, batch, questions, duration_minutes)
             relative = f"{centre.id}/qcm-{qcm.id}/qcm-{qcm.id}-lot-{batch.id}.pdf"
             final = self.documents_dir / relative
@@ -189,6 +198,8 @@ class DocumentService:
             participants = [p for p in participants if p.id in submitted]
         formation = await store.banks.formation(session.formation_code)
         centre = await store.centres.centre(scope, session.centre_id)
+        from pdfgen.results import ResultData
+        from pdfgen.styles import local_day
         issued_on = local_day(store.clock.now(), centre.timezone)
         items = []
         for p in participants:
@@ -214,6 +225,7 @@ class DocumentService:
                           f"attestation-{number}-{token}.pdf" if data.verify_code else None))
         temps = [(directory / f".{a}.tmp", directory / f".{b}.tmp" if b else None)
                  for a, b in names]
+        from services import render_jobs
         size = max(1, min(self.results_per_job, math.ceil(len(items) / self.workers)))
         futures = [self.executor.submit(
             render_jobs.write_results, items[i:i + size],
@@ -226,7 +238,8 @@ class DocumentService:
             hashes: list[tuple[str, str | None]] = []
             done_count = 0
             for future in futures:
-                hashes.extend(await asyncio.wrap_future(future))
+                chunk: list[tuple[str, str | None]] = await asyncio.wrap_future(future)
+                hashes.extend(chunk)
                 done_count = len(hashes)
                 if progress:
                     progress(done_count, len(items))

@@ -37,7 +37,7 @@ RESULT_HEADERS = ("Numéro", "Civilité", "Nom", "Prénom", "Entreprise", "Adres
 
 def result_rows(session: ExamSession, participants: Sequence[Participant],
                 pass_mark: int) -> list[list[object]]:
-    rows = []
+    rows: list[list[object]] = []
     for p in participants:
         i = p.identity
         outcome = decide(p.score, p.practical, pass_mark, p.is_retake)

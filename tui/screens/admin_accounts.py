@@ -117,7 +117,7 @@ class AccountsScreen(Screen):
         if self.current:
             self.app.push_screen(KeysScreen(self.context, self.current.account.login))
 
-    def action_toggle(self) -> None:
+    def action_toggle(self) -> None:  # type: ignore[override]  # not DOMNode.action_toggle
         row = self.current
         if row is None:
             return

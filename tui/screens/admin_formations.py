@@ -122,7 +122,7 @@ class FormationsScreen(Screen):
             return None
         self.app.push_screen(self._form(f"Modifier {f.code}", f, submit))
 
-    def action_toggle(self) -> None:
+    def action_toggle(self) -> None:  # type: ignore[override]  # not DOMNode.action_toggle
         f = self.current
         if f is None:
             return

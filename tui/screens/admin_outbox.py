@@ -79,7 +79,7 @@ class OutboxScreen(Screen):
     def _highlighted(self) -> None:
         self._show_recipient()
 
-    async def action_toggle(self) -> None:
+    async def action_toggle(self) -> None:  # type: ignore[override]  # not DOMNode.action_toggle
         key = self.query_one(AdminTable).selected_key
         if key:
             self.chosen ^= {key}

@@ -188,7 +188,7 @@ class QuestionsScreen(Screen):
             f"Modifier la question {q.id} (nouvelle version ; les QCM déjà tirés gardent "
             "l'ancienne)", q, submit))
 
-    def action_toggle(self) -> None:
+    def action_toggle(self) -> None:  # type: ignore[override]  # not DOMNode.action_toggle
         q = self.current
         if q is None:
             return

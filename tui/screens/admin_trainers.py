@@ -98,7 +98,7 @@ class TrainersScreen(Screen):
         self.app.push_screen(FormModal(f"Modifier le formateur {trainer.id}", [
             Field("name", "Nom", trainer.name), Field("email", "Email", trainer.email)], submit))
 
-    async def action_toggle(self) -> None:
+    async def action_toggle(self) -> None:  # type: ignore[override]  # not DOMNode.action_toggle
         if self.current is None:
             return
         trainer, active = self.current
