@@ -35,6 +35,7 @@ from domain.keys import new_key
 from domain.models import Document, DocumentKind, KeyState, PaperBatch, SessionKind
 from domain.rules import Outcome
 from domain.stats import paper_answers
+from services.errors import count
 from services.paper_undo import PaperAttempt, PaperUndo, remove_files, retrieve
 from services.scoring import CopyScore, ScoringError, normalize_letters, score_csv, score_letters
 from store.stats import StatsRepo
@@ -48,6 +49,7 @@ if TYPE_CHECKING:  # pdfgen loads reportlab: imported where documents are produc
 
 Progress = Callable[[int, int], None]
 POLL_SECONDS = 0.2
+MAX_COPIES = 2000  # copies in one paper batch
 
 __all__ = ["CopyScore", "DocumentService", "Progress", "ScoringError"]
 
@@ -125,6 +127,7 @@ class DocumentService:
         If anything fails or the caller is cancelled before the PDF is
         recorded, the batch and its files are removed (services.paper_undo) and
         the original exception is raised."""
+        count(copies, "Nombre de copies", MAX_COPIES)
         store = self.store
         qcm = await store.qcms.qcm(scope, qcm_id)
         questions = tuple(await store.qcms.questions(scope, qcm_id))

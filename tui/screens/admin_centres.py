@@ -10,7 +10,6 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from domain.models import Centre
-from domain.validation import check_text
 from services import centres
 from store import StoreError
 from tui.admin_context import AdminContext
@@ -21,17 +20,6 @@ from tui.widgets.admin_table import AdminTable
 
 CENTRE_FIELDS = (("name", "Nom", True), ("address", "Adresse", False),
                  ("postal_code", "Code postal", False), ("city", "Ville", False))
-
-
-def checked(values: dict[str, str], specs) -> dict[str, str]:
-    """Normalised values, or ValueError with the first French message."""
-    result = {}
-    for name, label, required in specs:
-        value, error = check_text(values.get(name, ""), label, required)
-        if error:
-            raise ValueError(error)
-        result[name] = value
-    return result
 
 
 class CentresScreen(Screen):
@@ -88,7 +76,7 @@ class CentresScreen(Screen):
     def action_create(self) -> None:
         async def submit(values: dict[str, str]) -> str | None:
             try:
-                v = checked(values, CENTRE_FIELDS)
+                v = {name: values.get(name, "") for name, _, _ in CENTRE_FIELDS}
                 centre = await centres.add_centre(
                     self.context.store, self.context.scope, v["name"], v["address"],
                     v["postal_code"], v["city"], values["timezone"].strip())
@@ -105,7 +93,7 @@ class CentresScreen(Screen):
 
         async def submit(values: dict[str, str]) -> str | None:
             try:
-                v = checked(values, CENTRE_FIELDS)
+                v = {name: values.get(name, "") for name, _, _ in CENTRE_FIELDS}
                 await centres.update_centre(
                     self.context.store, self.context.scope, c.id, name=v["name"],  # type: ignore[arg-type]
                     address=v["address"], postal_code=v["postal_code"], city=v["city"],

@@ -12,22 +12,11 @@ from textual.widgets import Footer, Header, Static
 
 from domain.models import Centre, Trainer
 from domain.text import safe_text
-from domain.validation import check_text
 from services import centres
 from store import StoreError
 from tui.admin_context import AdminContext
 from tui.modals.admin_form import Field, FormModal
 from tui.widgets.admin_table import AdminTable
-
-
-def _trainer_values(values: dict[str, str]) -> tuple[str, str]:
-    name, error = check_text(values["name"], "Nom")
-    if error:
-        raise ValueError(error)
-    email, error = check_text(values["email"], "Email", required=False)
-    if error:
-        raise ValueError(error)
-    return name, email
 
 
 class TrainersScreen(Screen):
@@ -73,7 +62,7 @@ class TrainersScreen(Screen):
     def action_create(self) -> None:
         async def submit(values: dict[str, str]) -> str | None:
             try:
-                name, email = _trainer_values(values)
+                name, email = values["name"], values["email"]
                 await centres.add_trainer(self.context.store, self.context.scope,
                                           self.centre.id, name, email)  # type: ignore[arg-type]
             except (ValueError, StoreError) as exc:
@@ -89,7 +78,7 @@ class TrainersScreen(Screen):
 
         async def submit(values: dict[str, str]) -> str | None:
             try:
-                name, email = _trainer_values(values)
+                name, email = values["name"], values["email"]
                 await centres.update_trainer(self.context.store, self.context.scope,
                                              trainer.id, name=name, email=email)  # type: ignore[arg-type]
             except (ValueError, StoreError) as exc:

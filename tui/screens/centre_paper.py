@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Static
 
 from domain.models import Qcm
+from services.documents import MAX_COPIES
 from store import StoreError
 from tui.centre_context import CentreContext
 from tui.modals.count import parse_count
@@ -20,7 +21,6 @@ from tui.widgets.form_row import FormRow, show_errors
 from tui.widgets.work_progress import WorkProgress
 from tui.widgets.plain import Plain
 
-MAX_COPIES = 2000
 
 
 class PaperScreen(Screen):
