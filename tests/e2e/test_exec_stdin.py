@@ -39,3 +39,15 @@ async def test_more_than_16_mib_is_refused_in_french(served: Served) -> None:
     done = await served.run("admin", "admin-demo", "qcm bank import -", input=too_much)
     assert done.exit_status == 1 and done.stdout == ""
     assert done.stderr.startswith("Erreur : Entrée standard trop volumineuse : 16 Mio au plus.")
+
+
+async def test_exec_errors_share_the_format_and_neutralise_escapes(served: Served) -> None:
+    quoted = await served.run("demo", "demo-demo", "qcm session show 'x\x1b[2J\x07'")
+    assert quoted.exit_status == 2 and quoted.stdout == ""
+    assert quoted.stderr.startswith("Erreur : ") and "\x1b" not in quoted.stderr
+    assert "\x07" not in quoted.stderr and quoted.stderr.count("\n") == 1
+    broken = await served.run("demo", "demo-demo", "qcm session show 'unterminated")
+    assert broken.exit_status == 2 and broken.stderr.startswith("Erreur : Ligne de commande")
+    async with await served.connect("candidat") as conn:
+        refused = await conn.run("qcm list", check=False)
+    assert refused.stderr == "Erreur : Les candidats n'ont accès à aucune commande.\n"
