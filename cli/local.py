@@ -7,7 +7,6 @@ that loads the server."""
 from __future__ import annotations
 
 import asyncio
-import getpass
 import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
@@ -16,7 +15,6 @@ from cli import LOCAL, CommandError, Context, build_registry
 from cli.framework import error_text
 from cli.stdin import read_all
 from services.config import Config, ConfigError, load_config
-from services.demo import load_demo
 from services.documents import DocumentService
 from store import Scope, Store, StoreError
 from store.errors import SchemaTooNew
@@ -58,6 +56,7 @@ async def open_store(config: Config) -> Store:
 
 
 async def run_demo(config: Config) -> None:
+    from services.demo import load_demo
     store = await open_store(config)
     try:
         report = await load_demo(store)
@@ -82,6 +81,7 @@ async def _local_command(config: Config, argv: list[str]) -> int:
             # getpass would fall back to echoing a pipe, then fail at its end.
             raise CommandError("Pas de terminal pour saisir le mot de passe : "
                                "utilisez --password-stdin.")
+        import getpass
         try:
             return await loop.run_in_executor(None, getpass.getpass, prompt)
         except EOFError:
@@ -127,6 +127,7 @@ def _read1(size: int) -> bytes:
 
 
 def _local_user() -> str:
+    import getpass  # termios and friends: only for commands that run
     try:
         return getpass.getuser()
     except (KeyError, OSError):
