@@ -55,6 +55,9 @@ def register(reg: Registry) -> None:
     @reg.command("trainer list", "Liste les formateurs d'un centre", (ADMIN, CENTRE),
                  lambda p: p.add_argument("centre", type=int, nargs="?"))
     async def trainer_list(ctx: Context, args: argparse.Namespace) -> Result:
+        if ctx.scope.centre_id is not None and args.centre not in (None, ctx.scope.centre_id):
+            raise CommandError("Seul l'organisme certificateur consulte un autre centre : "
+                               "« trainer list » sans identifiant donne les vôtres.", 2)
         centre_id = ctx.scope.centre_id or args.centre
         if centre_id is None:
             raise CommandError("Précisez l'identifiant du centre.", 2)

@@ -48,6 +48,10 @@ async def test_a_centre_is_refused_the_admin_only_centre_option(store, world):
     assert err == ("Erreur : Seul l'organisme certificateur choisit le centre d'un QCM "
                    "(option --centre).\n")
     assert await store.qcms.qcms(a.scope) == before
+    status, out, err = await run(store, a.scope, "trainer", "list", str(b.centre.id))
+    assert status == 2 and out == "" and err.startswith("Erreur : Seul l'organisme")
+    status, out, _ = await run(store, a.scope, "trainer", "list", "--json")
+    assert status == 0 and [t["id"] for t in json.loads(out)] == [a.trainer.id]
     assert [q.id for q in await store.qcms.qcms(b.scope)] == [b.qcm.id]
 
 
