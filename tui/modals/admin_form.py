@@ -34,8 +34,10 @@ class Field:
 
 Submit = Callable[[dict[str, str]], Awaitable[str | None]]
 
+from tui.layout_first import LayoutFirst
 
-class FormModal(ModalScreen[bool]):
+
+class FormModal(LayoutFirst, ModalScreen[bool]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Annuler", id="form.cancel"),
         Binding("ctrl+s", "save", "Enregistrer", id="form.save", priority=True),
