@@ -19,6 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from domain.text import safe_text
+from tui.layout_first import LayoutFirst
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,6 @@ class Field:
 
 Submit = Callable[[dict[str, str]], Awaitable[str | None]]
 
-from tui.layout_first import LayoutFirst
 
 
 class FormModal(LayoutFirst, ModalScreen[bool]):
