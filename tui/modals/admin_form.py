@@ -36,7 +36,6 @@ class Field:
 Submit = Callable[[dict[str, str]], Awaitable[str | None]]
 
 
-
 class FormModal(LayoutFirst, ModalScreen[bool]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Annuler", id="form.cancel"),
