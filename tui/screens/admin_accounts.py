@@ -9,7 +9,6 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from domain.models import Role
@@ -18,6 +17,7 @@ from services import accounts
 from store import StoreError
 from store.admin_centres import AccountRow
 from tui.admin_context import AdminContext
+from tui.layout_first import LayoutFirst
 from tui.modals.admin_form import Field, FormModal
 from tui.modals.confirm import ConfirmModal
 from tui.screens.admin_keys import KeysScreen
@@ -30,7 +30,7 @@ def confirmed(values: dict[str, str]) -> str:
     return values["password"]
 
 
-class AccountsScreen(Screen):
+class AccountsScreen(LayoutFirst):
     BINDING_GROUP_TITLE = "Comptes"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "create", "Nouveau", id="admin.accounts.create"),

@@ -7,7 +7,6 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from domain.models import Centre, Trainer
@@ -15,11 +14,12 @@ from domain.text import safe_text
 from services import centres
 from store import StoreError
 from tui.admin_context import AdminContext
+from tui.layout_first import LayoutFirst
 from tui.modals.admin_form import Field, FormModal
 from tui.widgets.admin_table import AdminTable
 
 
-class TrainersScreen(Screen):
+class TrainersScreen(LayoutFirst):
     BINDING_GROUP_TITLE = "Formateurs"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "create", "Ajouter", id="admin.trainers.create"),
