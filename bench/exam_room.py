@@ -43,6 +43,8 @@ import json
 import random
 import re
 import resource
+import signal
+import subprocess
 import sys
 import tempfile
 import time
@@ -61,6 +63,7 @@ from bench.server_proc import (
     cpu_s,
     load_demo,
     running_server,
+    runqueue_wait_s,
     server_rss_mb,
     wait_workers,
     write_config,
@@ -72,6 +75,7 @@ from store import Scope, Store
 from tests.e2e_helpers import ScreenClient
 
 PROMPT = "Votre identifiant"
+PLACEHOLDER = "XXXXX-XXXXX-XXXXX"  # the key field, empty
 OPENING = "Ouverture de la clé"
 FORM = "Vos informations"
 CHOSEN = re.compile(r"^\s*\(x\) ([a-d])\) ")
@@ -261,11 +265,12 @@ async def candidate(index: int, key: str, plan: Plan, args: argparse.Namespace, 
         room.live += 1
         room.peak_live = max(room.peak_live, room.live)
         step = "key prompt"
-        await until(client, lambda: PROMPT in client.text, args.timeout, step)
+        await until(client, lambda: PROMPT in client.text and PLACEHOLDER in client.text,
+                    args.timeout, step)
         room.prompt.append(room.now() - began)
         room.prompted.append(room.now())
         await asyncio.sleep(args.read)
-        _, row = client.find("XXXXX-XXXXX-XXXXX")
+        _, row = client.find(PLACEHOLDER)
 
         # The key, one character at a time at the typing pace.
         step = "typing the key"
@@ -419,13 +424,14 @@ class Sampler:
 
     def __init__(self, root: int, workers: list[int], room: Room) -> None:
         self.root, self.workers, self.room = root, workers, room
-        self.points: list[tuple[float, list[float], float, float]] = []
+        self.points: list[tuple[float, list[float], float, list[float]]] = []
         self.rss: list[tuple[float, float, int]] = []
 
     def sample(self) -> None:
         usage = resource.getrusage(resource.RUSAGE_SELF)
         self.points.append((self.room.now(), [cpu_s(pid) for pid in self.workers],
-                            usage.ru_utime + usage.ru_stime, 0.0))
+                            usage.ru_utime + usage.ru_stime,
+                            [runqueue_wait_s(pid) for pid in self.workers]))
         self.rss.append((self.room.now(), server_rss_mb(self.root), self.room.live))
 
     async def run(self) -> None:
@@ -433,15 +439,67 @@ class Sampler:
             self.sample()
             await asyncio.sleep(1.0)
 
-    def cpu(self, start: float, end: float) -> tuple[list[float], float]:
-        """% of one core per worker, and this tool's, between two times."""
+    def cpu(self, start: float, end: float) -> tuple[list[float], float, list[float]]:
+        """% of one core per worker, this tool's, and % of the time each worker's
+        main thread waited for a CPU (other processes on the machine), between two times."""
         inside = [p for p in self.points if start <= p[0] <= end]
         if len(inside) < 2:
-            return [float("nan")] * len(self.workers), float("nan")
+            nan = [float("nan")] * len(self.workers)
+            return nan, float("nan"), nan
         first, last = inside[0], inside[-1]
         span = last[0] - first[0]
         return ([(b - a) / span * 100 for a, b in zip(first[1], last[1], strict=True)],
-                (last[2] - first[2]) / span * 100)
+                (last[2] - first[2]) / span * 100,
+                [(b - a) / span * 100 for a, b in zip(first[3], last[3], strict=True)])
+
+
+class Profiles:
+    """`py-spy record` on every worker, one profile per phase (collapsed stacks:
+    `worker<i>-<phase>.txt` in `folder`; flamegraph.pl or speedscope read them)."""
+
+    def __init__(self, folder: Path, workers: list[int], rate: int) -> None:
+        self.folder, self.workers, self.rate = folder, workers, rate
+        self.running: list[subprocess.Popen[bytes]] = []
+        self.phase: str | None = None
+        folder.mkdir(parents=True, exist_ok=True)
+
+    def start(self, phase: str) -> None:
+        self.stop()
+        self.phase = phase
+        spy = Path(sys.executable).with_name("py-spy")
+        self.running = [subprocess.Popen(
+            [str(spy), "record", "--pid", str(pid), "--rate", str(self.rate), "--format", "raw",
+             "--nonblocking", "--output", str(self.folder / f"worker{i}-{phase}.txt")],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            for i, pid in enumerate(self.workers)]
+
+    def stop(self) -> None:
+        for process in self.running:
+            process.send_signal(signal.SIGINT)
+        for process in self.running:
+            try:
+                process.wait(30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        self.running = []
+
+    async def follow(self, room: Room, count: int) -> None:
+        """Start a new profile each time the room enters a new phase."""
+        self.start("arrival")
+        while True:
+            await asyncio.sleep(0.2)
+            if len(room.done) == count:
+                phase = "after"
+            elif room.confirmed:
+                phase = "ends"
+            elif len(room.on_question_1) == count:
+                phase = "steady"
+            elif len(room.prompted) == count:
+                phase = "identity"
+            else:
+                continue
+            if phase != self.phase:
+                self.start(phase)
 
 
 async def loop_lag(room: Room, lags: list[float]) -> None:
@@ -479,10 +537,12 @@ def report(args: argparse.Namespace, room: Room, sampler: Sampler, total: float,
         start, stop = phases.get(name, (0.0, end + 1))
         in_phase = [s for s in measured if start <= s.sent < stop or
                     (name == "ends" and s.sent >= stop)]
-        workers, own = sampler.cpu(start, stop)
+        workers, own, waits = sampler.cpu(start, stop)
         cpu_text = " + ".join(f"{w:.0f}" for w in workers)
+        wait_text = " + ".join(f"{w:.0f}" for w in waits)
         print(f"-- {name}: {start:.0f} → {stop:.0f} s; server CPU {cpu_text} % "
-              f"(per worker), this tool {own:.0f} %", flush=True)
+              f"(per worker; waiting for a CPU {wait_text} %), this tool {own:.0f} %",
+              flush=True)
         print(header)
         kinds: dict = {}
         for kind in KINDS:
@@ -530,7 +590,10 @@ async def main(args: argparse.Namespace) -> dict:
         config, data, port = write_config(tmp, args.workers)
         keys = await seed(config, data, args.candidates)
         log = tmp / "server.log"
-        with running_server(config, port, log) as server:
+        env = {}
+        if args.probe:  # bench/probe/sitecustomize.py measures inside the workers
+            env = {"QCM_PROBE": "1", "PYTHONPATH": str(ROOT / "bench" / "probe")}
+        with running_server(config, port, log, env) as server:
             workers = await wait_workers(server.pid, args.workers)
             await asyncio.sleep(1.0)
             rss_before = server_rss_mb(server.pid)
@@ -545,6 +608,10 @@ async def main(args: argparse.Namespace) -> dict:
             lags: list[float] = []
             helpers = [asyncio.ensure_future(sampler.run()),
                        asyncio.ensure_future(loop_lag(room, lags))]
+            profiles = None
+            if args.profile:
+                profiles = Profiles(Path(args.profile), workers, args.profile_rate)
+                helpers.append(asyncio.ensure_future(profiles.follow(room, args.candidates)))
             # This tool's own full collections (hundreds of pyte screens) would
             # stall every client and be counted as server latency.
             gc.collect()
@@ -556,6 +623,8 @@ async def main(args: argparse.Namespace) -> dict:
             total = room.now()
             for helper in helpers:
                 helper.cancel()
+            if profiles is not None:
+                profiles.stop()
             result = report(args, room, sampler, total, rss_before, lags)
         text = log.read_text()
         result["tracebacks"] = text.count("Traceback")
@@ -587,6 +656,12 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--show-failures", type=int, default=3)
     parser.add_argument("--server-log", help="keep the server's log in this file")
     parser.add_argument("--json", help="also write the figures to this file")
+    parser.add_argument("--profile", metavar="DIR",
+                        help="py-spy profiles of each worker per phase, in this folder")
+    parser.add_argument("--probe", action="store_true",
+                        help="log loop lag, database waits, full collections and message "
+                             "times from inside the workers (see bench/probe/sitecustomize.py)")
+    parser.add_argument("--profile-rate", type=int, default=200, help="py-spy samples/s")
     parser.add_argument("--smoke", action="store_true",
                         help="20 candidates, compressed times: about a minute")
     args = parser.parse_args(argv)

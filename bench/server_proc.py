@@ -63,6 +63,16 @@ def cpu_s(pid: int) -> float:
         return 0.0
 
 
+def runqueue_wait_s(pid: int) -> float:
+    """Seconds this process was runnable but waiting for a CPU (all its threads'
+    sum would need /proc/PID/task; the main thread is where the event loop runs)."""
+    try:
+        with open(f"/proc/{pid}/schedstat") as stat:
+            return int(stat.read().split()[1]) / 1e9
+    except (FileNotFoundError, ProcessLookupError, IndexError, ValueError):
+        return 0.0
+
+
 def server_cpu_s(root: int) -> float:
     """User + system CPU seconds used so far by the server processes."""
     return sum(cpu_s(pid) for pid in server_pids(root))
