@@ -3,8 +3,8 @@
 Server and client in this process, over real SSH on loopback: a candidate app
 per connection (as a worker builds it, with the worker's shared CSS), driven
 through key, identity form, 30 answers with « next », the list, finish. For each
-kind of step: the process's CPU time (server and this one client), how many
-layout passes and full-screen renders Textual ran, and the bytes sent. With
+kind of step: the process's CPU time (less the client's pyte screen), how many
+layout passes Textual ran, and the bytes sent. With
 `--profile KIND`, a cProfile of that kind of step (top functions, cumulative).
 
     .venv/bin/python bench/candidate_cpu.py --candidates 5 [--profile next]
@@ -45,6 +45,21 @@ def count(name: str, method):
 
 
 Screen._refresh_layout = count("layout", Screen._refresh_layout)  # type: ignore[method-assign]
+CLIENT = [0.0]
+"""CPU spent by the client side (pyte, waiting predicates): subtracted."""
+
+
+def client_side(function):
+    def timed(*args, **kwargs):
+        began = time.process_time()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            CLIENT[0] += time.process_time() - began
+    return timed
+
+
+ScreenClient._on_data = client_side(ScreenClient._on_data)  # type: ignore[method-assign]
 
 
 class Steps:
@@ -58,15 +73,16 @@ class Steps:
     async def step(self, client: ScreenClient, kind: str, keys: str, done) -> None:
         await client.wait_quiet(0.05, 10)
         layouts, sent, began = COUNTS["layout"], client.bytes_received, time.process_time()
+        client_began = CLIENT[0]
         if self.profiler and kind == self.profile_kind:
             self.profiler.enable()
         client.send(keys)
-        await client.wait_until(done, 10, kind)
+        await client.wait_until(client_side(done), 10, kind)
         await client.wait_quiet(0.05, 10)
         if self.profiler and kind == self.profile_kind:
             self.profiler.disable()
         # The quiet wait itself costs little CPU; it is included for every kind alike.
-        self.cpu[kind].append(time.process_time() - began)
+        self.cpu[kind].append(time.process_time() - began - (CLIENT[0] - client_began))
         self.layouts[kind].append(COUNTS["layout"] - layouts)
         self.bytes[kind].append(client.bytes_received - sent)
 
