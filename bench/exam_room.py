@@ -163,6 +163,7 @@ class Candidate(ScreenClient):
         for item in self.pending:
             if not item.future.done():
                 item.future.set_exception(ConnectionError("session closed"))
+                item.future.exception()  # read by `wait` if anyone waits; else no warning
         self.pending = []
 
     def _resolve(self) -> None:

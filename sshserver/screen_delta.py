@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 from rich.cells import get_character_cell_size
 
@@ -42,19 +43,52 @@ _BRIDGE = 3
 """Unchanged cells re-sent rather than jumped over when the gap is this short."""
 _MAX_CELLS = 4096
 """Distinct (character, style) cells remembered for sharing; then start again."""
+_ERASE_MIN = 6
+"""Blank cells up to the right margin cleared with one EL (3 bytes) instead of
+being written as spaces, from this many changed cells on."""
+_BLANK_INVISIBLE = frozenset({
+    "", "0", "1", "2", "3", "22", "23", "39", "49",
+    *map(str, range(30, 38)), *map(str, range(40, 48)),
+    *map(str, range(90, 98)), *map(str, range(100, 108)),
+})
+"""SGR parameters that change nothing on a blank cell but its background, which
+erasing also paints (underline, reverse, strike-through... would show)."""
+
+
+@lru_cache(maxsize=512)
+def _erasable(key: str) -> bool:
+    """Whether EL with this style draws what spaces in this style would."""
+    if "\x00" in key:  # a hyperlink: write the spaces
+        return False
+    params = key.split(";")
+    index = 0
+    while index < len(params):
+        code = params[index]
+        if code in ("38", "48") and index + 1 < len(params):
+            index += 3 if params[index + 1] == "5" else 5
+            continue
+        if code not in _BLANK_INVISIBLE:
+            return False
+        index += 1
+    return True
 
 
 class ScreenDelta:
     """Rewrites Textual's terminal output into the shortest equivalent."""
 
     def __init__(
-        self, width: int, height: int, sgr_filter: Callable[[str], str] | None = None
+        self, width: int, height: int, sgr_filter: Callable[[str], str] | None = None,
+        *, erase: bool = False,
     ) -> None:
         """Model a `width` x `height` client screen.
 
         `sgr_filter` rewrites each SGR parameter string (e.g. colour downgrade).
+        `erase`: the client's EL (erase in line) paints the current background
+        (xterm's "bce"), so the end of a line that becomes blank is cleared with
+        it rather than written as spaces.
         """
         self._sgr_filter = sgr_filter
+        self._erase = erase
         self._sgr_change = SgrDelta()
         self.width = width
         self.height = height
@@ -197,6 +231,13 @@ class ScreenDelta:
                 after = row.get(x + 1)
                 if after is not None and after[0] != "":
                     changed.add(x + 1)
+        tail = self._blank_tail(row, model) if self._erase else None
+        if tail is not None:
+            cleared = {x for x in changed if x >= tail}
+            if len(cleared) >= _ERASE_MIN:
+                changed -= cleared
+            else:
+                tail = None
         runs: list[list[int]] = []
         for x in sorted(changed):
             if row[x][0] == "" and x > 0:  # right half: re-send its wide character
@@ -207,6 +248,37 @@ class ScreenDelta:
                 runs.append([x, x])
         for start, end in runs:
             self._emit_cells(y, start, end, row)
+        if tail is not None:
+            self._erase_tail(y, tail, row)
+
+    def _blank_tail(self, row: dict[int, Cell], model: list[Cell | None]) -> int | None:
+        """Where the row becomes blanks in one erasable style up to the margin."""
+        width = self.width
+        last = row.get(width - 1) or model[width - 1]
+        if last is None or last[0] != " " or not _erasable(last[1]):
+            return None
+        x = width - 1
+        while x > 0:
+            cell = row.get(x - 1) or model[x - 1]
+            if cell != last:
+                break
+            x -= 1
+        return x
+
+    def _erase_tail(self, y: int, start: int, row: dict[int, Cell]) -> None:
+        model, out = self._model[y], self._out
+        blank = row.get(start) or model[start]
+        assert blank is not None
+        self._move(start, y)
+        if blank[1] != self._key:
+            out.append(self._sgr_change(self._key, blank[1]))
+            self._key = blank[1]
+        if self._term_link != "":
+            out.append("\x1b]8;;\x1b\\")
+            self._term_link = ""
+        out.append("\x1b[K")
+        for x in range(start, self.width):
+            model[x] = blank
 
     @staticmethod
     def _bridgeable(row: dict[int, Cell], model: list[Cell | None], last: int, x: int) -> bool:
