@@ -55,22 +55,40 @@ _BLANK_INVISIBLE = frozenset({
 erasing also paints (underline, reverse, strike-through... would show)."""
 
 
-@lru_cache(maxsize=512)
-def _erasable(key: str) -> bool:
-    """Whether EL with this style draws what spaces in this style would."""
-    if "\x00" in key:  # a hyperlink: write the spaces
-        return False
+BLANK = "\x01"
+"""Marks the style key of a blank cell by its background alone (`_blank_key`)."""
+
+
+@lru_cache(maxsize=1024)
+def _blank_key(key: str) -> str | None:
+    """For a space in this style: BLANK + the background's SGR parameters, when
+    nothing but the background shows on a blank cell (no underline, reverse,
+    strike-through, link...); else None. Spaces differing only in foreground
+    or boldness look the same, so they share this key, and an erase in line
+    (which paints the background only) can draw them."""
+    if key.startswith(BLANK):
+        return key
+    if "\x00" in key:  # a hyperlink
+        return None
     params = key.split(";")
+    background = ""
     index = 0
     while index < len(params):
         code = params[index]
         if code in ("38", "48") and index + 1 < len(params):
-            index += 3 if params[index + 1] == "5" else 5
+            step = 3 if params[index + 1] == "5" else 5
+            if code == "48":
+                background = ";".join(params[index:index + step])
+            index += step
             continue
         if code not in _BLANK_INVISIBLE:
-            return False
+            return None
+        if code in ("", "0", "49"):
+            background = ""
+        elif code.isdigit() and (40 <= int(code) <= 47 or 100 <= int(code) <= 107):
+            background = code
         index += 1
-    return True
+    return BLANK + background
 
 
 class ScreenDelta:
@@ -180,7 +198,8 @@ class ScreenDelta:
             if size == 0:
                 previous = (row.get(x - 1) or model[x - 1]) if 0 < x <= width else None
                 if previous is not None and previous[0]:
-                    row[x - 1] = (previous[0] + char, previous[1])
+                    style = key if previous[1].startswith(BLANK) else previous[1]
+                    row[x - 1] = (previous[0] + char, style)
                 continue
             if x + size > width:
                 if x < width:
@@ -201,6 +220,8 @@ class ScreenDelta:
                     model[end] = None
                     row.pop(end, None)
             cell = (char, key)
+            if char == " " and (blank := _blank_key(key)) is not None:
+                cell = (" ", blank)
             row[x] = cells.setdefault(cell, cell)
             broken.discard((y, x))
             if size == 2:
@@ -255,7 +276,7 @@ class ScreenDelta:
         """Where the row becomes blanks in one erasable style up to the margin."""
         width = self.width
         last = row.get(width - 1) or model[width - 1]
-        if last is None or last[0] != " " or not _erasable(last[1]):
+        if last is None or last[0] != " " or not last[1].startswith(BLANK):
             return None
         x = width - 1
         while x > 0:
@@ -270,9 +291,7 @@ class ScreenDelta:
         blank = row.get(start) or model[start]
         assert blank is not None
         self._move(start, y)
-        if blank[1] != self._key:
-            out.append(self._sgr_change(self._key, blank[1]))
-            self._key = blank[1]
+        self._blank_style(blank[1])
         if self._term_link != "":
             out.append("\x1b]8;;\x1b\\")
             self._term_link = ""
@@ -302,10 +321,14 @@ class ScreenDelta:
                 continue
             text, key = cell
             self._move(x, y)
-            sgr, _, link = key.partition("\x00")
-            if sgr != self._key:
-                out.append(self._sgr_change(self._key, sgr))
-                self._key = sgr
+            if key.startswith(BLANK):
+                self._blank_style(key)
+                link = ""
+            else:
+                sgr, _, link = key.partition("\x00")
+                if sgr != self._key:
+                    out.append(self._sgr_change(self._key, sgr))
+                    self._key = sgr
             if link != self._term_link:
                 out.append(f"\x1b]8;{link or ';'}\x1b\\")
                 self._term_link = link
@@ -319,6 +342,16 @@ class ScreenDelta:
             # may judge differently, the client cursor position is not certain.
             plain = size == 1 and len(text) == 1 and (text.isascii() or text < "\u3000")
             self._cursor = (x, y) if plain and x < self.width else None
+
+    def _blank_style(self, blank: str) -> None:
+        """Make the client's style draw blanks with this background: kept as it
+        is when its own background is that one (its foreground does not show)."""
+        current = self._key
+        if current is not None and _blank_key(current) == blank:
+            return
+        sgr = blank[len(BLANK):]
+        self._out.append(self._sgr_change(current, sgr))
+        self._key = sgr
 
     def _move(self, x: int, y: int) -> None:
         cursor = self._cursor

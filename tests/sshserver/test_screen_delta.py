@@ -16,19 +16,26 @@ LINKS = ["", "id=1;https://exemple.fr/a", "id=2;https://exemple.fr/b"]
 
 
 def cells(screen: pyte.Screen, delta: ScreenDelta) -> list[list[tuple[object, ...] | None]]:
-    """Cell contents and attributes, where the model claims to know the cell.
+    """What each cell looks like, where the model claims to know the cell.
 
     A wide character half-overwritten is drawn differently by each terminal;
     the model marks such cells unknown (and never skips writing them).
     """
     return [
         [
-            (c.data, c.fg, c.bg, c.bold, c.italics, c.underscore, c.strikethrough, c.reverse)
-            if delta.is_known(x, y) else None
+            look(c) if delta.is_known(x, y) else None
             for x, c in ((x, screen.buffer[y][x]) for x in range(screen.columns))
         ]
         for y in range(screen.lines)
     ]
+
+
+def look(c: pyte.screens.Char) -> tuple[object, ...]:
+    """What a person sees in a cell: a blank shows its background only (unless
+    underlined, struck through or reversed)."""
+    if c.data == " " and not (c.underscore or c.strikethrough or c.reverse):
+        return (" ", c.bg)
+    return (c.data, c.fg, c.bg, c.bold, c.italics, c.underscore, c.strikethrough, c.reverse)
 
 
 def textual_like_frame(rng: random.Random, width: int, height: int) -> str:
