@@ -197,9 +197,18 @@ class Database:
         share the loop; meanwhile the connection, and SQLite's write lock that
         the other worker processes wait for, stay held. Here the statements
         run back to back and the lock is held only while they do.
-        (aiosqlite's private `_execute` queues a function on its thread.)"""
-        async with self._lock:
-            return await self._conn._execute(_run_in_thread, self._conn, work, write)
+        (aiosqlite's private `_execute` queues a function on its thread.)
+
+        The connection's thread runs queued work in order, one at a time, so
+        `run` takes the process lock only while a `transaction()` is open
+        (its statements must not be interleaved with others). Otherwise the
+        work is queued at once: under load, each hand-over of the lock costs a
+        turn of the event loop, and hundreds of sessions queued behind it
+        waited seconds for work the thread does in milliseconds."""
+        if self._lock.locked():
+            async with self._lock:
+                return await self._conn._execute(_run_in_thread, self._conn, work, write)
+        return await self._conn._execute(_run_in_thread, self._conn, work, write)
 
     async def one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
         return await self.run(lambda tx: tx.one(sql, params))
