@@ -400,7 +400,9 @@ async def seed(config: Path, data: Path, count: int) -> list[str]:
         session = await store.sessions.create_session(
             scope, qcm.id, SessionKind.ONLINE, trainer.id, "Salle d'examen", now.date(),
             now - timedelta(hours=1), now + timedelta(hours=6))
-        keys = await store.exam.create_keys(scope, session.id, count)
+        keys = []
+        for start in range(0, count, 500):  # at most 500 keys per call
+            keys += await store.exam.create_keys(scope, session.id, min(500, count - start))
         return [key.code for key in keys]
     finally:
         await store.close()

@@ -87,7 +87,9 @@ async def seed(config_path: Path, data_dir: Path, count: int) -> list[str]:
         session = await store.sessions.create_session(
             scope, qcm.id, SessionKind.ONLINE, trainer.id, "Banc d'essai", now.date(),
             now - time_delta(hours=1), now + time_delta(hours=6))
-        keys = await store.exam.create_keys(scope, session.id, count)
+        keys = []
+        for start in range(0, count, 500):  # at most 500 keys per call
+            keys += await store.exam.create_keys(scope, session.id, min(500, count - start))
         identity = validate_identity(IDENTITY)
         token = uuid.uuid4().hex
         for key in keys:  # leases are released by `qcm serve` at start
