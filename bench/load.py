@@ -1,5 +1,10 @@
-"""Load tool (prints figures; not a test): N concurrent candidate sessions
-against a real `qcm serve` subprocess on loopback.
+"""Steady-state load tool (prints figures; not a test): N concurrent candidate
+sessions already on question 1, against a real `qcm serve` subprocess on loopback.
+
+It measures the cheapest moment of an exam only: identities pre-filled, every
+session opened before timing starts, one answer letter pressed again and again.
+The start and the end of a real exam room (arrivals, key and identity typed,
+« next », the list, submissions) are measured by `bench/exam_room.py`.
 
     /work/venv/bin/python bench/load.py --sessions 500 --workers 2 \
         --pace 5 --duration 60 --sequential 1000
@@ -24,10 +29,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
-import os
 import random
-import resource
 import re
+import resource
 import signal
 import socket
 import statistics
@@ -43,6 +47,7 @@ sys.path.insert(0, str(ROOT))
 
 import asyncssh  # noqa: E402
 
+from bench.server_proc import free_port, server_cpu_s, server_rss_mb  # noqa: E402
 from domain.clock import SystemClock  # noqa: E402
 from domain.models import SessionKind  # noqa: E402
 from domain.validation import validate_identity  # noqa: E402
@@ -53,59 +58,6 @@ CHOSEN = re.compile(r"^\s*\(x\) ([a-d])\) ")
 IDENTITY = dict(civility="M.", last_name="Charge", first_name="Test", company="Bench SARL",
                 company_address="1 rue du Test", postal_code="69002", city="Lyon",
                 country="France", email="bench@example.fr")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def rss_kb(pid: int) -> int:
-    try:
-        with open(f"/proc/{pid}/status") as status:
-            for line in status:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1])
-    except FileNotFoundError:
-        pass
-    return 0
-
-
-def server_pids(root: int) -> list[int]:
-    """`root` and its descendants (the supervisor's spawned workers and their pools)."""
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as stat:
-                    ppid = int(stat.read().rsplit(")", 1)[1].split()[1])
-            except (FileNotFoundError, ProcessLookupError, IndexError):
-                continue
-            children.setdefault(ppid, []).append(int(entry))
-    found, todo = [], [root]
-    while todo:
-        pid = todo.pop()
-        found.append(pid)
-        todo.extend(children.get(pid, []))
-    return found
-
-
-def server_cpu_s(root: int) -> float:
-    """User + system CPU seconds used so far by the server processes."""
-    total = 0
-    for pid in server_pids(root):
-        try:
-            with open(f"/proc/{pid}/stat") as stat:
-                fields = stat.read().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])
-        except (FileNotFoundError, IndexError):
-            continue
-    return total / os.sysconf("SC_CLK_TCK")
-
-
-def server_rss_mb(root: int) -> float:
-    return sum(rss_kb(pid) for pid in server_pids(root)) / 1024
 
 
 async def paper_batches(port: int, copies: int, done: list[int]) -> None:
@@ -135,7 +87,9 @@ async def seed(config_path: Path, data_dir: Path, count: int) -> list[str]:
         session = await store.sessions.create_session(
             scope, qcm.id, SessionKind.ONLINE, trainer.id, "Banc d'essai", now.date(),
             now - time_delta(hours=1), now + time_delta(hours=6))
-        keys = await store.exam.create_keys(scope, session.id, count)
+        keys = []
+        for start in range(0, count, 500):  # at most 500 keys per call
+            keys += await store.exam.create_keys(scope, session.id, min(500, count - start))
         identity = validate_identity(IDENTITY)
         token = uuid.uuid4().hex
         for key in keys:  # leases are released by `qcm serve` at start

@@ -13,10 +13,21 @@ memory check catches. So a worker
 - freezes what exists once it is ready (modules, classes: never garbage);
 - keeps short-lived objects in the young generations longer (`YOUNG`);
 - turns off CPython's automatic full collections and runs its own when
-  - sessions have ended: at least one per quarter of the live sessions,
+  - sessions have ended: as many as are still live (half of them) since the
+    last collection,
   - arrivals pause: no session started for `settle` seconds after some did,
   - memory grew: resident size a quarter above what it was after the last
-    collection (checked on each arrival and every `check` seconds).
+    collection plus what the sessions arrived since then may use
+    (`session_bytes` each); checked on each arrival and every `check` seconds.
+
+Each full collection costs time in proportion to the live sessions, and it
+stops every session of the worker meanwhile (measured with
+`bench/exam_room.py --probe`, 500 candidates: 0.4 to 4.8 s per collection
+with 100 to 250 sessions per worker). Arrivals grow memory by what the new
+sessions hold, not by garbage: counting that growth started a collection
+every 15 to 20 s while candidates were arriving and typing. At the end of a
+room, one collection per quarter of the live sessions ending was about three
+times the collection work of one per half.
 
 Young generations are still collected by CPython.
 """
@@ -49,11 +60,13 @@ class Collector:
     """Runs full collections in one worker process (see the module docstring)."""
 
     def __init__(self, *, settle: float = 5.0, check: float = 30.0, growth: float = 1.25,
+                 session_bytes: int = 2 * 1024 * 1024,
                  collect: Callable[[], int] = gc.collect,
                  memory: Callable[[], int] = resident_bytes) -> None:
         self.settle = settle
         self.check = check
         self.growth = growth
+        self.session_bytes = session_bytes
         self._collect = collect
         self._memory = memory
         self.live = 0
@@ -61,6 +74,7 @@ class Collector:
         self.ended = 0
         self.collections = 0
         self._baseline = memory()  # resident size after the last collection
+        self._baseline_live = 0  # live sessions then
         self._settle_timer: asyncio.TimerHandle | None = None
         self._check_timer: asyncio.TimerHandle | None = None
         self._pending: asyncio.Handle | None = None
@@ -71,6 +85,7 @@ class Collector:
         gc.freeze()
         gc.set_threshold(young, 10, NEVER)
         self._baseline = self._memory()
+        self._baseline_live = self.live
         self.start()
 
     def start(self) -> None:
@@ -95,11 +110,12 @@ class Collector:
     def session_ended(self) -> None:
         self.live = max(0, self.live - 1)
         self.ended += 1
-        if self.ended * 4 >= max(1, self.live):
+        if self.ended >= max(1, self.live):
             self._soon("sessions ended")
 
     def _grown(self) -> bool:
-        return self._memory() > self._baseline * self.growth
+        arrived = max(0, self.live - self._baseline_live) * self.session_bytes
+        return self._memory() > (self._baseline + arrived) * self.growth
 
     def _periodic(self) -> None:
         self._check_timer = asyncio.get_running_loop().call_later(self.check, self._periodic)
@@ -119,6 +135,7 @@ class Collector:
         began = time.perf_counter()
         freed = self._collect()
         self._baseline = self._memory()
+        self._baseline_live = self.live
         self.collections += 1
         logger.debug("full collection (%s): %d objects freed in %.0f ms, %d live sessions, "
                      "%d started and %d ended since the last one", reason, freed,

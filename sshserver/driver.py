@@ -62,6 +62,7 @@ class SSHDriver(Driver):
         mouse: bool = True,
         size: tuple[int, int] | None = None,
         color_system: ColorSystemName = "truecolor",
+        erase_line: bool = False,
         sync_output: bool = False,
         max_input_rate: float = 100.0,
         max_write_buffer: int = 2 * 1024 * 1024,
@@ -76,6 +77,8 @@ class SSHDriver(Driver):
             size: Initial terminal size, from the pty request.
             color_system: What the client supports; the app renders in
                 truecolor and colours are downgraded on the way out.
+            erase_line: The client's erase in line paints the background
+                colour, so blank line ends are cleared with it (fewer bytes).
             sync_output: Ask the terminal for synchronized output (mode 2026);
                 costs 16 bytes per frame when supported.
             max_input_rate: Input events per second (with a burst of as many)
@@ -89,7 +92,8 @@ class SSHDriver(Driver):
         self._process = process
         self._sync_output = sync_output
         self._output = ChannelOutput(
-            process.channel, size or (80, 24), color_system, max_write_buffer, app.exit
+            process.channel, size or (80, 24), color_system, max_write_buffer, app.exit,
+            erase_line=erase_line,
         )
         self._tick_handle: asyncio.TimerHandle | None = None
         self._reader: asyncio.Task[None] | None = None

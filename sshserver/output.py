@@ -29,12 +29,16 @@ class ChannelOutput:
         color_system: ColorSystemName,
         max_buffer: int,
         on_stalled: Callable[[], None],
+        *,
+        erase_line: bool = False,
     ) -> None:
-        """`on_stalled` is called once if more than `max_buffer` bytes wait unread."""
+        """`on_stalled` is called once if more than `max_buffer` bytes wait unread;
+        `erase_line`: see `ScreenDelta`."""
         self._channel = channel
         self._loop = asyncio.get_running_loop()
         downgrade = ColourDowngrade(color_system)
-        self.delta = ScreenDelta(*size, downgrade if downgrade.needed else None)
+        self.delta = ScreenDelta(*size, downgrade if downgrade.needed else None,
+                                 erase=erase_line)
         self._max_buffer = max_buffer
         self._on_stalled = on_stalled
         self._pending: list[str] = []

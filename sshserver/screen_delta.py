@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 from rich.cells import get_character_cell_size
 
@@ -42,19 +43,70 @@ _BRIDGE = 3
 """Unchanged cells re-sent rather than jumped over when the gap is this short."""
 _MAX_CELLS = 4096
 """Distinct (character, style) cells remembered for sharing; then start again."""
+_ERASE_MIN = 6
+"""Blank cells up to the right margin cleared with one EL (3 bytes) instead of
+being written as spaces, from this many changed cells on."""
+_BLANK_INVISIBLE = frozenset({
+    "", "0", "1", "2", "3", "22", "23", "39", "49",
+    *map(str, range(30, 38)), *map(str, range(40, 48)),
+    *map(str, range(90, 98)), *map(str, range(100, 108)),
+})
+"""SGR parameters that change nothing on a blank cell but its background, which
+erasing also paints (underline, reverse, strike-through... would show)."""
+
+
+BLANK = "\x01"
+"""Marks the style key of a blank cell by its background alone (`_blank_key`)."""
+
+
+@lru_cache(maxsize=1024)
+def _blank_key(key: str) -> str | None:
+    """For a space in this style: BLANK + the background's SGR parameters, when
+    nothing but the background shows on a blank cell (no underline, reverse,
+    strike-through, link...); else None. Spaces differing only in foreground
+    or boldness look the same, so they share this key, and an erase in line
+    (which paints the background only) can draw them."""
+    if key.startswith(BLANK):
+        return key
+    if "\x00" in key:  # a hyperlink
+        return None
+    params = key.split(";")
+    background = ""
+    index = 0
+    while index < len(params):
+        code = params[index]
+        if code in ("38", "48") and index + 1 < len(params):
+            step = 3 if params[index + 1] == "5" else 5
+            if code == "48":
+                background = ";".join(params[index:index + step])
+            index += step
+            continue
+        if code not in _BLANK_INVISIBLE:
+            return None
+        if code in ("", "0", "49"):
+            background = ""
+        elif code.isdigit() and (40 <= int(code) <= 47 or 100 <= int(code) <= 107):
+            background = code
+        index += 1
+    return BLANK + background
 
 
 class ScreenDelta:
     """Rewrites Textual's terminal output into the shortest equivalent."""
 
     def __init__(
-        self, width: int, height: int, sgr_filter: Callable[[str], str] | None = None
+        self, width: int, height: int, sgr_filter: Callable[[str], str] | None = None,
+        *, erase: bool = False,
     ) -> None:
         """Model a `width` x `height` client screen.
 
         `sgr_filter` rewrites each SGR parameter string (e.g. colour downgrade).
+        `erase`: the client's EL (erase in line) paints the current background
+        (xterm's "bce"), so the end of a line that becomes blank is cleared with
+        it rather than written as spaces.
         """
         self._sgr_filter = sgr_filter
+        self._erase = erase
         self._sgr_change = SgrDelta()
         self.width = width
         self.height = height
@@ -146,7 +198,8 @@ class ScreenDelta:
             if size == 0:
                 previous = (row.get(x - 1) or model[x - 1]) if 0 < x <= width else None
                 if previous is not None and previous[0]:
-                    row[x - 1] = (previous[0] + char, previous[1])
+                    style = key if previous[1].startswith(BLANK) else previous[1]
+                    row[x - 1] = (previous[0] + char, style)
                 continue
             if x + size > width:
                 if x < width:
@@ -167,6 +220,8 @@ class ScreenDelta:
                     model[end] = None
                     row.pop(end, None)
             cell = (char, key)
+            if char == " " and (blank := _blank_key(key)) is not None:
+                cell = (" ", blank)
             row[x] = cells.setdefault(cell, cell)
             broken.discard((y, x))
             if size == 2:
@@ -197,6 +252,13 @@ class ScreenDelta:
                 after = row.get(x + 1)
                 if after is not None and after[0] != "":
                     changed.add(x + 1)
+        tail = self._blank_tail(row, model) if self._erase else None
+        if tail is not None:
+            cleared = {x for x in changed if x >= tail}
+            if len(cleared) >= _ERASE_MIN:
+                changed -= cleared
+            else:
+                tail = None
         runs: list[list[int]] = []
         for x in sorted(changed):
             if row[x][0] == "" and x > 0:  # right half: re-send its wide character
@@ -207,6 +269,35 @@ class ScreenDelta:
                 runs.append([x, x])
         for start, end in runs:
             self._emit_cells(y, start, end, row)
+        if tail is not None:
+            self._erase_tail(y, tail, row)
+
+    def _blank_tail(self, row: dict[int, Cell], model: list[Cell | None]) -> int | None:
+        """Where the row becomes blanks in one erasable style up to the margin."""
+        width = self.width
+        last = row.get(width - 1) or model[width - 1]
+        if last is None or last[0] != " " or not last[1].startswith(BLANK):
+            return None
+        x = width - 1
+        while x > 0:
+            cell = row.get(x - 1) or model[x - 1]
+            if cell != last:
+                break
+            x -= 1
+        return x
+
+    def _erase_tail(self, y: int, start: int, row: dict[int, Cell]) -> None:
+        model, out = self._model[y], self._out
+        blank = row.get(start) or model[start]
+        assert blank is not None
+        self._move(start, y)
+        self._blank_style(blank[1])
+        if self._term_link != "":
+            out.append("\x1b]8;;\x1b\\")
+            self._term_link = ""
+        out.append("\x1b[K")
+        for x in range(start, self.width):
+            model[x] = blank
 
     @staticmethod
     def _bridgeable(row: dict[int, Cell], model: list[Cell | None], last: int, x: int) -> bool:
@@ -230,10 +321,14 @@ class ScreenDelta:
                 continue
             text, key = cell
             self._move(x, y)
-            sgr, _, link = key.partition("\x00")
-            if sgr != self._key:
-                out.append(self._sgr_change(self._key, sgr))
-                self._key = sgr
+            if key.startswith(BLANK):
+                self._blank_style(key)
+                link = ""
+            else:
+                sgr, _, link = key.partition("\x00")
+                if sgr != self._key:
+                    out.append(self._sgr_change(self._key, sgr))
+                    self._key = sgr
             if link != self._term_link:
                 out.append(f"\x1b]8;{link or ';'}\x1b\\")
                 self._term_link = link
@@ -247,6 +342,16 @@ class ScreenDelta:
             # may judge differently, the client cursor position is not certain.
             plain = size == 1 and len(text) == 1 and (text.isascii() or text < "\u3000")
             self._cursor = (x, y) if plain and x < self.width else None
+
+    def _blank_style(self, blank: str) -> None:
+        """Make the client's style draw blanks with this background: kept as it
+        is when its own background is that one (its foreground does not show)."""
+        current = self._key
+        if current is not None and _blank_key(current) == blank:
+            return
+        sgr = blank[len(BLANK):]
+        self._out.append(self._sgr_change(current, sgr))
+        self._key = sgr
 
     def _move(self, x: int, y: int) -> None:
         cursor = self._cursor

@@ -42,6 +42,17 @@ def color_system_for(term: str | None, env: Mapping[str, str]) -> ColorSystemNam
     return "standard"
 
 
+_BCE_TERMS = ("xterm", "tmux", "rxvt", "linux", "putty", "alacritty", "kitty", "foot",
+              "wezterm", "vt")
+"""Terminal families whose erase in line paints the current background ("bce"
+in terminfo). GNU screen (TERM=screen*) does not by default; unknown
+terminals are not assumed to."""
+
+
+def erases_with_background(term: str | None) -> bool:
+    return (term or "").lower().startswith(_BCE_TERMS)
+
+
 @dataclass(frozen=True, slots=True)
 class TerminalProfile:
     """The client terminal as announced in the SSH session request."""

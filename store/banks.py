@@ -9,7 +9,7 @@ from store.db import Tx
 from store.errors import NotFound
 from store.scope import Scope
 
-_Q_COLUMNS = "q.id, q.text, q.choice_a, q.choice_b, q.choice_c, q.choice_d, q.correct, q.active"
+QUESTION_COLUMNS = "q.id, q.text, q.choice_a, q.choice_b, q.choice_c, q.choice_d, q.correct, q.active"
 
 
 class BankRepo(Repo):
@@ -31,11 +31,10 @@ class BankRepo(Repo):
             "SELECT name FROM themes WHERE formation_code = ? AND position >= 0 ORDER BY position",
             (row["code"],)
         )
-        return Formation(row["code"], row["name"], row["questions_per_qcm"], row["pass_mark"],
-                         tuple(t["name"] for t in themes), bool(row["active"]))
+        return rows.formation(row, tuple(t["name"] for t in themes))
 
     async def questions(self, code: str, include_inactive: bool = False) -> list[Question]:
-        sql = (f"SELECT {_Q_COLUMNS}, t.name AS theme FROM questions q "
+        sql = (f"SELECT {QUESTION_COLUMNS}, t.name AS theme FROM questions q "
                "JOIN themes t ON t.id = q.theme_id WHERE q.formation_code = ?"
                + ("" if include_inactive else " AND q.active = 1")
                + " ORDER BY t.position, q.id")
@@ -45,7 +44,7 @@ class BankRepo(Repo):
         if not ids:
             return {}
         marks = ",".join("?" * len(ids))
-        sql = (f"SELECT {_Q_COLUMNS}, t.name AS theme FROM questions q "
+        sql = (f"SELECT {QUESTION_COLUMNS}, t.name AS theme FROM questions q "
                f"JOIN themes t ON t.id = q.theme_id WHERE q.id IN ({marks})")
         return {r["id"]: rows.question(r, r["theme"]) for r in await self.db.all(sql, ids)}
 
@@ -71,7 +70,7 @@ class BankRepo(Repo):
             )
             theme_ids = await self._sync_themes(tx, f)
             stored = await tx.all(
-                f"SELECT {_Q_COLUMNS}, q.theme_id FROM questions q "
+                f"SELECT {QUESTION_COLUMNS}, q.theme_id FROM questions q "
                 "WHERE q.formation_code = ? AND q.active = 1", (f.code,)
             )
             by_content = {

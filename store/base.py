@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from domain.clock import Clock
-from store.db import Database, Tx
+from store.db import Database, SyncTx, Tx
 from store.rows import ts
 from store.scope import Scope
 
@@ -20,6 +20,16 @@ class Repo:
                     object_id: object, detail: str = "") -> None:
         actor = scope if isinstance(scope, str) else scope.actor
         await tx.execute(
+            "INSERT INTO audit (at, actor, action, object_type, object_id, detail) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (self.now_text(), actor, action, object_type, str(object_id), detail),
+        )
+
+    def audit_now(self, tx: SyncTx, scope: Scope | str, action: str, object_type: str,
+                  object_id: object, detail: str = "") -> None:
+        """`audit` inside work run by `Database.run`."""
+        actor = scope if isinstance(scope, str) else scope.actor
+        tx.execute(
             "INSERT INTO audit (at, actor, action, object_type, object_id, detail) "
             "VALUES (?, ?, ?, ?, ?, ?)",
             (self.now_text(), actor, action, object_type, str(object_id), detail),

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
 
@@ -15,6 +15,7 @@ from store.errors import Conflict, Locked, SchemaTooNew
 from store.schema import MIGRATIONS
 
 Row = sqlite3.Row
+T = TypeVar("T")
 
 
 def translate(exc: sqlite3.DatabaseError) -> Exception:
@@ -56,6 +57,47 @@ class Tx:
     async def all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         cursor = await self.execute(sql, params)
         return list(await cursor.fetchall())
+
+
+class SyncTx:
+    """The handle given to work run by `Database.run`, in the database's thread."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
+        try:
+            return self._conn.execute(sql, params)
+        except sqlite3.DatabaseError as exc:
+            raise translate(exc) from exc
+
+    def insert(self, sql: str, params: Sequence[Any] = ()) -> int:
+        return int(self.execute(sql, params).lastrowid or 0)
+
+    def one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
+        return self.execute(sql, params).fetchone()
+
+    def all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        return self.execute(sql, params).fetchall()
+
+
+def _run_in_thread(connection: aiosqlite.Connection, work: Callable[[SyncTx], T],
+                   write: bool) -> T:
+    conn = connection._conn  # aiosqlite's sqlite3 connection; we are in its thread
+    if not write:
+        return work(SyncTx(conn))
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        result = work(SyncTx(conn))
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    try:
+        conn.execute("COMMIT")
+    except sqlite3.DatabaseError as exc:
+        conn.execute("ROLLBACK")
+        raise translate(exc) from exc
+    return result
 
 
 class Database:
@@ -146,13 +188,33 @@ class Database:
                     await self._conn.execute("ROLLBACK")
                     raise translate(exc) from exc
 
+    async def run(self, work: Callable[[SyncTx], T], *, write: bool = False) -> T:
+        """Run `work` in the database's thread: one round trip from the event loop.
+
+        With `write`, inside BEGIN IMMEDIATE ... COMMIT (rolled back on any
+        error). Each `await` inside `transaction()` is a round trip that waits
+        for the event loop's next turn, which is long when hundreds of sessions
+        share the loop; meanwhile the connection, and SQLite's write lock that
+        the other worker processes wait for, stay held. Here the statements
+        run back to back and the lock is held only while they do.
+        (aiosqlite's private `_execute` queues a function on its thread.)
+
+        The connection's thread runs queued work in order, one at a time, so
+        `run` takes the process lock only while a `transaction()` is open
+        (its statements must not be interleaved with others). Otherwise the
+        work is queued at once: under load, each hand-over of the lock costs a
+        turn of the event loop, and hundreds of sessions queued behind it
+        waited seconds for work the thread does in milliseconds."""
+        if self._lock.locked():
+            async with self._lock:
+                return await self._conn._execute(_run_in_thread, self._conn, work, write)
+        return await self._conn._execute(_run_in_thread, self._conn, work, write)
+
     async def one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
-        async with self._lock:
-            return await Tx(self._conn).one(sql, params)
+        return await self.run(lambda tx: tx.one(sql, params))
 
     async def all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
-        async with self._lock:
-            return await Tx(self._conn).all(sql, params)
+        return await self.run(lambda tx: tx.all(sql, params))
 
     async def report(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         """A long read (statistics over thousands of candidates) on a second,

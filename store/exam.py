@@ -16,13 +16,13 @@ from domain.models import (Identity, KeyState, OnlineKey, Participant, Practical
 from domain.rules import score_answers
 from domain.window import WindowState, window_state
 from store import rows
+from store.banks import QUESTION_COLUMNS, BankRepo
 from store.base import Repo
-from store.db import Tx
-from store.banks import BankRepo
+from store.db import SyncTx, Tx
 from store.errors import Conflict, Locked, NotFound
 from store.schema import IDENTITY_COLUMNS
 from store.scope import Scope
-from store.sessions import SessionRepo
+from store.sessions import SESSION_SELECT, SessionRepo
 
 LEASE = timedelta(seconds=30)
 
@@ -115,51 +115,74 @@ class ExamRepo(Repo):
     # Candidate side -----------------------------------------------------
 
     async def open_key(self, typed: str, token: str) -> ExamTicket:
-        """Take the lease on a key for one live connection, or raise KeyRefused."""
+        """Take the lease on a key for one live connection, or raise KeyRefused.
+
+        One round trip to the database thread: the lease and the ticket."""
         code = normalize_key(typed)
         if code is None:
             raise KeyRefused(KeyRefusal.UNKNOWN)
         now = self.clock.now()
-        async with self.db.transaction() as tx:
-            row = await tx.one(
-                "SELECT k.*, s.starts_at AS s_start, s.ends_at AS s_end, c.timezone "
-                "FROM online_keys k JOIN sessions s ON s.id = k.session_id "
-                "JOIN centres c ON c.id = s.centre_id WHERE k.code = ?", (code,))
-            if row is None:
-                raise KeyRefused(KeyRefusal.UNKNOWN)
-            starts, ends = rows.from_ts(row["s_start"]), rows.from_ts(row["s_end"])
-            if row["state"] == KeyState.SUBMITTED.value:
-                raise KeyRefused(KeyRefusal.SUBMITTED)
-            state = window_state(now, starts, ends)  # type: ignore[arg-type]
-            if state is not WindowState.OPEN:
-                reason = (KeyRefusal.NOT_YET_OPEN if state is WindowState.NOT_YET_OPEN
-                          else KeyRefusal.CLOSED)
-                raise KeyRefused(reason, starts, ends, row["timezone"])
-            lease_until = rows.from_ts(row["lease_until"])
-            if (row["lease_token"] not in (None, token) and lease_until is not None
-                    and lease_until > now):
-                raise KeyRefused(KeyRefusal.IN_USE)
-            await tx.execute(
-                "UPDATE online_keys SET lease_token = ?, lease_until = ?, state = 'in_progress', "
-                "started_at = COALESCE(started_at, ?) WHERE id = ?",
-                (token, rows.ts(now + LEASE), rows.ts(now), row["id"]))
-            await self.audit(tx, f"clé {code}", "open_key", "key", row["id"])
-        return await self.ticket(row["id"])
+        key_id = await self.db.run(lambda tx: self._take_lease(tx, code, token, now), write=True)
+        return await self.ticket(key_id)
+
+    def _take_lease(self, tx: SyncTx, code: str, token: str, now: datetime) -> int:
+        row = tx.one(
+            "SELECT k.*, s.starts_at AS s_start, s.ends_at AS s_end, c.timezone "
+            "FROM online_keys k JOIN sessions s ON s.id = k.session_id "
+            "JOIN centres c ON c.id = s.centre_id WHERE k.code = ?", (code,))
+        if row is None:
+            raise KeyRefused(KeyRefusal.UNKNOWN)
+        starts, ends = rows.from_ts(row["s_start"]), rows.from_ts(row["s_end"])
+        if row["state"] == KeyState.SUBMITTED.value:
+            raise KeyRefused(KeyRefusal.SUBMITTED)
+        state = window_state(now, starts, ends)  # type: ignore[arg-type]
+        if state is not WindowState.OPEN:
+            reason = (KeyRefusal.NOT_YET_OPEN if state is WindowState.NOT_YET_OPEN
+                      else KeyRefusal.CLOSED)
+            raise KeyRefused(reason, starts, ends, row["timezone"])
+        lease_until = rows.from_ts(row["lease_until"])
+        if (row["lease_token"] not in (None, token) and lease_until is not None
+                and lease_until > now):
+            raise KeyRefused(KeyRefusal.IN_USE)
+        tx.execute(
+            "UPDATE online_keys SET lease_token = ?, lease_until = ?, state = 'in_progress', "
+            "started_at = COALESCE(started_at, ?) WHERE id = ?",
+            (token, rows.ts(now + LEASE), rows.ts(now), row["id"]))
+        self.audit_now(tx, f"clé {code}", "open_key", "key", row["id"])
+        return int(row["id"])
 
     async def ticket(self, key_id: int) -> ExamTicket:
-        key = rows.online_key(await self.db.one("SELECT * FROM online_keys WHERE id = ?", (key_id,)))  # type: ignore[arg-type]
-        admin = Scope.admin("candidate")
-        session = await self.sessions.session(admin, key.session_id)
-        participant = await self.sessions.participant(admin, key.participant_id)
-        formation = await self.banks.formation(session.formation_code)
-        tz = await self.db.one("SELECT timezone FROM centres WHERE id = ?", (session.centre_id,))
-        ids = await self.db.all(
-            "SELECT question_id FROM qcm_questions WHERE qcm_id = ? ORDER BY position",
-            (session.qcm_id,))
-        by_id = await self.banks.questions_by_ids([r[0] for r in ids])
-        return ExamTicket(key, participant, session, formation, tz[0],  # type: ignore[index]
-                          tuple(by_id[r[0]] for r in ids),
-                          await self.answers(key.participant_id))
+        """Everything a connection needs to show a key's exam, read in one round trip."""
+        return await self.db.run(lambda tx: self._ticket(tx, key_id))
+
+    def _ticket(self, tx: SyncTx, key_id: int) -> ExamTicket:
+        key = rows.online_key(tx.one("SELECT * FROM online_keys WHERE id = ?", (key_id,)))  # type: ignore[arg-type]
+        session_row = tx.one(f"{SESSION_SELECT} WHERE s.id = ?", (key.session_id,))
+        if session_row is None:
+            raise NotFound(f"Session introuvable : {key.session_id}.")
+        session = rows.session(session_row)
+        participant_row = tx.one("SELECT * FROM participants WHERE id = ?",
+                                 (key.participant_id,))
+        if participant_row is None:
+            raise NotFound(f"Participant introuvable : {key.participant_id}.")
+        formation_row = tx.one("SELECT * FROM formations WHERE code = ?",
+                               (session.formation_code,))
+        if formation_row is None:
+            raise NotFound(f"Formation inconnue : {session.formation_code}.")
+        themes = tx.all("SELECT name FROM themes WHERE formation_code = ? AND position >= 0 "
+                        "ORDER BY position", (formation_row["code"],))
+        formation = rows.formation(formation_row, tuple(t["name"] for t in themes))
+        tz = tx.one("SELECT timezone FROM centres WHERE id = ?", (session.centre_id,))
+        questions = tx.all(
+            f"SELECT {QUESTION_COLUMNS}, t.name AS theme FROM qcm_questions qq "
+            "JOIN questions q ON q.id = qq.question_id JOIN themes t ON t.id = q.theme_id "
+            "WHERE qq.qcm_id = ? ORDER BY qq.position", (session.qcm_id,))
+        answers = {r[0]: r[1] for r in tx.all(
+            "SELECT question_id, choice FROM answers WHERE participant_id = ?",
+            (key.participant_id,))}
+        return ExamTicket(key, rows.participant(participant_row), session, formation,
+                          tz[0],  # type: ignore[index]
+                          tuple(rows.question(r, r["theme"]) for r in questions), answers)
 
     async def answers(self, participant_id: int) -> dict[int, int]:
         return {r[0]: r[1] for r in await self.db.all(
@@ -168,19 +191,17 @@ class ExamRepo(Repo):
     async def renew(self, key_id: int, token: str) -> bool:
         """Extend this connection's lease; False if it lost the key."""
         now = self.clock.now()
-        async with self.db.transaction() as tx:
-            cursor = await tx.execute(
-                "UPDATE online_keys SET lease_until = ? WHERE id = ? AND lease_token = ? "
-                "AND state = 'in_progress'", (rows.ts(now + LEASE), key_id, token))
-            return cursor.rowcount == 1
+        return await self.db.run(lambda tx: tx.execute(
+            "UPDATE online_keys SET lease_until = ? WHERE id = ? AND lease_token = ? "
+            "AND state = 'in_progress'", (rows.ts(now + LEASE), key_id, token)).rowcount == 1,
+            write=True)
 
     async def save_position(self, key_id: int, token: str, position: int) -> bool:
         """Remember which question this connection shows; False if it lost the key."""
-        async with self.db.transaction() as tx:
-            cursor = await tx.execute(
-                "UPDATE online_keys SET position = ? WHERE id = ? AND lease_token = ? "
-                "AND state = 'in_progress'", (max(0, position), key_id, token))
-            return cursor.rowcount == 1
+        return await self.db.run(lambda tx: tx.execute(
+            "UPDATE online_keys SET position = ? WHERE id = ? AND lease_token = ? "
+            "AND state = 'in_progress'", (max(0, position), key_id, token)).rowcount == 1,
+            write=True)
 
     async def ends_at(self, key_id: int) -> datetime | None:
         """The current end of the key's window (centres may move it during the exam)."""
@@ -190,10 +211,10 @@ class ExamRepo(Repo):
         return None if row is None else rows.from_ts(row[0])
 
     async def release(self, key_id: int, token: str) -> None:
-        async with self.db.transaction() as tx:
-            await tx.execute(
-                "UPDATE online_keys SET lease_token = NULL, lease_until = NULL "
-                "WHERE id = ? AND lease_token = ? AND state != 'submitted'", (key_id, token))
+        await self.db.run(lambda tx: tx.execute(
+            "UPDATE online_keys SET lease_token = NULL, lease_until = NULL "
+            "WHERE id = ? AND lease_token = ? AND state != 'submitted'", (key_id, token)),
+            write=True)
 
     async def release_all(self) -> int:
         """Forget every lease (at server start: no connection survives a restart)."""
@@ -204,11 +225,10 @@ class ExamRepo(Repo):
             return cursor.rowcount
 
     async def _held(self, tx, key_id: int, token: str):
-        row = await tx.one(
-            "SELECT k.*, s.ends_at AS s_end, s.centre_id AS s_centre, q.formation_code "
-            "FROM online_keys k "
-            "JOIN sessions s ON s.id = k.session_id JOIN qcms q ON q.id = s.qcm_id "
-            "WHERE k.id = ?", (key_id,))
+        return self._check_held(await tx.one(_HELD_SELECT, (key_id,)), token)
+
+    def _check_held(self, row, token: str):
+        """The key row if this connection holds it in an open window; else KeyRefused."""
         if row is None or row["state"] == KeyState.SUBMITTED.value:
             raise KeyRefused(KeyRefusal.SUBMITTED)
         if row["lease_token"] != token:
@@ -219,74 +239,82 @@ class ExamRepo(Repo):
 
     async def save_identity(self, key_id: int, token: str, identity: Identity,
                             retake_of: str | None) -> Participant:
+        if not retake_of:  # the common case: one round trip
+            return await self.db.run(
+                lambda tx: self._save_identity(tx, key_id, token, identity), write=True)
         async with self.db.transaction() as tx:
             row = await self._held(tx, key_id, token)
-            if retake_of:
-                # A candidate learns a first attempt's result only by naming it
-                # with its number *and* its last name: numbers are sequential.
-                first = await tx.one("SELECT last_name FROM participants WHERE number = ?",
-                                     (retake_of,))
-                if first is None or not same_name(first["last_name"], identity.last_name):
-                    raise Conflict(
-                        f"Premier passage n° {retake_of} inconnu au nom de "
-                        f"{identity.last_name} : vérifiez le numéro et le nom.")
-                await self.sessions.check_retake(tx, retake_of, row["formation_code"],
-                                                 row["participant_id"], row["s_centre"])
-            await tx.execute(
-                f"UPDATE participants SET {', '.join(f'{c} = ?' for c in IDENTITY_COLUMNS)}, "
-                # A retake carries the first attempt's practical result over;
-                # withdrawing the retake withdraws that result too.
-                "retake_of = ?, practical = CASE WHEN ? IS NOT NULL THEN ? "
-                "WHEN retake_of IS NOT NULL THEN ? ELSE practical END WHERE id = ?",
-                (*(getattr(identity, c) for c in IDENTITY_COLUMNS), retake_of or None,
-                 retake_of or None, Practical.FAVOURABLE.value, Practical.UNKNOWN.value,
-                 row["participant_id"]))
+            # A candidate learns a first attempt's result only by naming it
+            # with its number *and* its last name: numbers are sequential.
+            first = await tx.one("SELECT last_name FROM participants WHERE number = ?",
+                                 (retake_of,))
+            if first is None or not same_name(first["last_name"], identity.last_name):
+                raise Conflict(
+                    f"Premier passage n° {retake_of} inconnu au nom de "
+                    f"{identity.last_name} : vérifiez le numéro et le nom.")
+            await self.sessions.check_retake(tx, retake_of, row["formation_code"],
+                                             row["participant_id"], row["s_centre"])
+            await tx.execute(_IDENTITY_UPDATE, _identity_params(identity, retake_of,
+                                                                row["participant_id"]))
         return await self.sessions.participant(Scope.admin("candidate"), row["participant_id"])
 
+    def _save_identity(self, tx: SyncTx, key_id: int, token: str,
+                       identity: Identity) -> Participant:
+        row = self._check_held(tx.one(_HELD_SELECT, (key_id,)), token)
+        tx.execute(_IDENTITY_UPDATE, _identity_params(identity, None, row["participant_id"]))
+        return rows.participant(tx.one("SELECT * FROM participants WHERE id = ?",  # type: ignore[arg-type]
+                                       (row["participant_id"],)))
+
     async def save_answer(self, key_id: int, token: str, question_id: int, choice: int) -> None:
-        """Persist one answer before the screen shows it as chosen."""
-        async with self.db.transaction() as tx:
-            row = await self._held(tx, key_id, token)
-            if not await tx.one(
+        """Persist one answer before the screen shows it as chosen (one round trip)."""
+        if not 0 <= choice <= 3:
+            raise Conflict("Choix invalide.")
+        now = self.now_text()
+
+        def save(tx: SyncTx) -> None:
+            row = self._check_held(tx.one(_HELD_SELECT, (key_id,)), token)
+            if not tx.one(
                     "SELECT 1 FROM qcm_questions qq JOIN sessions s ON s.qcm_id = qq.qcm_id "
                     "WHERE s.id = ? AND qq.question_id = ?", (row["session_id"], question_id)):
                 raise NotFound("Question hors de ce QCM.")
-            if not 0 <= choice <= 3:
-                raise Conflict("Choix invalide.")
-            await tx.execute(
+            tx.execute(
                 "INSERT INTO answers (participant_id, question_id, choice, answered_at) "
                 "VALUES (?, ?, ?, ?) ON CONFLICT(participant_id, question_id) DO UPDATE SET "
                 "choice = excluded.choice, answered_at = excluded.answered_at",
-                (row["participant_id"], question_id, choice, self.now_text()))
+                (row["participant_id"], question_id, choice, now))
+
+        await self.db.run(save, write=True)
 
     async def submit(self, key_id: int, token: str | None) -> int:
         """Final submission, once per key ever: returns the score.
 
         `token` None is the server's own auto-submission after the window closed."""
-        async with self.db.transaction() as tx:
-            row = await tx.one("SELECT * FROM online_keys WHERE id = ?", (key_id,))
+        now = self.now_text()
+
+        def submit(tx: SyncTx) -> int:
+            row = tx.one("SELECT * FROM online_keys WHERE id = ?", (key_id,))
             if row is None or row["state"] == KeyState.SUBMITTED.value:
                 raise KeyRefused(KeyRefusal.SUBMITTED)
             if token is not None and row["lease_token"] != token:
                 raise KeyRefused(KeyRefusal.IN_USE)
-            score = await self._score(tx, row["session_id"], row["participant_id"])
-            now = self.now_text()
-            await tx.execute("UPDATE participants SET score = ?, submitted = 1 WHERE id = ?",
-                             (score, row["participant_id"]))
-            await tx.execute(
-                "UPDATE online_keys SET state = 'submitted', submitted_at = ?, lease_token = NULL, "
-                "lease_until = NULL WHERE id = ?", (now, key_id))
-            await self.audit(tx, f"clé {row['code']}", "submit" if token else "auto_submit",
-                             "key", key_id, f"{score}")
-        return score
+            correct = {r[0]: r[1] for r in tx.all(
+                "SELECT q.id, q.correct FROM qcm_questions qq "
+                "JOIN questions q ON q.id = qq.question_id "
+                "JOIN sessions s ON s.qcm_id = qq.qcm_id WHERE s.id = ?", (row["session_id"],))}
+            given = {r[0]: r[1] for r in tx.all(
+                "SELECT question_id, choice FROM answers WHERE participant_id = ?",
+                (row["participant_id"],))}
+            score = score_answers(correct, given)
+            tx.execute("UPDATE participants SET score = ?, submitted = 1 WHERE id = ?",
+                       (score, row["participant_id"]))
+            tx.execute(
+                "UPDATE online_keys SET state = 'submitted', submitted_at = ?, "
+                "lease_token = NULL, lease_until = NULL WHERE id = ?", (now, key_id))
+            self.audit_now(tx, f"clé {row['code']}", "submit" if token else "auto_submit",
+                           "key", key_id, f"{score}")
+            return score
 
-    async def _score(self, tx, session_id: int, participant_id: int) -> int:
-        correct = {r[0]: r[1] for r in await tx.all(
-            "SELECT q.id, q.correct FROM qcm_questions qq JOIN questions q ON q.id = qq.question_id "
-            "JOIN sessions s ON s.qcm_id = qq.qcm_id WHERE s.id = ?", (session_id,))}
-        given = {r[0]: r[1] for r in await tx.all(
-            "SELECT question_id, choice FROM answers WHERE participant_id = ?", (participant_id,))}
-        return score_answers(correct, given)
+        return await self.db.run(submit, write=True)
 
     async def submit_expired(self) -> list[int]:
         """Auto-submit every started key whose window has closed."""
@@ -301,6 +329,24 @@ class ExamRepo(Repo):
             except KeyRefused:
                 pass  # submitted meanwhile by its own connection
         return done
+
+
+_HELD_SELECT = (
+    "SELECT k.*, s.ends_at AS s_end, s.centre_id AS s_centre, q.formation_code "
+    "FROM online_keys k JOIN sessions s ON s.id = k.session_id JOIN qcms q ON q.id = s.qcm_id "
+    "WHERE k.id = ?")
+_IDENTITY_UPDATE = (
+    f"UPDATE participants SET {', '.join(f'{c} = ?' for c in IDENTITY_COLUMNS)}, "
+    # A retake carries the first attempt's practical result over;
+    # withdrawing the retake withdraws that result too.
+    "retake_of = ?, practical = CASE WHEN ? IS NOT NULL THEN ? "
+    "WHEN retake_of IS NOT NULL THEN ? ELSE practical END WHERE id = ?")
+
+
+def _identity_params(identity: Identity, retake_of: str | None, participant_id: int) -> tuple:
+    return (*(getattr(identity, c) for c in IDENTITY_COLUMNS), retake_of or None,
+            retake_of or None, Practical.FAVOURABLE.value, Practical.UNKNOWN.value,
+            participant_id)
 
 
 def same_name(a: str, b: str) -> bool:

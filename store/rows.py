@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from sqlite3 import Row
 
-from domain.models import (Account, Centre, Document, DocumentKind, ExamSession, Identity,
+from domain.models import (Account, Centre, Document, DocumentKind, ExamSession, Formation,
+                           Identity,
                            KeyState, OnlineKey, PaperBatch, Participant, Practical, Qcm,
                            Question, Role, SessionKind, Trainer)
 from store.schema import IDENTITY_COLUMNS
@@ -24,6 +25,11 @@ def from_ts(text: str | None) -> datetime | None:
     if text is None:
         return None
     return datetime.strptime(text, _FMT).replace(tzinfo=timezone.utc)
+
+
+def formation(row: Row, themes: tuple[str, ...]) -> Formation:
+    return Formation(row["code"], row["name"], row["questions_per_qcm"], row["pass_mark"],
+                     themes, bool(row["active"]))
 
 
 def question(row: Row, theme: str) -> Question:

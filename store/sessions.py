@@ -14,7 +14,7 @@ from store.errors import Conflict, NotFound
 from store.schema import IDENTITY_COLUMNS
 from store.scope import Scope
 
-_SESSION_SELECT = ("SELECT s.*, q.formation_code FROM sessions s "
+SESSION_SELECT = ("SELECT s.*, q.formation_code FROM sessions s "
                    "JOIN qcms q ON q.id = s.qcm_id")
 
 
@@ -65,11 +65,11 @@ class SessionRepo(Repo):
         if qcm_id is not None:
             where, params = f"{where} AND s.qcm_id = ?", (*params, qcm_id)
         return [rows.session(r) for r in await self.db.all(
-            f"{_SESSION_SELECT} WHERE {where} ORDER BY s.id DESC", params)]
+            f"{SESSION_SELECT} WHERE {where} ORDER BY s.id DESC", params)]
 
     async def session(self, scope: Scope, session_id: int) -> ExamSession:
         where, params = scope.clause("s.centre_id")
-        row = await self.db.one(f"{_SESSION_SELECT} WHERE s.id = ? AND {where}",
+        row = await self.db.one(f"{SESSION_SELECT} WHERE s.id = ? AND {where}",
                                 (session_id, *params))
         if row is None:
             raise NotFound(f"Session introuvable : {session_id}.")

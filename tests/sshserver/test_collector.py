@@ -39,22 +39,23 @@ async def turn() -> None:
         await asyncio.sleep(0)
 
 
-async def test_one_collection_per_quarter_of_the_live_sessions_ending() -> None:
+async def test_one_collection_per_half_of_the_live_sessions_ending() -> None:
     recorder = Recorder()
     collector = recorder.collector()
     for _ in range(8):
         collector.session_started()
     collector.started = 0  # the arrivals are not under test here
-    collector.session_ended()  # 1 of 7 live
-    await turn()
+    for _ in range(3):
+        collector.session_ended()  # 3 ended, 5 live
+        await turn()
     assert recorder.count == 0
-    collector.session_ended()  # 2 ended, 6 live: a quarter
+    collector.session_ended()  # 4 ended, 4 live: half of them
     await turn()
     assert recorder.count == 1
-    for _ in range(6):
+    for _ in range(4):
         collector.session_ended()
         await turn()
-    assert collector.live == 0 and recorder.count >= 3
+    assert collector.live == 0 and recorder.count >= 2
     collector.close()
 
 
@@ -89,13 +90,31 @@ async def test_memory_growth_is_collected_on_arrival_and_by_the_periodic_check()
     collector.session_started()
     await turn()
     assert recorder.count == 0
-    recorder.memory = 130_000_000  # 30 % above the last collection
+    recorder.memory = 135_000_000  # 35 % above the last collection (and 2 sessions' share)
     collector.session_started()
     await turn()
     assert recorder.count == 1
     recorder.memory = 170_000_000  # grows again with no arrival: the check sees it
     await asyncio.sleep(0.2)
     assert recorder.count == 2
+    collector.close()
+
+
+async def test_memory_held_by_new_sessions_is_not_taken_for_garbage() -> None:
+    """Hundreds of candidates arriving grow memory by what their sessions hold:
+    no full collection (seconds long with that many sessions) until they pause."""
+    recorder = Recorder()
+    collector = recorder.collector(check=0.05, session_bytes=2_000_000)
+    collector.start()
+    for _ in range(200):
+        recorder.memory += 1_800_000
+        collector.session_started()
+        await turn()
+    await asyncio.sleep(0.2)  # the periodic check too
+    assert recorder.count == 0
+    recorder.memory += 300_000_000  # far beyond what 200 sessions hold: garbage
+    await asyncio.sleep(0.2)
+    assert recorder.count == 1
     collector.close()
 
 

@@ -16,19 +16,26 @@ LINKS = ["", "id=1;https://exemple.fr/a", "id=2;https://exemple.fr/b"]
 
 
 def cells(screen: pyte.Screen, delta: ScreenDelta) -> list[list[tuple[object, ...] | None]]:
-    """Cell contents and attributes, where the model claims to know the cell.
+    """What each cell looks like, where the model claims to know the cell.
 
     A wide character half-overwritten is drawn differently by each terminal;
     the model marks such cells unknown (and never skips writing them).
     """
     return [
         [
-            (c.data, c.fg, c.bg, c.bold, c.italics, c.underscore, c.strikethrough, c.reverse)
-            if delta.is_known(x, y) else None
+            look(c) if delta.is_known(x, y) else None
             for x, c in ((x, screen.buffer[y][x]) for x in range(screen.columns))
         ]
         for y in range(screen.lines)
     ]
+
+
+def look(c: pyte.screens.Char) -> tuple[object, ...]:
+    """What a person sees in a cell: a blank shows its background only (unless
+    underlined, struck through or reversed)."""
+    if c.data == " " and not (c.underscore or c.strikethrough or c.reverse):
+        return (" ", c.bg)
+    return (c.data, c.fg, c.bg, c.bold, c.italics, c.underscore, c.strikethrough, c.reverse)
 
 
 def textual_like_frame(rng: random.Random, width: int, height: int) -> str:
@@ -60,13 +67,14 @@ def textual_like_frame(rng: random.Random, width: int, height: int) -> str:
     return "".join(parts)
 
 
+@pytest.mark.parametrize("erase", [False, True])
 @pytest.mark.parametrize("seed", range(6))
-def test_random_frames_render_identically(seed: int) -> None:
+def test_random_frames_render_identically(seed: int, erase: bool) -> None:
     rng = random.Random(seed)
     width, height = 30, 8
     plain, optimized = pyte.Screen(width, height), pyte.Screen(width, height)
     plain_stream, optimized_stream = pyte.Stream(plain), pyte.Stream(optimized)
-    delta = ScreenDelta(width, height)
+    delta = ScreenDelta(width, height, erase=erase)
     setup = "\x1b[?1049h\x1b[?7l"
     plain_stream.feed(setup)
     optimized_stream.feed(delta(setup))
@@ -126,3 +134,26 @@ def test_identical_cells_share_one_object() -> None:
     distinct = {id(cell) for row in delta._model for cell in row}
     assert len(distinct) == 4  # " ", "F", "i", "n" in one style
     assert delta(frame) == ""
+
+
+@pytest.mark.parametrize(("style", "erased"), [("38;5;253;48;5;233", True), ("1;31;42", True),
+                                               ("4;48;5;233", False), ("7", False)])
+def test_a_line_end_turning_blank_is_erased_when_nothing_else_would_show(
+        style: str, erased: bool) -> None:
+    """EL paints the background only: used when spaces in that style look the same."""
+    width, height = 40, 3
+    plain, optimized = pyte.Screen(width, height), pyte.Screen(width, height)
+    plain_stream, optimized_stream = pyte.Stream(plain), pyte.Stream(optimized)
+    delta = ScreenDelta(width, height, erase=True)
+    frames = [f"\x1b[2;1H\x1b[{style}m{'Question longue à effacer'.ljust(width)}\x1b[0m",
+              f"\x1b[2;1H\x1b[{style}m{'Courte'.ljust(width)}\x1b[0m",
+              f"\x1b[1;5H\x1b[{style}m{' ' * (width - 4)}\x1b[0m"]
+    outputs = []
+    for frame in frames:
+        outputs.append(delta(frame))
+        plain_stream.feed(frame)
+        optimized_stream.feed(outputs[-1])
+        assert cells(optimized, delta) == cells(plain, delta), f"{frame!r} -> {outputs[-1]!r}"
+    assert ("\x1b[K" in outputs[1]) is erased
+    if erased:
+        assert len(outputs[1]) < 30  # "Courte" and one erase, not 34 spaces

@@ -6,7 +6,13 @@ import pytest
 
 from sshserver.colours import ColourDowngrade
 from sshserver.sgr import SgrDelta, parse_sgr
-from sshserver.terminal import MAX_SIZE, TerminalProfile, clamp_size, color_system_for
+from sshserver.terminal import (
+    MAX_SIZE,
+    TerminalProfile,
+    clamp_size,
+    color_system_for,
+    erases_with_background,
+)
 
 
 @pytest.mark.parametrize(
@@ -66,3 +72,10 @@ def test_sgr_transitions_are_short_and_exact() -> None:
     assert change("4:3;31", "31") == "\x1b[0;31m"  # unknown forms: reset and set
     assert parse_sgr("0;1;38;2;1;2;3") == (frozenset({"1"}), "38;2;1;2;3", None)
     assert parse_sgr("38;5") is None
+
+
+def test_line_erase_is_used_only_where_it_paints_the_background() -> None:
+    for term in ("xterm", "xterm-256color", "tmux-256color", "linux", "vt100", "rxvt-unicode"):
+        assert erases_with_background(term), term
+    for term in ("screen", "screen-256color", "dumb", "", None, "weird-terminal"):
+        assert not erases_with_background(term), term

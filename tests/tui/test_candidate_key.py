@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import timedelta
 
 from services.throttle import KeyThrottle
 from tests.tui.conftest import NOW, enter_key, flat, make_app, screen_text, wait_for, wait_screen
 from tui.screens.identity_screen import IdentityScreen
-from tui.screens.key_screen import KeyScreen
+from tui.screens.key_screen import OPENING_TEXT, KeyScreen
 
 
 WRONG = "ABCDE-FGHJK-MNPQR"
@@ -107,3 +108,26 @@ async def test_key_in_use_by_another_connection_is_refused(world):
         world.clock.advance(seconds=31)
         await enter_key(pilot, world.keys[0])
         await wait_screen(pilot, IdentityScreen)
+
+
+async def test_enter_says_the_key_is_opening_while_the_database_is_busy(world):
+    """Another process holds the database's write lock: the candidate reads at
+    once that the key is being opened, and gets the form once the lock is free."""
+    app = make_app(world)
+    blocker = sqlite3.connect(world.store.db.path, timeout=0)
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            blocker.execute("BEGIN IMMEDIATE")
+            await enter_key(pilot, world.keys[0])
+            await wait_for(pilot, lambda: OPENING_TEXT in flat(screen_text(app)))
+            assert isinstance(app.screen, KeyScreen)
+            await pilot.press("enter")  # again, impatiently: nothing more is started
+            blocker.rollback()
+            await wait_screen(pilot, IdentityScreen)
+            row = await world.key_row(world.keys[0])
+            assert row["state"] == "in_progress" and row["lease_token"] == app.token
+            opened = await world.store.db.all(
+                "SELECT COUNT(*) FROM audit WHERE action = 'open_key'")
+            assert opened[0][0] == 1
+    finally:
+        blocker.close()

@@ -36,6 +36,7 @@ from store import StoreError
 from tui.layout_first import LayoutFirst
 from tui.quiet import QuietFocus, QuietFooter
 from tui.screens.exam_messages import KeyLost
+from tui.widgets.text_field import TextField
 
 TEXT_FIELDS = ("last_name", "first_name", "company", "company_address", "postal_code",
                "city", "country", "email")
@@ -90,13 +91,13 @@ class IdentityScreen(QuietFocus, LayoutFirst):
                 value = getattr(identity, name) or ("France" if name == "country" else "")
                 with Horizontal(classes="field-row"):
                     yield Label(IDENTITY_LABELS[name], classes="field-label")
-                    yield Input(safe_text(value), id=name, max_length=200, compact=True)
+                    yield TextField(safe_text(value), id=name, max_length=200, compact=True)
                 yield Static("", id=f"{name}-error", classes="field-error", markup=False)
             with Horizontal(classes="field-row"):
                 yield Label("Second passage", classes="field-label")
                 yield Checkbox("oui, n° du 1er passage :", participant.is_retake,
                                id="is-retake", compact=True)
-                yield Input(participant.retake_of or "", id="retake_of", max_length=20,
+                yield TextField(participant.retake_of or "", id="retake_of", max_length=20,
                             placeholder="AAAA-NNNNNN", compact=True,
                             disabled=not participant.is_retake)
             yield Static("", id="retake_of-error", classes="field-error", markup=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
@@ -25,6 +26,11 @@ from tui.layout_first import LayoutFirst
 from tui.quiet import QuietFocus, QuietFooter
 from tui.widgets.key_input import KeyInput
 
+logger = logging.getLogger(__name__)
+
+OPENING_TEXT = "Ouverture de la clé en cours…"
+FAILED_TEXT = ("La clé n'a pas pu être ouverte (serveur occupé). Appuyez de nouveau sur "
+               "Entrée ; si cela persiste, prévenez votre formateur.")
 FORMAT_TEXT = ("Une clé compte 15 caractères, lettres et chiffres, par exemple "
                "7KQ4M-2XD9P-TAB3C. Majuscules, minuscules et tirets sont indifférents.")
 
@@ -76,6 +82,7 @@ class KeyScreen(QuietFocus, LayoutFirst):
         self.token = token
         self.timezone = timezone
         self.initial_message = message
+        self._opening = False  # a key is being opened: Enter again does nothing
 
     def compose(self) -> ComposeResult:
         with Vertical(id="key-box"):
@@ -95,30 +102,51 @@ class KeyScreen(QuietFocus, LayoutFirst):
         await self.open_key(self.query_one("#key", Input).value)
 
     async def open_key(self, typed: str) -> None:
-        field = self.query_one("#key", Input)
-        if not typed.strip():
-            return
-        retry_at = await self.throttle.blocked_until(self.store, self.source)
-        if retry_at is not None:
-            self._error(f"Trop de clés erronées depuis ce poste. Réessayez à partir de "
-                        f"{clock_text(retry_at, self.timezone)}:"
-                        f"{retry_at.second:02d} (heure du serveur).")
+        """Say at once that the key is being opened, then open it.
+
+        The opening (database work, which waits when the server is busy) runs
+        outside this screen's message handling, so that the screen shows
+        « Ouverture de la clé » right away instead of nothing until it is done."""
+        if self._opening or not typed.strip():
             return
         if normalize_key(typed) is None:  # not a key at all: a typo, not a guess
             self._error("Ce n'est pas une clé valide. " + FORMAT_TEXT)
             return
+        self._opening = True
+        self._say(OPENING_TEXT, error=False)
+        self.run_worker(self._open(typed), group="open-key", exit_on_error=False)
+
+    async def _open(self, typed: str) -> None:
         try:
-            ticket = await open_key(self.store, typed, self.token)
-        except KeyRefused as refusal:
-            if refusal.reason is KeyRefusal.UNKNOWN:
-                await self.throttle.record(self.store, self.source)
-            self._error(refusal_text(refusal, self.clock.now()))
+            retry_at = await self.throttle.blocked_until(self.store, self.source)
+            if retry_at is not None:
+                self._error(f"Trop de clés erronées depuis ce poste. Réessayez à partir de "
+                            f"{clock_text(retry_at, self.timezone)}:"
+                            f"{retry_at.second:02d} (heure du serveur).")
+                return
+            try:
+                ticket = await open_key(self.store, typed, self.token)
+            except KeyRefused as refusal:
+                if refusal.reason is KeyRefusal.UNKNOWN:
+                    await self.throttle.record(self.store, self.source)
+                self._error(refusal_text(refusal, self.clock.now()))
+                return
+        except Exception:  # a busy or failing database: the candidate tries again
+            logger.exception("opening a key failed")
+            self._error(FAILED_TEXT)
             return
-        field.value = ""
+        finally:
+            self._opening = False
+        self.query_one("#key", Input).value = ""
         self.post_message(self.Opened(ticket))
 
+    def _say(self, text: str, *, error: bool) -> None:
+        message = self.query_one("#key-error", Static)
+        message.update(text)
+        message.set_class(error, "error")
+
     def _error(self, text: str) -> None:
-        self.query_one("#key-error", Static).update(text)
+        self._say(text, error=True)
         field = self.query_one("#key", Input)
         field.focus()
         field.select_all()  # typing replaces it; an arrow key keeps it for a correction

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from textual import events
-from textual.widgets import Input
+
+from tui.widgets.text_field import TextField
 
 
-class KeyInput(Input):
+class KeyInput(TextField):
     """Handles Enter with the keys, not as a binding.
 
     Textual resolves bindings only once a key has bubbled back up, so in one

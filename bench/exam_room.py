@@ -1,0 +1,681 @@
+"""An exam room under load (prints figures; not a test): N candidates, each over
+real SSH with a `pyte` screen, doing the whole flow against a `qcm serve`
+subprocess (2 workers) on loopback.
+
+    .venv/bin/python bench/exam_room.py --candidates 500 --arrival 60
+    .venv/bin/python bench/exam_room.py --smoke          # 20 candidates, about a minute
+
+Each candidate arrives at a time drawn from the arrival curve (all within
+`--arrival` seconds), connects, reads the key screen for `--read` seconds,
+types the key at `--cps` characters per second and Enter, then fills the
+identity form at that pace (Enter on « M. », Tab, each field, Tab... Enter on
+« Valider »), answers the 30 questions with `--pace` seconds between
+keystrokes (a letter, then « n »), opens the question list once and closes it,
+presses « t » (Terminer), Tab and Enter to confirm, and reads the score.
+A share `--late-share` of the candidates thinks longer so that they finish
+within the last `--ends-window` seconds of the room.
+
+Latency of a keystroke: from sending it until the client's screen shows its
+effect (the typed characters in the field, the answer marked, the next
+question, the list, the confirmation, the score; for Tab/Enter between form
+fields: the first byte of the reply). A person types at their own pace: key
+and identity characters are sent on time whether or not the previous one is
+shown yet; answers and « next » wait for the previous effect.
+
+Phases, by the time a keystroke was sent: arrival (until every candidate is
+connected and sees the key prompt), identity (until every candidate has
+question 1), steady (until the first candidate confirms « Terminer »), ends
+(until the last one has the score). Reported per phase and overall: p50/p99/max
+per kind of keystroke, server CPU (per worker), this tool's CPU; then
+connect → key prompt and Enter on the key → identity form, failures with the
+screen they stopped on, server RSS, bytes per whole exam and per keystroke kind.
+
+`bench/load.py` measures the steady state only (identities pre-filled,
+arrivals done before timing, one answer letter pressed again and again).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import json
+import random
+import re
+import resource
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import asyncssh
+
+from bench.server_proc import (
+    cpu_s,
+    load_demo,
+    running_server,
+    runqueue_wait_s,
+    server_rss_mb,
+    wait_workers,
+    write_config,
+)
+from domain.clock import SystemClock
+from domain.models import SessionKind
+from domain.validation import IDENTITY_LABELS
+from store import Scope, Store
+from tests.e2e_helpers import ScreenClient
+
+PROMPT = "Votre identifiant"
+PLACEHOLDER = "XXXXX-XXXXX-XXXXX"  # the key field, empty
+OPENING = "Ouverture de la clé"
+FORM = "Vos informations"
+CHOSEN = re.compile(r"^\s*\(x\) ([a-d])\) ")
+QUESTION_LINE = re.compile(r"^\s*(\d+)\. ")
+PHASES = ("arrival", "identity", "steady", "ends")
+KINDS = ("key_char", "key_enter", "form_move", "form_char", "form_submit", "answer", "next",
+         "list_open", "list_close", "finish", "confirm_move", "confirm")
+IDENTITY = (  # (field, text typed): about 90 characters, as a person fills the form
+    ("last_name", "Lefebvre"), ("first_name", "Jean-Baptiste"),
+    ("company", "Solaire Rhône SARL"), ("company_address", "12 avenue Jean Jaurès"),
+    ("postal_code", "69007"), ("city", "Lyon"), ("country", None),
+    ("email", "jb.lefebvre@solaire.fr"),
+)
+
+
+@dataclass
+class Sample:
+    kind: str
+    sent: float
+    latency: float | None = None
+
+
+@dataclass
+class Failure:
+    candidate: int
+    step: str
+    error: str
+    screen: str
+
+
+@dataclass
+class Room:
+    """Everything measured, in loop time (seconds since the room's start)."""
+
+    start: float
+    samples: list[Sample] = field(default_factory=list)
+    prompt: list[float] = field(default_factory=list)  # connect → key prompt
+    ack: list[float] = field(default_factory=list)  # Enter on the key → told it opens
+    to_form: list[float] = field(default_factory=list)  # Enter on the key → identity form
+    failures: list[Failure] = field(default_factory=list)
+    exam_bytes: list[int] = field(default_factory=list)
+    kind_bytes: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+    prompted: list[float] = field(default_factory=list)  # when each saw the prompt
+    on_question_1: list[float] = field(default_factory=list)
+    confirmed: list[float] = field(default_factory=list)
+    done: list[float] = field(default_factory=list)
+    live: int = 0
+    peak_live: int = 0
+
+    def now(self) -> float:
+        return time.monotonic() - self.start
+
+
+class Pending:
+    def __init__(self, sample: Sample, check: Callable[[], bool]) -> None:
+        self.sample = sample
+        self.check = check
+        self.future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+
+class Candidate(ScreenClient):
+    """A screen client that resolves expected effects as its screen changes.
+
+    Effects are expected in the order the keys were sent: when a later one is
+    on screen, the earlier ones were shown too (they are resolved with it)."""
+
+    room: Room
+
+    def __init__(self, cols: int, rows: int) -> None:
+        super().__init__(cols, rows)
+        self.pending: list[Pending] = []
+        self.last_kind: str | None = None
+        self.last_bytes = 0
+
+    def setup(self, room: Room) -> None:
+        self.room = room
+
+    def _on_data(self, data: bytes) -> None:
+        super()._on_data(data)
+        if self.pending:
+            self._resolve()
+
+    def _on_closed(self) -> None:
+        super()._on_closed()
+        for item in self.pending:
+            if not item.future.done():
+                item.future.set_exception(ConnectionError("session closed"))
+                item.future.exception()  # read by `wait` if anyone waits; else no warning
+        self.pending = []
+
+    def _resolve(self) -> None:
+        for index in range(len(self.pending) - 1, -1, -1):
+            if self.pending[index].check():
+                now = self.room.now()
+                for item in self.pending[:index + 1]:
+                    item.sample.latency = now - item.sample.sent
+                    if not item.future.done():
+                        item.future.set_result(None)
+                del self.pending[:index + 1]
+                return
+
+    def tally(self, kind: str | None = None) -> None:
+        """Count the bytes received since the last keystroke as its reply."""
+        if self.last_kind is not None:
+            self.room.kind_bytes[self.last_kind].append(self.bytes_received - self.last_bytes)
+        self.last_kind, self.last_bytes = kind, self.bytes_received
+
+    def key(self, kind: str, data: str, check: Callable[[], bool]) -> Pending:
+        """Send one keystroke and expect `check` to hold on screen after it."""
+        self.tally(kind)
+        sample = Sample(kind, self.room.now())
+        self.room.samples.append(sample)
+        before = self.bytes_received
+        item = Pending(sample, check if check is not ANY_REPLY else
+                       (lambda: self.bytes_received > before))
+        self.pending.append(item)
+        self.send(data)
+        return item
+
+    def row_after(self, label: str) -> str | None:
+        """The text right of `label` on the line that starts with it."""
+        for line in self.display:
+            stripped = line.strip()
+            if stripped.startswith(label):
+                return stripped[len(label):].strip()
+        return None
+
+    def row_of(self, y: int) -> str:
+        return self.display[y].strip().strip("│").strip()
+
+    def question(self) -> int:
+        for line in self.display:
+            if m := QUESTION_LINE.match(line):
+                return int(m.group(1))
+        return 0
+
+    def chosen(self) -> str | None:
+        for line in self.display:
+            if m := CHOSEN.match(line):
+                return m.group(1)
+        return None
+
+
+def ANY_REPLY() -> bool:  # a marker: the first byte of the reply
+    return True
+
+
+class Step(Exception):
+    def __init__(self, step: str, error: str) -> None:
+        super().__init__(f"{step}: {error}")
+        self.step = step
+        self.error = error
+
+
+async def wait(client: Candidate, item: Pending, timeout: float, step: str) -> None:
+    try:
+        await asyncio.wait_for(asyncio.shield(item.future), timeout)
+    except TimeoutError:
+        raise Step(step, f"no effect within {timeout:.0f} s") from None
+    except ConnectionError:
+        raise Step(step, "session closed") from None
+
+
+async def until(client: Candidate, check: Callable[[], bool], timeout: float, step: str) -> None:
+    try:
+        await client.wait_until(check, timeout, step)
+    except AssertionError as exc:
+        raise Step(step, str(exc).split(";")[0]) from None
+
+
+@dataclass
+class Plan:
+    arrival: float  # seconds after the room's start
+    finish: float | None  # a late finisher's target time for « Terminer », or None
+
+
+async def candidate(index: int, key: str, plan: Plan, args: argparse.Namespace, port: int,
+                    room: Room) -> None:
+    await asyncio.sleep(max(0.0, plan.arrival - room.now()))
+    client: Candidate | None = None
+    step = "connect"
+    typing = 1.0 / args.cps
+    try:
+        began = room.now()
+        client = await Candidate.connect(port, username="candidat", password=None,
+                                         term_type=args.term, login_timeout=args.timeout)
+        client.setup(room)
+        room.live += 1
+        room.peak_live = max(room.peak_live, room.live)
+        step = "key prompt"
+        await until(client, lambda: PROMPT in client.text and PLACEHOLDER in client.text,
+                    args.timeout, step)
+        room.prompt.append(room.now() - began)
+        room.prompted.append(room.now())
+        await asyncio.sleep(args.read)
+        _, row = client.find(PLACEHOLDER)
+
+        # The key, one character at a time at the typing pace.
+        step = "typing the key"
+        last: Pending | None = None
+        for n in range(1, len(key) + 1):
+            typed = key[:n]
+            last = client.key("key_char", key[n - 1],
+                              lambda typed=typed: client.row_of(row) == typed)
+            await asyncio.sleep(typing)
+        assert last is not None
+        await wait(client, last, args.timeout, step)
+        step = "Enter on the key"
+        enter = room.now()
+        item = client.key("key_enter", "\r", lambda: FORM in client.text or OPENING in client.text)
+        await wait(client, item, args.timeout, step)
+        room.ack.append(room.now() - enter)
+        await until(client, lambda: FORM in client.text, args.timeout, "identity form")
+        room.to_form.append(room.now() - enter)
+
+        # The identity form: Enter on « M. », then Tab and each field.
+        step = "identity form"
+        await asyncio.sleep(args.read)
+        client.key("form_move", "\r", ANY_REPLY)
+        await asyncio.sleep(typing)
+        for name, text in IDENTITY:
+            label = IDENTITY_LABELS[name]
+            client.key("form_move", "\t", ANY_REPLY)
+            await asyncio.sleep(typing)
+            for n in range(1, len(text or "") + 1):
+                typed = text[:n]  # type: ignore[index]
+                last = client.key("form_char", typed[-1],
+                                  lambda typed=typed, label=label:
+                                  client.row_after(label) == typed)
+                await asyncio.sleep(typing)
+        await wait(client, last, args.timeout, step)
+        client.key("form_move", "\t", ANY_REPLY)  # to « Second passage »
+        await asyncio.sleep(typing)
+        client.key("form_move", "\t", ANY_REPLY)  # to « Valider »
+        await asyncio.sleep(typing)
+        step = "Valider"
+        item = client.key("form_submit", "\r", lambda: "Question 1/" in client.text)
+        await wait(client, item, args.timeout, step)
+        room.on_question_1.append(room.now())
+
+        # Thirty answers, each followed by « next » (the last one by the list).
+        pace = args.pace
+        if plan.finish is not None:  # a late finisher thinks longer
+            pace = max(pace, (plan.finish - room.now()) / 63)
+        for number in range(1, 31):
+            await asyncio.sleep(pace * random.uniform(0.5, 1.5))
+            letter = "abcd"[(index + number) % 4]
+            step = f"answer {number}"
+            item = client.key("answer", letter,
+                              lambda n=number, x=letter: client.question() == n
+                              and client.chosen() == x)
+            await wait(client, item, args.timeout, step)
+            await asyncio.sleep(pace * random.uniform(0.5, 1.5))
+            if number < 30:
+                step = f"next to {number + 1}"
+                item = client.key("next", "n", lambda n=number + 1:
+                                  client.question() == n and f"Question {n}/" in client.text)
+                await wait(client, item, args.timeout, step)
+        step = "question list"
+        item = client.key("list_open", "v", lambda: "Liste des questions" in client.text)
+        await wait(client, item, args.timeout, step)
+        await asyncio.sleep(pace)
+        item = client.key("list_close", "v", lambda: "Liste des questions" not in client.text
+                          and "Question 30/" in client.text)
+        await wait(client, item, args.timeout, step)
+        if plan.finish is not None:
+            await asyncio.sleep(max(0.0, plan.finish - room.now()))
+        else:
+            await asyncio.sleep(pace)
+        step = "Terminer"
+        item = client.key("finish", "t", lambda: "Terminer le QCM maintenant ?" in client.text)
+        await wait(client, item, args.timeout, step)
+        await asyncio.sleep(pace / 2)
+        client.key("confirm_move", "\t", ANY_REPLY)
+        await asyncio.sleep(typing * 3)
+        room.confirmed.append(room.now())
+        step = "confirmation"
+        item = client.key("confirm", "\r", lambda: "Votre note" in client.text)
+        await wait(client, item, args.timeout, step)
+        await client.wait_quiet(0.2, args.timeout)
+        client.tally()
+        room.exam_bytes.append(client.bytes_received)
+        room.done.append(room.now())
+        client.send("q")
+        await client.wait_closed(args.timeout)
+    except Step as exc:
+        room.failures.append(Failure(index, exc.step, exc.error, client.text if client else ""))
+    except (OSError, asyncssh.Error, TimeoutError, AssertionError) as exc:
+        room.failures.append(Failure(index, step, f"{type(exc).__name__}: {exc}"[:200],
+                                     client.text if client else ""))
+    finally:
+        if client is not None:
+            room.live -= 1
+            client.abort()
+
+
+def arrival_times(count: int, window: float, curve: str, rng: random.Random) -> list[float]:
+    if curve == "uniform":
+        return sorted(rng.uniform(0, window) for _ in range(count))
+    if curve == "even":
+        return [window * i / max(1, count - 1) for i in range(count)]
+    # "peak": most arrive in the middle of the window (a bus, a bell)
+    return sorted(rng.triangular(0, window, window / 3) for _ in range(count))
+
+
+def nominal_duration(args: argparse.Namespace) -> float:
+    """How long one candidate takes from arrival to « Terminer » at the base pace."""
+    chars = 17 + sum(len(text or "") + 1 for _, text in IDENTITY) + 4
+    return 2 * args.read + chars / args.cps + 62 * args.pace + 2
+
+
+async def seed(config: Path, data: Path, count: int) -> list[str]:
+    load_demo(config)
+    store = await Store.open(data / "qcm.sqlite3", SystemClock())
+    try:
+        admin = Scope.admin("bench")
+        centre = (await store.centres.centres(admin))[0]
+        scope = Scope.centre(centre.id, "bench")
+        trainer = (await store.centres.trainers(admin, centre.id))[0]
+        qcm = await store.qcms.create_qcm(scope, "PV-RES", "SALLE_PV-RES")
+        now = store.clock.now().replace(second=0, microsecond=0)
+        session = await store.sessions.create_session(
+            scope, qcm.id, SessionKind.ONLINE, trainer.id, "Salle d'examen", now.date(),
+            now - timedelta(hours=1), now + timedelta(hours=6))
+        keys = []
+        for start in range(0, count, 500):  # at most 500 keys per call
+            keys += await store.exam.create_keys(scope, session.id, min(500, count - start))
+        return [key.code for key in keys]
+    finally:
+        await store.close()
+
+
+def pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def ms(values: list[float]) -> str:
+    if not values:
+        return "-"
+    return (f"{pct(values, 0.5) * 1000:6.0f} {pct(values, 0.99) * 1000:6.0f} "
+            f"{max(values) * 1000:6.0f}")
+
+
+class Sampler:
+    """Server CPU per worker, this tool's CPU and server RSS, once a second."""
+
+    def __init__(self, root: int, workers: list[int], room: Room) -> None:
+        self.root, self.workers, self.room = root, workers, room
+        self.points: list[tuple[float, list[float], float, list[float]]] = []
+        self.rss: list[tuple[float, float, int]] = []
+
+    def sample(self) -> None:
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        self.points.append((self.room.now(), [cpu_s(pid) for pid in self.workers],
+                            usage.ru_utime + usage.ru_stime,
+                            [runqueue_wait_s(pid) for pid in self.workers]))
+        self.rss.append((self.room.now(), server_rss_mb(self.root), self.room.live))
+
+    async def run(self) -> None:
+        while True:
+            self.sample()
+            await asyncio.sleep(1.0)
+
+    def cpu(self, start: float, end: float) -> tuple[list[float], float, list[float]]:
+        """% of one core per worker, this tool's, and % of the time each worker's
+        main thread waited for a CPU (other processes on the machine), between two times."""
+        inside = [p for p in self.points if start <= p[0] <= end]
+        if len(inside) < 2:
+            nan = [float("nan")] * len(self.workers)
+            return nan, float("nan"), nan
+        first, last = inside[0], inside[-1]
+        span = last[0] - first[0]
+        return ([(b - a) / span * 100 for a, b in zip(first[1], last[1], strict=True)],
+                (last[2] - first[2]) / span * 100,
+                [(b - a) / span * 100 for a, b in zip(first[3], last[3], strict=True)])
+
+
+class Profiles:
+    """`py-spy record` on every worker, one profile per phase (collapsed stacks:
+    `worker<i>-<phase>.txt` in `folder`; flamegraph.pl or speedscope read them)."""
+
+    def __init__(self, folder: Path, workers: list[int], rate: int) -> None:
+        self.folder, self.workers, self.rate = folder, workers, rate
+        self.running: list[subprocess.Popen[bytes]] = []
+        self.phase: str | None = None
+        folder.mkdir(parents=True, exist_ok=True)
+
+    def start(self, phase: str) -> None:
+        self.stop()
+        self.phase = phase
+        spy = Path(sys.executable).with_name("py-spy")
+        self.running = [subprocess.Popen(
+            [str(spy), "record", "--pid", str(pid), "--rate", str(self.rate), "--format", "raw",
+             "--nonblocking", "--output", str(self.folder / f"worker{i}-{phase}.txt")],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            for i, pid in enumerate(self.workers)]
+
+    def stop(self) -> None:
+        for process in self.running:
+            process.send_signal(signal.SIGINT)
+        for process in self.running:
+            try:
+                process.wait(30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        self.running = []
+
+    async def follow(self, room: Room, count: int) -> None:
+        """Start a new profile each time the room enters a new phase."""
+        self.start("arrival")
+        while True:
+            await asyncio.sleep(0.2)
+            if len(room.done) == count:
+                phase = "after"
+            elif room.confirmed:
+                phase = "ends"
+            elif len(room.on_question_1) == count:
+                phase = "steady"
+            elif len(room.prompted) == count:
+                phase = "identity"
+            else:
+                continue
+            if phase != self.phase:
+                self.start(phase)
+
+
+async def loop_lag(room: Room, lags: list[float]) -> None:
+    """This tool's own event-loop lag (a saturated client inflates latencies)."""
+    while True:
+        before = time.monotonic()
+        await asyncio.sleep(0.1)
+        lags.append(time.monotonic() - before - 0.1)
+
+
+def report(args: argparse.Namespace, room: Room, sampler: Sampler, total: float,
+           rss_before: float, lags: list[float]) -> dict:
+    n = args.candidates
+    end = max(room.done, default=total)
+    bounds = [0.0,
+              max(room.prompted, default=0.0),
+              max(room.on_question_1, default=0.0),
+              min(room.confirmed, default=end),
+              end]
+    for i in range(1, len(bounds)):  # phases never overlap
+        bounds[i] = max(bounds[i], bounds[i - 1])
+    phases = {name: (bounds[i], bounds[i + 1]) for i, name in enumerate(PHASES)}
+    measured = [s for s in room.samples if s.latency is not None]
+    unanswered = Counter(s.kind for s in room.samples if s.latency is None)
+    print(f"\n== {n} candidates, arrivals over {args.arrival:.0f} s ({args.curve}), "
+          f"{args.cps:g} chars/s, {args.pace:g} s between answer keys, "
+          f"{args.late_share:.0%} finishing in the last {args.ends_window:.0f} s; "
+          f"{args.workers} workers, TERM={args.term}", flush=True)
+    done = len(room.done)
+    print(f"completed {done}/{n}, failed {len(room.failures)}; room lasted {total:.0f} s; "
+          f"peak {room.peak_live} connected", flush=True)
+    result: dict = {"completed": done, "failed": len(room.failures), "phases": {}}
+    header = f"  {'kind':<13}{'count':>6}   p50    p99    max  (ms)"
+    for name in (*PHASES, "overall"):
+        start, stop = phases.get(name, (0.0, end + 1))
+        in_phase = [s for s in measured if start <= s.sent < stop or
+                    (name == "ends" and s.sent >= stop)]
+        workers, own, waits = sampler.cpu(start, stop)
+        cpu_text = " + ".join(f"{w:.0f}" for w in workers)
+        wait_text = " + ".join(f"{w:.0f}" for w in waits)
+        print(f"-- {name}: {start:.0f} → {stop:.0f} s; server CPU {cpu_text} % "
+              f"(per worker; waiting for a CPU {wait_text} %), this tool {own:.0f} %",
+              flush=True)
+        print(header)
+        kinds: dict = {}
+        for kind in KINDS:
+            values = [s.latency for s in in_phase if s.kind == kind]  # type: ignore[misc]
+            if values:
+                print(f"  {kind:<13}{len(values):6} {ms(values)}")  # type: ignore[arg-type]
+                kinds[kind] = {"count": len(values), "p50": pct(values, .5),  # type: ignore
+                               "p99": pct(values, .99), "max": max(values)}  # type: ignore
+        result["phases"][name] = {"start": start, "end": stop, "kinds": kinds,
+                                  "server_cpu": workers}
+    print(f"connect → key prompt (ms)       p50/p99/max {ms(room.prompt)}")
+    print(f"Enter on key → told it opens    p50/p99/max {ms(room.ack)}")
+    print(f"Enter on key → identity form    p50/p99/max {ms(room.to_form)}")
+    if unanswered:
+        print(f"keys with no effect seen: {dict(unanswered)}")
+    peak = max(sampler.rss, key=lambda p: p[2], default=(0, 0.0, 0))
+    print(f"server RSS: {rss_before:.0f} MB before, {peak[1]:.0f} MB with {peak[2]} connected "
+          f"({(peak[1] - rss_before) / max(1, peak[2]):.2f} MB per candidate), "
+          f"max {max((p[1] for p in sampler.rss), default=0):.0f} MB", flush=True)
+    if room.exam_bytes:
+        print(f"bytes per whole exam (TERM={args.term}): p50 {pct(room.exam_bytes, .5):.0f}, "
+              f"min {min(room.exam_bytes)}, max {max(room.exam_bytes)}")
+    per_kind = ", ".join(f"{kind} {sum(v) / len(v):.0f}" for kind, v in room.kind_bytes.items()
+                         if v)
+    print(f"mean bytes per keystroke kind: {per_kind}")
+    print(f"this tool's loop lag p99 {pct(lags, .99) * 1000:.0f} ms, "
+          f"max {max(lags, default=0) * 1000:.0f} ms")
+    stuck = Counter(f.step.split(" ")[0] if f.step.startswith(("answer", "next")) else f.step
+                    for f in room.failures)
+    if room.failures:
+        print(f"failures by step: {dict(stuck)}")
+        for failure in room.failures[:args.show_failures]:
+            print(f"-- candidate {failure.candidate} stopped at « {failure.step} »: "
+                  f"{failure.error}\n{failure.screen}")
+    result.update(prompt=room.prompt, to_form=room.to_form, ack=room.ack,
+                  exam_bytes=room.exam_bytes, failures=[f.step for f in room.failures])
+    return result
+
+
+async def main(args: argparse.Namespace) -> dict:
+    rng = random.Random(args.seed)
+    random.seed(args.seed)
+    with tempfile.TemporaryDirectory(prefix="qcm-room-") as tmp_name:
+        tmp = Path(tmp_name)
+        config, data, port = write_config(tmp, args.workers)
+        keys = await seed(config, data, args.candidates)
+        log = tmp / "server.log"
+        env = {}
+        if args.probe:  # bench/probe/sitecustomize.py measures inside the workers
+            env = {"QCM_PROBE": "1", "PYTHONPATH": str(ROOT / "bench" / "probe")}
+        with running_server(config, port, log, env) as server:
+            workers = await wait_workers(server.pid, args.workers)
+            await asyncio.sleep(1.0)
+            rss_before = server_rss_mb(server.pid)
+            room = Room(time.monotonic())
+            arrivals = arrival_times(args.candidates, args.arrival, args.curve, rng)
+            late = set(rng.sample(range(args.candidates),
+                                  round(args.late_share * args.candidates)))
+            room_end = args.arrival + nominal_duration(args) + args.ends_window
+            plans = [Plan(arrival, rng.uniform(room_end - args.ends_window, room_end)
+                          if i in late else None) for i, arrival in enumerate(arrivals)]
+            sampler = Sampler(server.pid, workers, room)
+            lags: list[float] = []
+            helpers = [asyncio.ensure_future(sampler.run()),
+                       asyncio.ensure_future(loop_lag(room, lags))]
+            profiles = None
+            if args.profile:
+                profiles = Profiles(Path(args.profile), workers, args.profile_rate)
+                helpers.append(asyncio.ensure_future(profiles.follow(room, args.candidates)))
+            # This tool's own full collections (hundreds of pyte screens) would
+            # stall every client and be counted as server latency.
+            gc.collect()
+            gc.freeze()
+            gc.set_threshold(10_000, 50, 1000)
+            await asyncio.gather(*(candidate(i, key, plan, args, port, room)
+                                   for i, (key, plan) in enumerate(zip(keys, plans, strict=True))))
+            sampler.sample()
+            total = room.now()
+            for helper in helpers:
+                helper.cancel()
+            if profiles is not None:
+                profiles.stop()
+            result = report(args, room, sampler, total, rss_before, lags)
+        text = log.read_text()
+        result["tracebacks"] = text.count("Traceback")
+        print(f"server stopped (exit {server.returncode}), tracebacks in its log: "
+              f"{result['tracebacks']}", flush=True)
+        if args.server_log:
+            Path(args.server_log).write_text(text)
+        return result
+
+
+def parse(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--candidates", type=int, default=500)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--arrival", type=float, default=60.0,
+                        help="every candidate connects within this many seconds")
+    parser.add_argument("--curve", choices=("uniform", "even", "peak"), default="uniform")
+    parser.add_argument("--cps", type=float, default=5.0, help="typing pace, characters/s")
+    parser.add_argument("--pace", type=float, default=5.0,
+                        help="seconds between keystrokes while answering (mean)")
+    parser.add_argument("--read", type=float, default=2.0,
+                        help="seconds a candidate reads a new screen before typing")
+    parser.add_argument("--late-share", type=float, default=0.5)
+    parser.add_argument("--ends-window", type=float, default=120.0)
+    parser.add_argument("--timeout", type=float, default=30.0,
+                        help="seconds to wait for a keystroke's effect before failing")
+    parser.add_argument("--term", default="xterm-256color")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--show-failures", type=int, default=3)
+    parser.add_argument("--server-log", help="keep the server's log in this file")
+    parser.add_argument("--json", help="also write the figures to this file")
+    parser.add_argument("--profile", metavar="DIR",
+                        help="py-spy profiles of each worker per phase, in this folder")
+    parser.add_argument("--probe", action="store_true",
+                        help="log loop lag, database waits, full collections and message "
+                             "times from inside the workers (see bench/probe/sitecustomize.py)")
+    parser.add_argument("--profile-rate", type=int, default=200, help="py-spy samples/s")
+    parser.add_argument("--smoke", action="store_true",
+                        help="20 candidates, compressed times: about a minute")
+    args = parser.parse_args(argv)
+    if args.smoke:
+        args.candidates, args.arrival, args.cps, args.pace = 20, 5.0, 40.0, 0.3
+        args.read, args.ends_window = 0.3, 5.0
+    return args
+
+
+if __name__ == "__main__":
+    arguments = parse()
+    figures = asyncio.run(main(arguments))
+    if arguments.json:
+        Path(arguments.json).write_text(json.dumps(figures, indent=1))

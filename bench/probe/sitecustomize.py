@@ -1,0 +1,122 @@
+"""Measurement probe for `bench/exam_room.py --probe` (never used by the product).
+
+Loaded by every Python process started with this folder on PYTHONPATH; in a
+`qcm serve` worker it measures, and logs every 5 s to the server's log:
+- the event loop's lag (a 20 ms sleep's lateness),
+- the database: waiting for the process's connection lock, holding it (per
+  transaction / read), and BEGIN IMMEDIATE (waiting for the other process),
+- full collections run by the worker's collector,
+- Textual's message handling per message type (time and count).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import time
+from collections import defaultdict
+
+if os.environ.get("QCM_PROBE"):
+    from sshserver import collector as collector_module
+    from sshserver import serve
+    from store import db
+
+    stats: dict[str, list[float]] = defaultdict(list)
+
+    def record(name: str, value: float) -> None:
+        stats[name].append(value)
+
+    def summary() -> str:
+        parts = []
+        for name in sorted(stats):
+            values = sorted(stats[name])
+            n = len(values)
+            parts.append(f"{name} n={n} sum={sum(values) * 1000:.0f}ms "
+                         f"p50={values[n // 2] * 1000:.1f} p99={values[min(n - 1, int(n * .99))] * 1000:.1f} "
+                         f"max={values[-1] * 1000:.0f}")
+        stats.clear()
+        return " | ".join(parts)
+
+    original_transaction = db.Database.transaction
+
+    class Timed:
+        def __init__(self, database, kind):
+            self.database, self.kind = database, kind
+
+        async def __aenter__(self):
+            self.called = time.perf_counter()
+            self.inner = original_transaction(self.database)
+            result = await self.inner.__aenter__()
+            self.entered = time.perf_counter()
+            return result
+
+        async def __aexit__(self, *exc):
+            try:
+                return await self.inner.__aexit__(*exc)
+            finally:
+                done = time.perf_counter()
+                record("tx_total", done - self.called)
+                record("tx_after_begin", done - self.entered)
+
+    def transaction(self):
+        return Timed(self, "tx")
+
+    db.Database.transaction = transaction  # type: ignore[method-assign]
+
+    original_lock_acquire = asyncio.Lock.acquire
+
+    for name in ("one", "all"):
+        original = getattr(db.Database, name)
+
+        def wrap(original=original, name=name):
+            async def timed(self, sql, params=()):
+                began = time.perf_counter()
+                try:
+                    return await original(self, sql, params)
+                finally:
+                    record(f"read_{name}", time.perf_counter() - began)
+            return timed
+
+        setattr(db.Database, name, wrap())
+
+    original_run = collector_module.Collector._run
+
+    def run(self, reason):
+        began = time.perf_counter()
+        original_run(self, reason)
+        record(f"gc_full({reason})", time.perf_counter() - began)
+
+    collector_module.Collector._run = run  # type: ignore[method-assign]
+
+    original_start = serve.start_worker
+
+    async def lag_and_log() -> None:
+        last = time.monotonic()
+        while True:
+            before = time.perf_counter()
+            await asyncio.sleep(0.02)
+            record("loop_lag", time.perf_counter() - before - 0.02)
+            if time.monotonic() - last >= 5:
+                last = time.monotonic()
+                print(f"PROBE {time.time():.1f} {os.getpid()} {summary()}", file=sys.stderr, flush=True)
+
+    async def start_worker(*args, **kwargs):
+        worker = await original_start(*args, **kwargs)
+        asyncio.ensure_future(lag_and_log())
+        return worker
+
+    serve.start_worker = start_worker
+
+    from textual.message_pump import MessagePump
+
+    original_dispatch = MessagePump._dispatch_message
+
+    async def dispatch(self, message):
+        began = time.perf_counter()
+        try:
+            return await original_dispatch(self, message)
+        finally:
+            record(f"msg_{type(message).__name__}", time.perf_counter() - began)
+
+    MessagePump._dispatch_message = dispatch  # type: ignore[method-assign]

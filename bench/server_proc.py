@@ -1,0 +1,151 @@
+"""What the load tools share: a real `qcm serve` subprocess on a temporary data
+dir, and its processes' CPU and memory read from /proc."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def rss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except (FileNotFoundError, ProcessLookupError):
+        pass
+    return 0
+
+
+def server_pids(root: int) -> list[int]:
+    """`root` and its descendants (the supervisor's spawned workers and their pools)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    ppid = int(stat.read().rsplit(")", 1)[1].split()[1])
+            except (FileNotFoundError, ProcessLookupError, IndexError):
+                continue
+            children.setdefault(ppid, []).append(int(entry))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo.extend(children.get(pid, []))
+    return found
+
+
+def cpu_s(pid: int) -> float:
+    """User + system CPU seconds used so far by one process (0 if gone)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (FileNotFoundError, ProcessLookupError, IndexError):
+        return 0.0
+
+
+def runqueue_wait_s(pid: int) -> float:
+    """Seconds this process was runnable but waiting for a CPU (all its threads'
+    sum would need /proc/PID/task; the main thread is where the event loop runs)."""
+    try:
+        with open(f"/proc/{pid}/schedstat") as stat:
+            return int(stat.read().split()[1]) / 1e9
+    except (FileNotFoundError, ProcessLookupError, IndexError, ValueError):
+        return 0.0
+
+
+def server_cpu_s(root: int) -> float:
+    """User + system CPU seconds used so far by the server processes."""
+    return sum(cpu_s(pid) for pid in server_pids(root))
+
+
+def server_rss_mb(root: int) -> float:
+    return sum(rss_kb(pid) for pid in server_pids(root)) / 1024
+
+
+def write_config(tmp: Path, workers: int) -> tuple[Path, Path, int]:
+    """(config file, data dir, port) for a server on loopback."""
+    data = tmp / "data"
+    port = free_port()
+    config = tmp / "qcm.toml"
+    config.write_text(f'data_dir = "{data}"\n[ssh]\nhost = "127.0.0.1"\nport = {port}\n'
+                      f"workers = {workers}\n", encoding="utf-8")
+    return config, data, port
+
+
+def load_demo(config: Path) -> None:
+    subprocess.run([sys.executable, "-m", "sshserver.cli", "--config", str(config), "demo"],
+                   cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+
+
+@contextmanager
+def running_server(config: Path, port: int, log: Path,
+                   env: dict[str, str] | None = None) -> Iterator[subprocess.Popen[str]]:
+    """`qcm serve` until the block ends (SIGTERM, then SIGKILL after 30 s)."""
+    with open(log, "w") as stderr:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "sshserver.cli", "--config", str(config), "serve"],
+            cwd=ROOT, stdout=subprocess.PIPE, stderr=stderr, text=True,
+            env={**os.environ, **(env or {})})
+    try:
+        assert server.stdout is not None
+        print(server.stdout.readline().strip(), flush=True)
+        for _ in range(300):
+            try:
+                with socket.create_connection(("127.0.0.1", port), 0.1):
+                    break
+            except OSError:
+                time.sleep(0.1)
+        yield server
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def worker_pids(root: int) -> list[int]:
+    """The supervisor's worker processes (not its resource tracker nor PDF pools)."""
+    found = []
+    for pid in server_pids(root):
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                ppid = int(stat.read().rsplit(")", 1)[1].split()[1])
+            with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+                command = cmdline.read()
+        except (FileNotFoundError, ProcessLookupError, IndexError):
+            continue
+        if ppid == root and b"spawn_main" in command and b"resource_tracker" not in command:
+            found.append(pid)
+    return found
+
+
+async def wait_workers(root: int, workers: int, timeout: float = 30.0) -> list[int]:
+    """The worker processes' pids, once they all exist."""
+    deadline = time.monotonic() + timeout
+    while True:
+        pids = worker_pids(root)
+        if len(pids) >= workers or time.monotonic() > deadline:
+            return pids
+        await asyncio.sleep(0.1)
