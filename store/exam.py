@@ -76,6 +76,8 @@ class ExamRepo(Repo):
                 raise NotFound(f"Clé introuvable : {key_id}.")
             if row["state"] == KeyState.SUBMITTED.value:
                 raise Locked("Cette clé a servi à valider un QCM : elle ne peut plus être supprimée.")
+            held = await tx.one("SELECT * FROM participants WHERE id = ?", (row["participant_id"],))
+            await self.sessions.check_change(tx, rows.participant(held), deleted=True)  # type: ignore[arg-type]
             await tx.execute("DELETE FROM answers WHERE participant_id = ?", (row["participant_id"],))
             await tx.execute("DELETE FROM online_keys WHERE id = ?", (key_id,))
             await tx.execute("DELETE FROM participants WHERE id = ?", (row["participant_id"],))
