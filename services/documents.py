@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import math
 import os
 import secrets
@@ -32,6 +33,7 @@ from pathlib import Path
 
 from domain.keys import new_key
 from domain.models import Document, DocumentKind, KeyState, PaperBatch, SessionKind
+from domain.invariants import RuleRefused, check_certificate
 from domain.rules import Outcome
 from pdfgen.paper import PaperSpec
 from pdfgen.results import Issuer, ResultData
@@ -46,6 +48,7 @@ from store.documents import NewDocument
 from store.scope import Scope
 from store.store import Store
 
+logger = logging.getLogger("qcm.documents")
 Progress = Callable[[int, int], None]
 POLL_SECONDS = 0.2
 
@@ -190,12 +193,19 @@ class DocumentService:
         formation = await store.banks.formation(session.formation_code)
         centre = await store.centres.centre(scope, session.centre_id)
         issued_on = local_day(store.clock.now(), centre.timezone)
+        chains = await store.sessions.chain_facts(scope, session_id)
         items = []
         for p in participants:
             data = ResultData(p, session, formation, centre, issued_on, self.issuer)
             if p.locked or data.outcome is Outcome.PENDING:
                 continue
             if data.outcome is Outcome.PASSED:
+                try:
+                    check_certificate(*chains[p.number])
+                except RuleRefused as exc:
+                    # Only data written before the rules were enforced gets here.
+                    logger.warning("publication: %s not published: %s", p.number, exc)
+                    continue
                 data = replace(data, verify_code=new_key())
             items.append(data)
         return items

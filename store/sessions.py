@@ -146,6 +146,15 @@ class SessionRepo(Repo):
                            (number, exclude))
         return None if row is None else str(row[0])
 
+    async def quoting(self, scope: Scope, number: str) -> str | None:
+        """The second attempt quoting the caller's participant `number`, if any."""
+        where, params = scope.clause()
+        if await self.db.one(f"SELECT 1 FROM participants WHERE number = ? AND {where}",
+                             (number, *params)) is None:
+            raise NotFound(f"Participant introuvable : {number}.")
+        row = await self.db.one("SELECT number FROM participants WHERE retake_of = ?", (number,))
+        return None if row is None else str(row[0])
+
     async def check_retake(self, tx: Tx, number: str, formation_code: str,
                            exclude_participant: int | None = None,
                            centre_id: int | None = None) -> None:

@@ -74,6 +74,9 @@ async def first_attempt(world, score: int | None, practical: Practical,
     first = await world.store.sessions.add_participant(
         ADMIN, session.id, Identity(civility="Mme", last_name=last_name, first_name="Jeanne"),
         score, practical)
+    # Its result letter was produced: the number comes from that letter.
+    await world.store.documents.publish(ADMIN, session.centre_id, session.id, [],
+                                        lock=[first.id])
     return first.number
 
 

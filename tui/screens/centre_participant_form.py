@@ -15,6 +15,7 @@ from domain.keys import normalize_participant_number
 from domain.models import ExamSession, Formation, Participant, Practical
 from domain.text import safe_text
 from domain.validation import CIVILITIES, IDENTITY_LABELS, ValidationError, parse_score, validate_identity
+from services.participants import PaperCopy
 from store import Conflict, StoreError
 from tui.centre_context import CentreContext
 from tui.centre_text import PRACTICAL_CHOICES, person
@@ -188,27 +189,31 @@ class ParticipantFormScreen(Screen):
         if errors:
             self.say("Corrigez les champs signalés.", error=True)
             return
-        sessions = self.ctx.store.sessions
+        copy = None
+        if values["copy_number"] is not None and self.copy_letters:
+            # Keep the ticked answers too: question statistics count paper copies.
+            batch_id, letters = self.copy_letters
+            copy = PaperCopy(batch_id, values["copy_number"], letters)
+        service = self.ctx.participants
         try:
             if self.participant is None:
-                saved = await sessions.add_participant(self.ctx.scope, self.session.id,  # type: ignore[arg-type]
-                                                       **values)
+                saved = await service.add(self.ctx.scope, self.session.id, copy=copy,  # type: ignore[arg-type]
+                                          **values)
             else:
-                saved = await sessions.update_participant(self.ctx.scope, self.participant.id,  # type: ignore[arg-type]
-                                                          **values)
+                saved = await service.edit(self.ctx.scope, self.participant.id, copy=copy,  # type: ignore[arg-type]
+                                           **values)
+        except ValidationError as exc:
+            show_errors(self, exc.errors)
+            self.say("Corrigez les champs signalés.", error=True)
+            return
         except Conflict as exc:
-            if values["retake_of"]:  # the decision table refused the retake
-                show_errors(self, {"retake_of": str(exc)})
+            if values["retake_of"] and "second passage n°" not in str(exc):
+                show_errors(self, {"retake_of": str(exc)})  # the rules refused the retake
             self.say(str(exc), error=True)
             return
         except StoreError as exc:
             self.say(str(exc), error=True)
             return
-        if values["copy_number"] is not None and self.copy_letters and self.ctx.documents:
-            batch_id, letters = self.copy_letters
-            # Keep the ticked answers too: question statistics count paper copies.
-            await self.ctx.documents.record_copy(self.ctx.scope, saved.id,  # type: ignore[arg-type]
-                                                 batch_id, values["copy_number"], letters)
         self.copy_letters = None
         self.saved.append(saved)
         if self.participant is not None:

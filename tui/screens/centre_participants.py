@@ -115,12 +115,13 @@ class ParticipantsScreen(Screen):
         status.update(message)
         status.set_class(error, "error")
 
-    def editable(self) -> Participant | None:
+    async def editable(self) -> Participant | None:
         p = self.current()
-        if p is not None and p.locked:
-            self.say(f"{p.number} est verrouillé : ses documents sont créés, ses données "
-                     "ne changent plus.", error=True)
-            return None
+        if p is not None:
+            refusal = await self.ctx.participants.edit_refusal(self.ctx.scope, p)
+            if refusal:
+                self.say(refusal, error=True)
+                return None
         return p
 
     def action_add(self) -> None:
@@ -128,14 +129,15 @@ class ParticipantsScreen(Screen):
         self.app.push_screen(ParticipantFormScreen(self.ctx, self.session, self.formation))
 
     @on(DataTable.RowSelected)
-    def action_modify(self) -> None:
-        if (p := self.editable()) is not None and self.formation is not None:
+    @work(exclusive=True, group="participants-modify")
+    async def action_modify(self) -> None:
+        if (p := await self.editable()) is not None and self.formation is not None:
             self.app.push_screen(ParticipantFormScreen(self.ctx, self.session,
                                                        self.formation, p))
 
     @work(exclusive=True, group="participants")
     async def action_delete(self) -> None:
-        p = self.editable()
+        p = await self.editable()
         if p is None:
             return
         if not await self.app.push_screen_wait(ConfirmModal(
@@ -143,7 +145,7 @@ class ParticipantsScreen(Screen):
                 confirm="Supprimer")):
             return
         try:
-            await self.ctx.store.sessions.delete_participant(self.ctx.scope, p.id)  # type: ignore[arg-type]
+            await self.ctx.participants.delete(self.ctx.scope, p.id)  # type: ignore[arg-type]
         except StoreError as exc:
             self.say(str(exc), error=True)
             return

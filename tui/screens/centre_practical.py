@@ -81,8 +81,8 @@ class PracticalScreen(Screen):
         participant = self.participants[row_key.value]  # type: ignore[index]
         practical = parse_practical(typed)
         try:
-            await self.ctx.store.sessions.set_practical(self.ctx.scope, participant.id,  # type: ignore[arg-type]
-                                                        practical)
+            await self.ctx.participants.record_practical(self.ctx.scope, participant.id,  # type: ignore[arg-type]
+                                                         practical)
         except StoreError as exc:
             self.say(f"{participant.number} : {exc}", error=True)
             return
