@@ -6,21 +6,34 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from textual import on
-from textual.app import ComposeResult
 from textual.actions import SkipAction
+from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
-from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import (
+    Button,
+    Checkbox,
+    Input,
+    Label,
+    RadioButton,
+    RadioSet,
+    Static,
+)
 
 from domain.exam import KeyRefused
 from domain.keys import normalize_participant_number
 from domain.models import Identity
 from domain.text import safe_text
-from domain.validation import CIVILITIES, IDENTITY_LABELS, ValidationError, validate_identity
+from domain.validation import (
+    CIVILITIES,
+    IDENTITY_LABELS,
+    ValidationError,
+    validate_identity,
+)
 from services.attempt import Attempt
 from store import StoreError
+from tui.layout_first import LayoutFirst
 from tui.quiet import QuietFocus, QuietFooter
 from tui.screens.exam_messages import KeyLost
 
@@ -29,7 +42,7 @@ TEXT_FIELDS = ("last_name", "first_name", "company", "company_address", "postal_
 RETAKE_FORMAT = "N° du premier passage : format AAAA-NNNNNN (par exemple 2026-000123)."
 
 
-class IdentityScreen(QuietFocus, Screen):
+class IdentityScreen(QuietFocus, LayoutFirst):
     """Saves the identity (and a retake's first number) for the opened key."""
 
     AUTO_FOCUS = "#civility"

@@ -11,7 +11,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from domain.clock import Clock
@@ -21,6 +20,7 @@ from domain.window import local_text
 from services.throttle import KeyThrottle
 from store import Store
 from tui.formatting import clock_text
+from tui.layout_first import LayoutFirst
 from tui.quiet import QuietFocus, QuietFooter
 from tui.widgets.key_input import KeyInput
 
@@ -50,7 +50,7 @@ def refusal_text(refusal: KeyRefused, now: datetime) -> str:
     return "L'évaluation n'est pas ouverte."
 
 
-class KeyScreen(QuietFocus, Screen):
+class KeyScreen(QuietFocus, LayoutFirst):
     """Opens a key for this connection, within the per-address throttle."""
 
     AUTO_FOCUS = "#key"
