@@ -359,6 +359,14 @@ class SessionRepo(Repo):
             raise NotFound(f"Participant introuvable : {participant_id}.")
         return rows.participant(row)
 
+    async def participant_by_number(self, scope: Scope, number: str) -> Participant:
+        where, params = scope.clause()
+        row = await self.db.one(f"SELECT * FROM participants WHERE number = ? AND {where}",
+                                (number.strip(), *params))
+        if row is None:
+            raise NotFound(f"Participant introuvable : {number.strip()[:20]}.")
+        return rows.participant(row)
+
     async def participant_counts(self, scope: Scope) -> dict[int, int]:
         where, params = scope.clause()
         return {r[0]: r[1] for r in await self.db.all(

@@ -64,7 +64,7 @@ CHECKED = {
     "SessionRepo": {"create_session", "sessions", "session", "update_session", "add_participant",
                     "update_participant", "set_practical", "delete_participant", "participants",
                     "participant", "participant_counts", "locked_counts", "record_scores",
-                    "chain_facts", "quoting"},
+                    "chain_facts", "quoting", "participant_by_number"},
     "ExamRepo": {"create_keys", "keys", "delete_key"},
     "DocumentRepo": {"publish", "documents", "document", "mark_sent"},
     "AuditRepo": {"entries"},
@@ -147,6 +147,7 @@ async def test_centre_scope_cannot_reach_another_centre(store, world):
         "record_scores": store.sessions.record_scores(s, [ScoreRecord(b.participant.id, 6)]),
         "chain_facts": store.sessions.chain_facts(s, b.offline.id),
         "quoting": store.sessions.quoting(s, b.participant.number),
+        "participant_by_number": store.sessions.participant_by_number(s, b.participant.number),
         "participant": store.sessions.participant(s, b.participant.id),
         # keys
         "create_keys": store.exam.create_keys(s, b.online.id, 3),
