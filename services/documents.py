@@ -300,17 +300,6 @@ class DocumentService:
         questions = await self.store.qcms.questions(scope, batch.qcm_id)
         return score_letters(batch, questions, copy_number, letters)
 
-    async def record_copy(self, scope: Scope, participant_id: int, batch_id: int,
-                          copy_number: int, letters: str) -> None:
-        """Keep the answers ticked on a machine-scored copy, so that question
-        statistics count paper candidates too."""
-        batch = await self.store.qcms.paper_batch(scope, batch_id)
-        questions = await self.store.qcms.questions(scope, batch.qcm_id)
-        ticked = normalize_letters(letters, len(questions))
-        answers = paper_answers(batch.seed, copy_number, questions, ticked)
-        await StatsRepo(self.store.db, self.store.clock, self.store.banks).record_answers(
-            scope, participant_id, answers)
-
     async def score_batch_csv(self, scope: Scope, batch_id: int, text: str) -> list[CopyScore]:
         """Score every line of a CSV of (copy number, letters); a line that
         cannot be scored carries its error instead of a score."""

@@ -107,6 +107,12 @@ class ParticipantService:
             reason += f" ; il est le premier passage cité par le second passage n° {quoted}"
         return reason + "."
 
+    async def score_copy(self, scope: Scope, session_id: int, copy: PaperCopy) -> int:
+        """The score of the letters ticked on one copy (nothing recorded)."""
+        session = await self.store.sessions.session(scope, session_id)
+        score, _ = await self._score_copy(scope, session, copy)
+        return score
+
     async def _values(self, scope: Scope, session: ExamSession, identity: Identity,
                       score: int | None, retake_of: str | None,
                       copy: PaperCopy | None) -> dict:

@@ -90,21 +90,15 @@ class ParticipantFormScreen(LayoutFirst):
     def on_mount(self) -> None:
         self.action_reset()
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "score_copy":
-            return self.ctx.documents is not None
-        return True
-
     @work(exclusive=True, group="score-copy")
     async def action_score_copy(self) -> None:
-        if self.ctx.documents is None:
-            return
         batches = await self.ctx.store.qcms.paper_batches(self.ctx.scope, self.session.qcm_id)
         if not batches:
             self.say("Aucun lot de copies papier pour ce QCM : saisissez la note.", error=True)
             return
         result = await self.app.push_screen_wait(
-            ScoreCopyModal(self.ctx, batches, self.formation.questions_per_qcm))
+            ScoreCopyModal(self.ctx, self.session.id, batches,  # type: ignore[arg-type]
+                           self.formation.questions_per_qcm))
         if result is not None:
             score, copy, batch_id, letters = result
             self.copy_score = (score, copy)
