@@ -76,8 +76,14 @@ def register(reg: Registry) -> None:
                       f"Session papier {session.id} créée ({session.formation_code}, "
                       f"{day.strftime('%d/%m/%Y')}, {place}).")
 
+    def session_arg(p: argparse.ArgumentParser) -> None:
+        p.add_argument("session", type=int, help="identifiant de la session")
+
+    def number_arg(p: argparse.ArgumentParser) -> None:
+        p.add_argument("number", help="n° du participant (AAAA-NNNNNN)")
+
     @reg.command("participant list", "Liste les participants d'une session et leur résultat",
-                 (ADMIN, CENTRE), lambda p: p.add_argument("session", type=int))
+                 (ADMIN, CENTRE), session_arg)
     async def participant_list(ctx: Context, args: argparse.Namespace) -> Result:
         session = await ctx.store.sessions.session(ctx.scope, args.session)
         formation = await ctx.store.banks.formation(session.formation_code)
@@ -123,7 +129,7 @@ def register(reg: Registry) -> None:
         return await _shown(ctx, saved, "modifié")
 
     @reg.command("participant delete", "Supprime un participant saisi par erreur",
-                 (ADMIN, CENTRE), lambda p: p.add_argument("number", help="AAAA-NNNNNN"))
+                 (ADMIN, CENTRE), number_arg)
     async def participant_delete(ctx: Context, args: argparse.Namespace) -> Result:
         current = await ctx.store.sessions.participant_by_number(ctx.scope, args.number)
         await ParticipantService(ctx.store).delete(ctx.scope, current.id)  # type: ignore[arg-type]
