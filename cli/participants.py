@@ -8,6 +8,7 @@ from collections.abc import Awaitable
 from typing import Any
 
 from cli.framework import ADMIN, CENTRE, CommandError, Context, Registry, Result, table
+from domain.invariants import violations
 from domain.models import Identity, Participant, SessionKind
 from domain.rules import decide
 from domain.validation import ValidationError, check_text, parse_practical
@@ -148,6 +149,18 @@ def register(reg: Registry) -> None:
             ctx.scope, current.id, _practical(args.result))  # type: ignore[arg-type]
         saved = await ctx.store.sessions.participant(ctx.scope, current.id)  # type: ignore[arg-type]
         return await _shown(ctx, saved, "mis à jour")
+
+
+    @reg.command("rules check", "Vérifie les règles de certification sur toute la base "
+                 "(seconds passages, attestations, verrouillage)", (ADMIN,))
+    async def rules_check(ctx: Context, args: argparse.Namespace) -> Result:
+        found = violations(await ctx.store.sessions.all_facts())
+        data = [{"rule": v.rule, "number": v.number, "message": v.message} for v in found]
+        if found:
+            ctx.write(table(["Règle", "Participant", "Constat"],
+                            [(v.rule, v.number, v.message) for v in found]) + "\n")
+            raise CommandError(f"{len(found)} écart(s) aux règles de certification.")
+        return Result(data, "Règles de certification respectées.")
 
 
 def _practical(text: str):

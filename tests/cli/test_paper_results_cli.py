@@ -159,3 +159,27 @@ def test_participant_commands_refuse_bad_input_in_one_line(qcm: Qcm):
                   "--first-name", "Y", "--company", "Z", "--address", "1 rue",
                   "--postal-code", "69007", "--city", "Lyon", "--email", "x@y.fr")
     assert "session en ligne" in err  # session 1 of the demo is online
+
+
+def test_rules_check_finds_what_was_written_before_the_rules(qcm: Qcm):
+    """A database damaged as in issue 13 (a retake quoting a first attempt that
+    passed, two certificates for one person) is reported, one line per breach."""
+    import sqlite3
+
+    from store.schema import STEP_3
+    qcm.ok("demo")
+    assert "respectées" in qcm.ok("rules", "check").out
+    session = json.loads(qcm.ok("session", "create-paper", "1", "--trainer", "1", "--place",
+                                "Lyon", "--date", "04/07/2026", "--json").out)["session"]
+    first = add(qcm, session, "Aubert", "--score", "26", "--practical", "favorable")
+    conn = sqlite3.connect(qcm.database, isolation_level=None)
+    conn.execute("DROP TRIGGER participants_retake_insert")  # as before STEP_3
+    conn.execute("INSERT INTO participants (session_id, centre_id, number, last_name, score, "
+                 "practical, retake_of, created_at) VALUES (?, 1, '2026-900001', 'Aubert', 27, "
+                 "'favourable', ?, 'x')", (session, first["number"]))
+    conn.execute(next(s for s in STEP_3 if "participants_retake_insert" in s))
+    conn.close()
+    run = qcm("rules", "check")
+    assert run.code == 1 and len(run.err_lines) == 1
+    assert "2026-900001" in run.out and "n'avait pas droit au rattrapage" in run.out
+    assert "n'est pas définitif" in run.out
