@@ -239,6 +239,10 @@ class SessionRepo(Repo):
                  retake_of, copy_number, participant_id))
             if answers is not None:
                 await self._write_answers(tx, session.qcm_id, participant_id, answers)
+            elif copy_number is None and current.copy_number is not None:
+                # A score typed by hand replaces the copy: its ticked answers go with it.
+                await tx.execute("DELETE FROM answers WHERE participant_id = ?",
+                                 (participant_id,))
             await self.audit(tx, scope, "update_participant", "participant", current.number)
         return await self.participant(scope, participant_id)
 

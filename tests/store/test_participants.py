@@ -166,3 +166,17 @@ async def test_retake_of_another_centre_does_not_reveal_its_results(store, world
     retake = await store.sessions.add_participant(world.a.scope, session.id, identity(), None,
                                                   UNKNOWN, retake_of=b.participant.number)
     assert retake.retake_of == b.participant.number
+
+
+async def test_answers_follow_the_copy_they_were_ticked_on(store, world):
+    """A score typed by hand instead of a scored copy drops that copy's answers."""
+    session = await _offline(store, world)
+    qid = world.a.qcm.question_ids[0]
+    p = await store.sessions.add_participant(world.a.scope, session.id, identity(), 1, FAV,
+                                             copy_number=2, answers={qid: 1})
+    assert await store.exam.answers(p.id) == {qid: 1}
+    await store.sessions.update_participant(world.a.scope, p.id, identity("Autre"), 1, FAV,
+                                            copy_number=2)
+    assert await store.exam.answers(p.id) == {qid: 1}  # same copy: kept
+    await store.sessions.update_participant(world.a.scope, p.id, identity("Autre"), 4, FAV)
+    assert await store.exam.answers(p.id) == {}
