@@ -336,15 +336,15 @@ class SessionRepo(Repo):
         """For each participant of a session: its facts, those of the first
         attempt it retakes and of the second attempt retaking it."""
         await self.session(scope, session_id)
-        found: dict[str, tuple[AttemptFacts, AttemptFacts | None, AttemptFacts | None]] = {}
-        async with self.db.transaction() as tx:
-            for row in await tx.all(f"{_FACTS_SELECT} WHERE p.session_id = ?", (session_id,)):
-                facts = _facts(row)
-                first = await self.facts(tx, facts.retake_of) if facts.retake_of else None
-                quoted = await self.quoted_by(tx, facts.number)
-                found[facts.number] = (facts, first,
-                                       await self.facts(tx, quoted) if quoted else None)
-        return found
+        own = [_facts(r) for r in await self.db.all(
+            f"{_FACTS_SELECT} WHERE p.session_id = ?", (session_id,))]
+        related = {f.number: f for f in map(_facts, await self.db.all(
+            f"{_FACTS_SELECT} WHERE p.number IN (SELECT retake_of FROM participants "
+            "WHERE session_id = ?) OR p.retake_of IN (SELECT number FROM participants "
+            "WHERE session_id = ?)", (session_id, session_id)))}
+        quoted = {f.retake_of: f for f in related.values() if f.retake_of}
+        return {f.number: (f, related.get(f.retake_of) if f.retake_of else None,
+                           quoted.get(f.number)) for f in own}
 
     async def all_facts(self) -> list[AttemptFacts]:
         """Every participant as the rules see it (checks and audits)."""
