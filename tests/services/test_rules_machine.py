@@ -1,7 +1,8 @@
 """The certification rules (domain/invariants.py) hold whatever order things
 are done in: a Hypothesis state machine adds, edits and deletes paper
 participants, types practical results, lets online candidates fill in their
-identity (« second passage ») and submit, and publishes letters and
+identity (« second passage ») and submit, records scanned paper copies
+(`qcm paper score`), and publishes letters and
 certificates, over several sessions of a real SQLite file. After every step,
 every invariant is checked on the whole database, and a refused step must
 have written nothing.
@@ -34,6 +35,7 @@ from domain.clock import FixedClock
 from domain.invariants import AttemptFacts, transition_violations, violations
 from domain.models import DocumentKind, Identity, KeyState, Practical, Role, SessionKind
 from domain.rules import Outcome, decide
+from domain.shuffle import answer_key
 from domain.validation import ValidationError
 from pdfgen.results import Issuer
 from services.attempt import Attempt
@@ -97,6 +99,9 @@ class RulesMachine(RuleBasedStateMachine):
             self.scope, tst.id, SessionKind.ONLINE, trainer.id, "En ligne",  # type: ignore[arg-type]
             date(2026, 3, 10), T0 - timedelta(hours=1), T0 + timedelta(hours=2))
         self.sessions = [*self.paper, self.online]
+        self.batch = await store.qcms.create_paper_batch(self.scope, tst.id, 8)  # type: ignore[arg-type]
+        questions = await store.qcms.questions(self.scope, tst.id)  # type: ignore[arg-type]
+        self.keys = {c: answer_key(self.batch.seed, c, questions) for c in range(1, 9)}
         self.service = ParticipantService(store)
         self.documents = DocumentService(store, self.tmp / "documents", self.pool,
                                          issuer=Issuer("Certificateur"), workers=1)
@@ -199,6 +204,25 @@ class RulesMachine(RuleBasedStateMachine):
         if p is not None:
             self.attempt("évaluation pratique",
                          self.service.record_practical(self.scope, p.id, practical))  # type: ignore[arg-type]
+
+    @rule(index=PICK, copy=st.integers(1, 8), right=st.integers(0, 6))
+    def score_copy(self, index, copy, right):
+        """A scanned copy recorded by `qcm paper score` (participant;copie;lettres)."""
+        tst = {s.id for s in self.paper[:2]}
+        p = self.pick([p for p in self.participants() if p.session_id in tst], index)
+        if p is None:
+            return
+        key = self.keys[copy]
+        letters = key[:right] + "".join("ABCD"[("ABCD".index(c) + 1) % 4] for c in key[right:])
+        found = []
+
+        async def record() -> None:
+            found.extend(await self.service.record_copies(
+                self.scope, self.batch.id, f"{p.number};{copy};{letters}\n"))  # type: ignore[arg-type]
+        if self.attempt("copie", record()):
+            [line] = found
+            assert line.error is None and line.score == right, line
+            assert self.facts()[p.number].score == right
 
     # Online candidates ---------------------------------------------------------------
 
@@ -313,7 +337,7 @@ def test_rules_hold_in_any_order():
     # The runs went past the easy states (which ones exactly depends on the
     # sequences drawn; the scripted runs below reach every one for sure).
     for reached in ("ajout refusé", "publication", "validation en ligne",
-                    "modification refusé"):
+                    "modification refusé", "copie"):
         assert SEEN[reached] > 0, (reached, dict(SEEN))
 
 

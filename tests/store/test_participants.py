@@ -180,3 +180,15 @@ async def test_answers_follow_the_copy_they_were_ticked_on(store, world):
     assert await store.exam.answers(p.id) == {qid: 1}  # same copy: kept
     await store.sessions.update_participant(world.a.scope, p.id, identity("Autre"), 4, FAV)
     assert await store.exam.answers(p.id) == {}
+
+
+async def test_a_participant_with_recorded_answers_can_be_deleted(store, world):
+    """Regression: the answers of a scored copy used to block the deletion
+    (foreign key) of a participant typed by mistake."""
+    session = await _offline(store, world)
+    qid = world.a.qcm.question_ids[0]
+    p = await store.sessions.add_participant(world.a.scope, session.id, identity(), 1, FAV,
+                                             copy_number=2, answers={qid: 1})
+    await store.sessions.delete_participant(world.a.scope, p.id)
+    assert await store.exam.answers(p.id) == {}
+    assert await store.sessions.participants(world.a.scope, session.id) == []
