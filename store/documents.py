@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from domain.clock import Clock
@@ -30,7 +31,7 @@ class DocumentRepo(Repo):
         self.sessions = sessions
 
     async def publish(self, scope: Scope, centre_id: int, session_id: int | None,
-                      documents: list[NewDocument], lock: list[int] = ()) -> list[Document]:
+                      documents: list[NewDocument], lock: Sequence[int] = ()) -> list[Document]:
         """Record documents already written to disk and lock the participants
         they concern, all in one transaction."""
         if scope.centre_id not in (None, centre_id):
