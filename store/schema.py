@@ -304,6 +304,8 @@ STEP_3 = [
     # a passed result, never citing a first attempt that passed.
     "CREATE UNIQUE INDEX documents_one_certificate ON documents(participant_id) "
     "WHERE kind = 'certificate'",
+    # The rules count a participant's letters and certificates.
+    "CREATE INDEX documents_participant ON documents(participant_id, kind)",
     f"""CREATE TRIGGER documents_certificate_rules BEFORE INSERT ON documents
         WHEN NEW.kind = 'certificate' AND NEW.participant_id IS NOT NULL BEGIN
         SELECT RAISE(ABORT, 'RULE: attestation refusée : le résultat n''est pas « reçu »')
