@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 
 from cli.admin_common import read_source
 from cli.framework import ADMIN, CENTRE, CommandError, Context, Registry, Result, table
 from domain.models import Role
-from domain.passwords import hash_password
-from domain.public_keys import key_fingerprint
-from domain.validation import check_text
+from services import accounts, centres
 
 
 def register(reg: Registry) -> None:
@@ -32,20 +29,17 @@ def register(reg: Registry) -> None:
 
     @reg.command("centre add", "Crée un centre de formation", (ADMIN,), centre_args)
     async def centre_add(ctx: Context, args: argparse.Namespace) -> Result:
-        name = _text(args.name, "Nom du centre")
-        centre = await ctx.store.centres.add_centre(
-            ctx.scope, name, _text(args.address, "Adresse", False),
-            _text(args.postal_code, "Code postal", False), _text(args.city, "Ville", False),
-            args.timezone)
+        centre = await centres.add_centre(ctx.store, ctx.scope, args.name, args.address,
+                                          args.postal_code, args.city, args.timezone)
         return Result({"id": centre.id, "name": centre.name},
                       f"Centre {centre.id} créé : {centre.name}")
 
     @reg.command("centre list", "Liste les centres", (ADMIN,))
     async def centre_list(ctx: Context, args: argparse.Namespace) -> Result:
-        centres = await ctx.store.centres.centres(ctx.scope)
-        return Result([c.__dict__ for c in centres],
+        found = await ctx.store.centres.centres(ctx.scope)
+        return Result([c.__dict__ for c in found],
                       table(["Id", "Centre", "Ville", "Fuseau"],
-                            [(c.id, c.name, c.city, c.timezone) for c in centres]))
+                            [(c.id, c.name, c.city, c.timezone) for c in found]))
 
     def trainer_args(p: argparse.ArgumentParser) -> None:
         p.add_argument("centre", type=int, help="identifiant du centre")
@@ -54,14 +48,16 @@ def register(reg: Registry) -> None:
 
     @reg.command("trainer add", "Ajoute un formateur à un centre", (ADMIN,), trainer_args)
     async def trainer_add(ctx: Context, args: argparse.Namespace) -> Result:
-        trainer = await ctx.store.centres.add_trainer(
-            ctx.scope, args.centre, _text(args.name, "Nom du formateur"),
-            _text(args.email, "Email", False))
+        trainer = await centres.add_trainer(ctx.store, ctx.scope, args.centre, args.name,
+                                            args.email)
         return Result(trainer.__dict__, f"Formateur {trainer.id} ajouté : {trainer.name}")
 
     @reg.command("trainer list", "Liste les formateurs d'un centre", (ADMIN, CENTRE),
                  lambda p: p.add_argument("centre", type=int, nargs="?"))
     async def trainer_list(ctx: Context, args: argparse.Namespace) -> Result:
+        if ctx.scope.centre_id is not None and args.centre not in (None, ctx.scope.centre_id):
+            raise CommandError("Seul l'organisme certificateur consulte un autre centre : "
+                               "« trainer list » sans identifiant donne les vôtres.", 2)
         centre_id = ctx.scope.centre_id or args.centre
         if centre_id is None:
             raise CommandError("Précisez l'identifiant du centre.", 2)
@@ -79,30 +75,28 @@ def register(reg: Registry) -> None:
 
     @reg.command("account add", "Crée un compte (mot de passe demandé)", (ADMIN,), account_args)
     async def account_add(ctx: Context, args: argparse.Namespace) -> Result:
-        login = _login(args.login)
+        login = accounts.check_login(args.login)  # before asking for the password
         password = await _password(ctx, args.password_stdin)
-        digest = await asyncio.get_running_loop().run_in_executor(None, hash_password, password)
-        account = await ctx.store.centres.add_account(ctx.scope, login, Role(args.role),
-                                                      args.centre, digest)
+        account = await accounts.add_account(ctx.store, ctx.scope, login, Role(args.role),
+                                             args.centre, password)
         return Result({"id": account.id, "login": account.login, "role": account.role.value,
                        "centre_id": account.centre_id}, f"Compte créé : {account.login}")
 
     @reg.command("account list", "Liste les comptes", (ADMIN,))
     async def account_list(ctx: Context, args: argparse.Namespace) -> Result:
-        accounts = await ctx.store.centres.accounts(ctx.scope)
+        listed = await ctx.store.centres.accounts(ctx.scope)
         data = [{"login": a.login, "role": a.role.value, "centre_id": a.centre_id,
-                 "disabled": a.disabled} for a in accounts]
+                 "disabled": a.disabled} for a in listed]
         return Result(data, table(["Compte", "Rôle", "Centre", "État"],
                                   [(a.login, a.role.value, a.centre_id or "",
-                                    "désactivé" if a.disabled else "actif") for a in accounts]))
+                                    "désactivé" if a.disabled else "actif") for a in listed]))
 
     @reg.command("account passwd", "Change le mot de passe d'un compte", (ADMIN,),
                  lambda p: (p.add_argument("login"),
                             p.add_argument("--password-stdin", action="store_true")))
     async def account_passwd(ctx: Context, args: argparse.Namespace) -> Result:
         password = await _password(ctx, args.password_stdin)
-        digest = await asyncio.get_running_loop().run_in_executor(None, hash_password, password)
-        await ctx.store.centres.set_password(ctx.scope, args.login, digest)
+        await accounts.set_password(ctx.store, ctx.scope, args.login, password)
         return Result({"login": args.login}, f"Mot de passe changé : {args.login}")
 
     def key_args(p: argparse.ArgumentParser) -> None:
@@ -118,31 +112,11 @@ def register(reg: Registry) -> None:
             line = await ctx.read_input()
         else:
             line = args.key
-        line = line.strip()
-        try:
-            fingerprint = key_fingerprint(line)
-        except ValueError as exc:
-            raise CommandError(str(exc)) from None
-        await ctx.store.centres.add_public_key(ctx.scope, args.login, line, fingerprint)
+        fingerprint = await accounts.add_public_key(ctx.store, ctx.scope, args.login, line)
         return Result({"login": args.login, "fingerprint": fingerprint},
                       f"Clé ajoutée à {args.login} : {fingerprint}")
 
     # bank import / bank export: cli/admin_banks.py (TOML, GIFT, XML).
-
-
-def _text(value: str, label: str, required: bool = True) -> str:
-    value, error = check_text(value, label, required)
-    if error:
-        raise CommandError(error, 2)
-    return value
-
-
-def _login(value: str) -> str:
-    import re
-    if not re.fullmatch(r"[a-z][a-z0-9._-]{1,31}", value):
-        raise CommandError("Identifiant : 2 à 32 caractères parmi a-z, 0-9, . _ - "
-                           "(commençant par une lettre).", 2)
-    return value
 
 
 async def _password(ctx: Context, from_stdin: bool) -> str:
@@ -152,6 +126,4 @@ async def _password(ctx: Context, from_stdin: bool) -> str:
         password = await ctx.read_secret("Mot de passe : ")
         if await ctx.read_secret("Confirmez : ") != password:
             raise CommandError("Les deux mots de passe diffèrent.")
-    if len(password) < 8:
-        raise CommandError("Mot de passe trop court : 8 caractères au moins.")
-    return password
+    return accounts.check_password(password)

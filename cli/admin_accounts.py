@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import argparse
 
-from cli.admin_common import admin, text
-from cli.framework import ADMIN, CommandError, Context, Registry, Result, table
+from cli.admin_common import admin
+from cli.framework import ADMIN, Context, Registry, Result, table
+from services import accounts, centres
 
 
 def register(reg: Registry) -> None:
@@ -20,15 +21,9 @@ def register(reg: Registry) -> None:
 
     @reg.command("centre edit", "Modifie un centre (nom, adresse, fuseau)", (ADMIN,), centre_args)
     async def centre_edit(ctx: Context, args: argparse.Namespace) -> Result:
-        c = await ctx.store.centres.centre(ctx.scope, args.id)
-
-        def pick(value: str | None, current: str, label: str, required: bool = False) -> str:
-            return current if value is None else text(value, label, required)
-        centre = await admin(ctx).centres.update_centre(
-            ctx.scope, c.id, pick(args.name, c.name, "Nom du centre", True),  # type: ignore[arg-type]
-            pick(args.address, c.address, "Adresse"),
-            pick(args.postal_code, c.postal_code, "Code postal"),
-            pick(args.city, c.city, "Ville"), args.timezone or c.timezone)
+        centre = await centres.update_centre(
+            ctx.store, ctx.scope, args.id, name=args.name, address=args.address,
+            postal_code=args.postal_code, city=args.city, timezone=args.timezone)
         return Result(centre.__dict__, f"Centre {centre.id} modifié : {centre.name}")
 
     @reg.command("centre show", "Montre un centre, ses formateurs et ses comptes", (ADMIN,),
@@ -36,13 +31,13 @@ def register(reg: Registry) -> None:
     async def centre_show(ctx: Context, args: argparse.Namespace) -> Result:
         c = await ctx.store.centres.centre(ctx.scope, args.id)
         trainers = await admin(ctx).centres.all_trainers(ctx.scope, args.id)
-        accounts = [r for r in await admin(ctx).centres.account_rows(ctx.scope)
+        rows = [r for r in await admin(ctx).centres.account_rows(ctx.scope)
                     if r.account.centre_id == args.id]
         data = {**c.__dict__,
                 "trainers": [{"id": t.id, "name": t.name, "email": t.email, "active": on}
                              for t, on in trainers],
                 "accounts": [{"login": r.account.login, "disabled": r.account.disabled,
-                              "keys": r.keys} for r in accounts]}
+                              "keys": r.keys} for r in rows]}
         lines = [f"Centre {c.id} — {c.name}", f"{c.address}, {c.postal_code} {c.city} "
                  f"({c.timezone})", "",
                  table(["Id", "Formateur", "Email", "État"],
@@ -50,7 +45,7 @@ def register(reg: Registry) -> None:
                         for t, on in trainers]), "",
                  table(["Compte", "Clés", "État"],
                        [(r.account.login, r.keys, "désactivé" if r.account.disabled else "actif")
-                        for r in accounts])]
+                        for r in rows])]
         return Result(data, "\n".join(lines))
 
     def trainer_args(p: argparse.ArgumentParser) -> None:
@@ -60,17 +55,15 @@ def register(reg: Registry) -> None:
 
     @reg.command("trainer edit", "Modifie un formateur", (ADMIN,), trainer_args)
     async def trainer_edit(ctx: Context, args: argparse.Namespace) -> Result:
-        t = await ctx.store.centres.trainer(ctx.scope, args.id)
-        trainer = await admin(ctx).centres.update_trainer(
-            ctx.scope, args.id, t.name if args.name is None else text(args.name, "Nom"),
-            t.email if args.email is None else text(args.email, "Email", False))
+        trainer = await centres.update_trainer(ctx.store, ctx.scope, args.id, name=args.name,
+                                               email=args.email)
         return Result(trainer.__dict__, f"Formateur {trainer.id} modifié : {trainer.name}")
 
     for name, active, label in (("deactivate", False, "désactivé"),
                                 ("activate", True, "réactivé")):
         def make_trainer(active: bool = active, label: str = label):
             async def handler(ctx: Context, args: argparse.Namespace) -> Result:
-                await admin(ctx).centres.set_trainer_active(ctx.scope, args.id, active)
+                await centres.set_trainer_active(ctx.store, ctx.scope, args.id, active)
                 return Result({"id": args.id, "active": active},
                               f"Formateur {args.id} {label}.")
             return handler
@@ -91,7 +84,7 @@ def register(reg: Registry) -> None:
                  lambda p: (p.add_argument("login"),
                             p.add_argument("fingerprint", help="empreinte SHA256:…")))
     async def account_key_remove(ctx: Context, args: argparse.Namespace) -> Result:
-        await ctx.store.centres.remove_public_key(ctx.scope, args.login, args.fingerprint)
+        await accounts.remove_public_key(ctx.store, ctx.scope, args.login, args.fingerprint)
         return Result({"login": args.login, "fingerprint": args.fingerprint},
                       f"Clé retirée de {args.login} : {args.fingerprint}")
 
@@ -99,9 +92,7 @@ def register(reg: Registry) -> None:
                                   ("enable", False, "réactivé")):
         def make_account(disabled: bool = disabled, label: str = label):
             async def handler(ctx: Context, args: argparse.Namespace) -> Result:
-                if disabled and args.login == ctx.scope.actor:
-                    raise CommandError("Vous ne pouvez pas désactiver votre propre compte.")
-                await ctx.store.centres.set_disabled(ctx.scope, args.login, disabled)
+                await accounts.set_disabled(ctx.store, ctx.scope, args.login, disabled)
                 return Result({"login": args.login, "disabled": disabled},
                               f"Compte {args.login} {label}."
                               + (" Ses sessions ouvertes vont se fermer." if disabled else ""))

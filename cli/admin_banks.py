@@ -11,20 +11,13 @@ from cli.admin_common import (
     question_data,
     read_source,
     short,
-    text,
     write_output,
 )
 from cli.framework import ADMIN, CommandError, Context, Registry, Result, table
 from domain.bank import BankError
-from domain.models import CHOICE_LETTERS, Formation
-from services.bank_formats import (
-    FORMATS,
-    guess_format,
-    needs_header,
-    read_bank,
-    write_bank,
-)
-from store import NotFound
+from domain.models import CHOICE_LETTERS
+from services import banks
+from services.bank_formats import FORMATS, guess_format, write_bank
 
 
 def register(reg: Registry) -> None:
@@ -44,9 +37,8 @@ def _formations(reg: Registry) -> None:
 
     @reg.command("formation create", "Crée une formation (sans questions)", (ADMIN,), create_args)
     async def formation_create(ctx: Context, args: argparse.Namespace) -> Result:
-        f = await admin(ctx).banks.create_formation(ctx.scope, Formation(
-            args.code, text(args.name, "Nom"), args.questions_per_qcm, args.pass_mark,
-            tuple(text(t, "Thème") for t in args.theme)))
+        f = await banks.create_formation(ctx.store, ctx.scope, args.code, args.name,
+                                         args.questions_per_qcm, args.pass_mark, args.theme)
         return Result(formation_data(f, 0), f"Formation {f.code} créée.")
 
     def edit_args(p: argparse.ArgumentParser) -> None:
@@ -60,10 +52,10 @@ def _formations(reg: Registry) -> None:
     @reg.command("formation edit", "Modifie une formation (nom, taille, seuil, thèmes)",
                  (ADMIN,), edit_args)
     async def formation_edit(ctx: Context, args: argparse.Namespace) -> Result:
-        f = await admin(ctx).banks.update_formation(
-            ctx.scope, args.code, name=None if args.name is None else text(args.name, "Nom"),
+        f = await banks.update_formation(
+            ctx.store, ctx.scope, args.code, name=args.name,
             questions_per_qcm=args.questions_per_qcm, pass_mark=args.pass_mark,
-            themes=None if args.theme is None else [text(t, "Thème") for t in args.theme])
+            themes=args.theme)
         return Result(formation_data(f), f"Formation {f.code} modifiée : {f.questions_per_qcm} "
                       f"questions, seuil {f.pass_mark}, thèmes : {', '.join(f.themes)}.")
 
@@ -71,7 +63,7 @@ def _formations(reg: Registry) -> None:
                                ("activate", True, "réactivée")):
         def make(active: bool = active, verb: str = verb):
             async def handler(ctx: Context, args: argparse.Namespace) -> Result:
-                f = await admin(ctx).banks.set_formation_active(ctx.scope, args.code, active)
+                f = await banks.set_formation_active(ctx.store, ctx.scope, args.code, active)
                 return Result(formation_data(f), f"Formation {f.code} {verb}.")
             return handler
         reg.command(f"formation {name}", "Réactive une formation" if active else
@@ -103,7 +95,7 @@ def _question_args(p: argparse.ArgumentParser, required: bool) -> None:
 def _choices(values: list[str]) -> list[str]:
     if len(values) != 4:
         raise CommandError("Donnez exactement 4 propositions (--choice 4 fois).", 2)
-    return [text(v, f"Proposition {CHOICE_LETTERS[i]}", limit=500) for i, v in enumerate(values)]
+    return values
 
 
 def _questions(reg: Registry) -> None:
@@ -150,9 +142,8 @@ def _questions(reg: Registry) -> None:
 
     @reg.command("question add", "Ajoute une question", (ADMIN,), add_args)
     async def question_add(ctx: Context, args: argparse.Namespace) -> Result:
-        q = await admin(ctx).banks.add_question(
-            ctx.scope, args.code, args.theme, text(args.text, "Énoncé", limit=2000),
-            _choices(args.choice), letter(args.correct))
+        q = await banks.add_question(ctx.store, ctx.scope, args.code, args.theme, args.text,
+                                     _choices(args.choice), letter(args.correct))
         return Result(question_data(q), f"Question {q.id} ajoutée.")
 
     def edit_args(p: argparse.ArgumentParser) -> None:
@@ -162,12 +153,10 @@ def _questions(reg: Registry) -> None:
     @reg.command("question edit", "Modifie une question (crée une nouvelle version)", (ADMIN,),
                  edit_args)
     async def question_edit(ctx: Context, args: argparse.Namespace) -> Result:
-        old = (await admin(ctx).banks.question(args.id)).question
-        q = await admin(ctx).banks.edit_question(
-            ctx.scope, args.id, args.theme or old.theme,
-            old.text if args.text is None else text(args.text, "Énoncé", limit=2000),
-            old.choices if args.choice is None else _choices(args.choice),
-            old.correct if args.correct is None else letter(args.correct))
+        q = await banks.edit_question(
+            ctx.store, ctx.scope, args.id, theme=args.theme, statement=args.text,
+            choices=None if args.choice is None else _choices(args.choice),
+            correct=None if args.correct is None else letter(args.correct))
         return Result(question_data(q, replaces=args.id),
                       f"Question {args.id} remplacée par la version {q.id}.")
 
@@ -175,7 +164,7 @@ def _questions(reg: Registry) -> None:
                                ("activate", True, "réactivée")):
         def make(active: bool = active, verb: str = verb):
             async def handler(ctx: Context, args: argparse.Namespace) -> Result:
-                q = await admin(ctx).banks.set_question_active(ctx.scope, args.id, active)
+                q = await banks.set_question_active(ctx.store, ctx.scope, args.id, active)
                 return Result(question_data(q), f"Question {q.id} {verb}.")
             return handler
         reg.command(f"question {name}", "Réactive une question" if active else
@@ -190,24 +179,30 @@ def _banks(reg: Registry) -> None:
                        help="toml, gift ou xml (par défaut : d'après l'extension, sinon toml)")
         p.add_argument("--code", help="GIFT/XML : code de la formation")
         p.add_argument("--name", help="GIFT/XML : intitulé (par défaut : l'actuel)")
-        p.add_argument("--questions-per-qcm", type=int, help="GIFT/XML (défaut : actuel, ou 30)")
-        p.add_argument("--pass-mark", type=int, help="GIFT/XML (défaut : actuel, ou 24)")
+        p.add_argument("--questions-per-qcm", type=int,
+                       help="GIFT/XML (défaut : actuel ; nouvelle formation : "
+                            "min(30, questions de la banque))")
+        p.add_argument("--pass-mark", type=int,
+                       help="GIFT/XML (défaut : actuel ; nouvelle formation : 24/30 de la taille)")
 
     @reg.command("bank import", "Importe une banque de questions (TOML, GIFT, Moodle XML)",
                  (ADMIN,), import_args)
     async def bank_import(ctx: Context, args: argparse.Namespace) -> Result:
         fmt = args.format or guess_format(None if args.file == "-" else args.file)
         source = await read_source(ctx, args.file)
-        header = await _header(ctx, args) if needs_header(fmt) else None
         try:
-            bank = read_bank(source, fmt, header)
+            report = await banks.import_bank_file(
+                ctx.store, ctx.scope, source, fmt, code=args.code, name=args.name,
+                questions_per_qcm=args.questions_per_qcm, pass_mark=args.pass_mark)
         except BankError as exc:
             raise CommandError("Banque refusée, rien n'a été importé :\n" + "\n".join(
                 f"  - {p}" for p in exc.problems)) from None
-        counts = await ctx.store.banks.import_bank(bank, ctx.scope)
-        return Result({"formation": bank.formation.code, **counts},
-                      f"Formation {bank.formation.code} : {counts['added']} ajoutées, "
-                      f"{counts['kept']} inchangées, {counts['retired']} retirées.")
+        f = report.formation
+        return Result({"formation": f.code, "added": report.added, "kept": report.kept,
+                       "retired": report.retired, "new_formation": report.new_formation,
+                       "sized_from_bank": report.sized_from_bank,
+                       "questions_per_qcm": f.questions_per_qcm, "pass_mark": f.pass_mark},
+                      report.summary())
 
     def export_args(p: argparse.ArgumentParser) -> None:
         p.add_argument("code", help="code de la formation")
@@ -225,20 +220,3 @@ def _banks(reg: Registry) -> None:
             return Result({"formation": args.code, "format": fmt, "file": str(target)},
                           f"Banque {args.code} écrite dans {target}")
         return Result({"formation": args.code, "format": fmt, fmt: content}, content, raw=True)
-
-
-async def _header(ctx: Context, args: argparse.Namespace) -> Formation:
-    if not args.code:
-        raise CommandError("GIFT et Moodle XML : précisez --code (et --name pour une "
-                           "nouvelle formation).", 2)
-    try:
-        current: Formation | None = await ctx.store.banks.formation(args.code)
-    except NotFound:
-        current = None
-    name = args.name if args.name is not None else (current.name if current else None)
-    if name is None:
-        raise CommandError(f"Formation {args.code} nouvelle : précisez --name.", 2)
-    per_qcm = args.questions_per_qcm or (current.questions_per_qcm if current else 30)
-    pass_mark = args.pass_mark if args.pass_mark is not None else (
-        current.pass_mark if current else 24)
-    return Formation(args.code, text(name, "Nom"), per_qcm, pass_mark)

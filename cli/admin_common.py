@@ -8,20 +8,12 @@ from pathlib import Path
 from cli.framework import LOCAL, CommandError, Context
 from domain.models import CHOICE_LETTERS, Formation, Question
 from domain.oversight import Filters
-from domain.validation import check_text
 from domain.window import parse_day
 from store.admin import Admin
 
 
 def admin(ctx: Context) -> Admin:
     return Admin(ctx.store)
-
-
-def text(value: str, label: str, required: bool = True, limit: int = 200) -> str:
-    value, error = check_text(value, label, required, limit)
-    if error:
-        raise CommandError(error, 2)
-    return value
 
 
 def day(value: str | None) -> date | None:

@@ -10,6 +10,7 @@ from cli.framework import ADMIN, CommandError, Context, Registry, Result, table
 from domain.models import DocumentKind, SessionKind
 from domain.oversight import DocumentState, Filters, ParticipantState, SessionState
 from domain.stats import Summary, histogram_lines
+from services import centres
 from services.documents import sftp_path
 from services.export import RESULT_HEADERS, to_csv
 from services.results_export import period_rows
@@ -145,13 +146,13 @@ def _outbox(reg: Registry) -> None:
         pending = await admin(ctx).oversight.outbox(ctx.scope, args.centre)
         if args.all == bool(args.ids):
             raise CommandError("Donnez des identifiants de documents, ou --all.", 2)
-        waiting = {r.document.id for r in pending}
-        ids = sorted(waiting) if args.all else args.ids
+        waiting = {r.document.id for r in pending if r.document.id is not None}
+        ids: list[int] = sorted(waiting) if args.all else args.ids
         unknown = [i for i in ids if i not in waiting]
         if unknown:
             raise CommandError("Pas dans le courrier en attente : "
                                + ", ".join(map(str, unknown)) + ".")
-        count = await ctx.store.documents.mark_sent(ctx.scope, ids) if ids else 0
+        count = await centres.mark_sent(ctx.store, ctx.scope, ids)
         return Result({"marked": count, "ids": ids}, f"{count} document(s) marqué(s) envoyé(s).")
 
 

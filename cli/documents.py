@@ -36,8 +36,6 @@ def register(reg: Registry) -> None:
                  (ADMIN, CENTRE), paper_args)
     async def paper_generate(ctx: Context, args: argparse.Namespace) -> Result:
         service = _service(ctx)
-        if not 1 <= args.copies <= 2000:
-            raise CommandError("Nombre de copies : de 1 à 2000.", 2)
         batch, document = await service.generate_paper(ctx.scope, args.qcm, args.copies,
                                                        duration_minutes=args.duration)
         path = service.documents_dir / document.path

@@ -33,7 +33,7 @@ class _Parser(argparse.ArgumentParser):
     """argparse that raises instead of exiting the process, and prints
     (--help) through the caller's channel rather than the process's stdout."""
 
-    def __init__(self, *args: Any, write: Callable[[str], None] | None = None,
+    def __init__(self, *args: Any, write: Callable[[str], object] | None = None,
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._write = write
@@ -56,8 +56,8 @@ class Context:
     store: Store
     scope: Scope
     config: Config
-    write: Callable[[str], None]
-    write_err: Callable[[str], None]
+    write: Callable[[str], object]
+    write_err: Callable[[str], object]
     read_secret: Callable[[str], Awaitable[str]]
     read_input: Callable[[], Awaitable[str]]
     role: str  # LOCAL, ADMIN or CENTRE
@@ -80,7 +80,7 @@ class Command:
     help: str
     roles: tuple[str, ...]
     handler: Handler
-    arguments: Callable[[argparse.ArgumentParser], None] = lambda p: None
+    arguments: Callable[[argparse.ArgumentParser], object] = lambda p: None
 
 
 class Registry:
@@ -88,7 +88,7 @@ class Registry:
         self.commands: dict[str, Command] = {}
 
     def command(self, name: str, help: str, roles: Sequence[str],
-                arguments: Callable[[argparse.ArgumentParser], None] = lambda p: None):
+                arguments: Callable[[argparse.ArgumentParser], object] = lambda p: None):
         def register(handler: Handler) -> Handler:
             self.commands[name] = Command(name, help, tuple(roles), handler, arguments)
             return handler
@@ -122,8 +122,8 @@ class Registry:
             return 0
         found = self.find(argv)
         if found is None or (ctx.role != LOCAL and ctx.role not in found[0].roles):
-            ctx.write_err(f"Commande inconnue : {safe_text(' '.join(argv[:2]), 60)}. "
-                          f"« {prog} help » liste les commandes.\n")
+            ctx.write_err(error_text(f"Commande inconnue : {safe_text(' '.join(argv[:2]), 60)}. "
+                                     f"« {prog} help » liste les commandes."))
             return 2
         command, rest = found
         parser = _Parser(prog=f"{prog} {command.name}", description=command.help,
@@ -134,10 +134,10 @@ class Registry:
             result = await command.handler(ctx, args)
         except CommandError as exc:
             if str(exc):
-                ctx.write_err(f"{exc}\n" if exc.status else f"{exc}")
+                ctx.write_err(error_text(str(exc)) if exc.status else f"{exc}")
             return exc.status
         except StoreError as exc:
-            ctx.write_err(f"Erreur : {exc}\n")
+            ctx.write_err(error_text(str(exc)))
             return 1
         except Exception:
             logger.exception("command %r failed", command.name)
@@ -151,6 +151,15 @@ class Registry:
         elif result.text:
             ctx.write(safe_text_block(result.text) + "\n")
         return 0
+
+
+def error_text(message: str) -> str:
+    """Every error the same way: « Erreur : » then the message, its control and
+    escape characters neutralised (it may quote what the caller typed)."""
+    message = safe_text_block(message.rstrip("\n"))
+    if not message.startswith("Erreur"):
+        message = f"Erreur : {message}"
+    return message + "\n"
 
 
 def safe_text_block(text: str) -> str:

@@ -7,15 +7,15 @@ that loads the server."""
 from __future__ import annotations
 
 import asyncio
-import getpass
 import sys
 from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
 
 from cli import LOCAL, CommandError, Context, build_registry
+from cli.framework import error_text
+from cli.stdin import read_all
 from services.config import Config, ConfigError, load_config
-from services.demo import load_demo
 from services.documents import DocumentService
-from services.render_jobs import make_pool
 from store import Scope, Store, StoreError
 from store.errors import SchemaTooNew
 
@@ -29,11 +29,24 @@ USAGE = """Usage : qcm [--config FICHIER] COMMANDE ...
 
 
 def _split_config(argv: list[str]) -> tuple[str | None, list[str]]:
-    if len(argv) >= 2 and argv[0] == "--config":
-        return argv[1], argv[2:]
-    if argv and argv[0].startswith("--config="):
-        return argv[0].split("=", 1)[1], argv[1:]
-    return None, argv
+    """Take `--config FILE` (or `--config=FILE`) out of the command line,
+    wherever it stands: before the command or among its options."""
+    path: str | None = None
+    rest: list[str] = []
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--config":
+            if i + 1 >= len(argv):
+                raise ConfigError("--config : nom de fichier manquant.")
+            path, i = argv[i + 1], i + 2
+            continue
+        if arg.startswith("--config="):
+            path = arg.split("=", 1)[1]
+        else:
+            rest.append(arg)
+        i += 1
+    return path, rest
 
 
 async def open_store(config: Config) -> Store:
@@ -43,6 +56,7 @@ async def open_store(config: Config) -> Store:
 
 
 async def run_demo(config: Config) -> None:
+    from services.demo import load_demo
     store = await open_store(config)
     try:
         report = await load_demo(store)
@@ -67,15 +81,16 @@ async def _local_command(config: Config, argv: list[str]) -> int:
             # getpass would fall back to echoing a pipe, then fail at its end.
             raise CommandError("Pas de terminal pour saisir le mot de passe : "
                                "utilisez --password-stdin.")
+        import getpass
         try:
             return await loop.run_in_executor(None, getpass.getpass, prompt)
         except EOFError:
             raise CommandError("Saisie du mot de passe interrompue.") from None
 
     async def read_input() -> str:
-        return await loop.run_in_executor(None, sys.stdin.read)
+        return await read_all(lambda size: loop.run_in_executor(None, _read1, size))
 
-    pool = make_pool(config.workers, nice=0)
+    pool = _LazyPool(config.workers)
     ctx = Context(store, Scope.admin(f"local:{_local_user()}"), config,
                   sys.stdout.write, sys.stderr.write, read_secret, read_input, LOCAL,
                   {"documents": DocumentService(store, config.documents_dir, pool,
@@ -87,7 +102,32 @@ async def _local_command(config: Config, argv: list[str]) -> int:
         await store.close()
 
 
+class _LazyPool(Executor):
+    """The document process pool, started (and reportlab loaded) only when a
+    command produces a document: `qcm list` does not pay for it."""
+
+    def __init__(self, workers: int) -> None:
+        self._workers = workers
+        self._pool: Executor | None = None
+
+    def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def, override]
+        if self._pool is None:
+            from services.render_jobs import make_pool
+            self._pool = make_pool(self._workers, nice=0)
+        return self._pool.submit(fn, *args, **kwargs)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=wait, cancel_futures=cancel_futures)
+
+
+def _read1(size: int) -> bytes:
+    """Up to `size` bytes of standard input, as soon as some are there (b"" at its end)."""
+    return sys.stdin.buffer.read1(size)  # type: ignore[attr-defined,union-attr]
+
+
 def _local_user() -> str:
+    import getpass  # termios and friends: only for commands that run
     try:
         return getpass.getuser()
     except (KeyError, OSError):
@@ -99,8 +139,8 @@ Serve = Callable[[Config, list[str]], int]
 
 
 def main(argv: Sequence[str] | None = None, serve: Serve | None = None) -> int:
-    config_path, args = _split_config(list(sys.argv[1:] if argv is None else argv))
     try:
+        config_path, args = _split_config(list(sys.argv[1:] if argv is None else argv))
         config = load_config(config_path)
         if not args or args[0] in ("-h", "--help"):
             print(USAGE + "\n" + build_registry().help_text(LOCAL, "qcm"))
@@ -118,10 +158,11 @@ def main(argv: Sequence[str] | None = None, serve: Serve | None = None) -> int:
             return serve(config, args[1:])
         return asyncio.run(_local_command(config, args))
     except (ConfigError, SchemaTooNew, StoreError) as exc:
-        print(f"qcm : {exc}", file=sys.stderr)
+        sys.stderr.write(error_text(str(exc)))
         return 1
     except OSError as exc:
-        print(f"qcm : {exc.strerror or exc} ({getattr(exc, 'filename', '') or ''})", file=sys.stderr)
+        sys.stderr.write(error_text(f"{exc.strerror or exc} "
+                                    f"({getattr(exc, 'filename', '') or ''})"))
         return 1
     except KeyboardInterrupt:
         return 130

@@ -1,4 +1,4 @@
-"""Commands on paper sessions and their participants, calling the same
+"""Commands on the participants of paper sessions, calling the same
 service as the screens (services/participants.py): same rules, same refusals."""
 
 from __future__ import annotations
@@ -9,10 +9,9 @@ from typing import Any
 
 from cli.framework import ADMIN, CENTRE, CommandError, Context, Registry, Result, table
 from domain.invariants import violations
-from domain.models import Identity, Participant, SessionKind
+from domain.models import Identity, Participant
 from domain.rules import decide
-from domain.validation import ValidationError, check_text, parse_practical
-from domain.window import parse_day
+from domain.validation import ValidationError, parse_practical
 from services.participants import ParticipantService
 
 IDENTITY_OPTIONS = (("civility", "--civility", "civilité : M. ou Mme"),
@@ -54,29 +53,6 @@ def _data(p: Participant, pass_mark: int) -> dict:
 
 
 def register(reg: Registry) -> None:
-    def paper_session_args(p: argparse.ArgumentParser) -> None:
-        p.add_argument("qcm", type=int, help="identifiant du QCM")
-        p.add_argument("--trainer", type=int, required=True, help="identifiant du formateur")
-        p.add_argument("--place", required=True, help="lieu de l'évaluation")
-        p.add_argument("--date", required=True, help="date de l'évaluation, JJ/MM/AAAA")
-
-    @reg.command("session create-paper", "Enregistre une session papier (hors ligne)",
-                 (ADMIN, CENTRE), paper_session_args)
-    async def session_create_paper(ctx: Context, args: argparse.Namespace) -> Result:
-        place, error = check_text(args.place, "Lieu")
-        if error:
-            raise CommandError(error, 2)
-        try:
-            day = parse_day(args.date)
-        except ValueError as exc:
-            raise CommandError(str(exc), 2) from None
-        session = await ctx.store.sessions.create_session(ctx.scope, args.qcm,
-                                                          SessionKind.OFFLINE, args.trainer,
-                                                          place, day)
-        return Result({"session": session.id, "qcm": session.qcm_id, "day": day.isoformat()},
-                      f"Session papier {session.id} créée ({session.formation_code}, "
-                      f"{day.strftime('%d/%m/%Y')}, {place}).")
-
     def session_arg(p: argparse.ArgumentParser) -> None:
         p.add_argument("session", type=int, help="identifiant de la session")
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from reportlab.graphics.barcode import qrencoder
+import segno
 from reportlab.pdfgen.canvas import Canvas
 
 _PAYLOAD = re.compile(r"^QCM:(\d+);LOT:(\d+);COPIE:(\d+)$")
@@ -27,12 +27,10 @@ def parse_paper_payload(payload: str) -> tuple[int, int, int] | None:
 
 
 def qr_matrix(payload: str) -> list[list[bool]]:
-    """Dark modules of the QR symbol (error correction level M), row by row."""
-    code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
-    code.addData(payload)
-    code.version = code.calculate_version()
-    code.makeImpl(False, _MASK)
-    return [[bool(m) for m in row] for row in code.modules]
+    """Dark modules of the QR symbol (error correction level M), row by row,
+    encoded by segno (a maintained QR library: reportlab's encoder is internal)."""
+    code = segno.make_qr(payload, error="m", mask=_MASK, boost_error=False)
+    return [[bool(m) for m in row] for row in code.matrix]
 
 
 def draw_qr(canvas: Canvas, payload: str, x: float, y: float, size: float) -> None:

@@ -11,7 +11,13 @@ from datetime import datetime
 
 from domain.exam import ExamTicket
 from domain.models import Identity, Participant, Question
+from domain.validation import IDENTITY_LABELS, validate_identity
 from store import Store
+
+
+async def open_key(store: Store, typed: str, token: str) -> ExamTicket:
+    """Take the lease on a typed key for one connection (raises KeyRefused)."""
+    return await store.exam.open_key(typed, token)
 
 
 class Attempt:
@@ -60,6 +66,8 @@ class Attempt:
         self.answers[question.id] = choice  # type: ignore[index]
 
     async def save_identity(self, identity: Identity, retake_of: str | None) -> Participant:
+        # Checked here too, whoever sends it (raises ValidationError in French).
+        identity = validate_identity({name: getattr(identity, name) for name in IDENTITY_LABELS})
         participant = await self.store.exam.save_identity(self.key_id, self.token, identity,
                                                           retake_of)
         self.ticket = dataclasses.replace(self.ticket, participant=participant)

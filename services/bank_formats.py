@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import PurePath
 
 from domain.bank import dump_bank, parse_bank
-from domain.gift import dump_gift, parse_gift
 from domain.models import Formation, QuestionBank
-from domain.moodle_xml import dump_moodle_xml, parse_moodle_xml
+
+# GIFT and Moodle XML load when used: the XML reader pulls in xml.sax and
+# urllib (tens of ms), which `qcm qcm list` does not need.
 
 FORMATS = ("toml", "gift", "xml")
 EXTENSIONS = {"toml": ".toml", "gift": ".gift", "xml": ".xml"}
@@ -31,8 +32,10 @@ def read_bank(source: str, fmt: str, header: Formation | None = None) -> Questio
     if header is None:
         raise ValueError("GIFT and Moodle XML need the formation header")
     if fmt == "gift":
+        from domain.gift import parse_gift
         return parse_gift(source, header)
     if fmt == "xml":
+        from domain.moodle_xml import parse_moodle_xml
         return parse_moodle_xml(source, header)
     raise ValueError(f"unknown bank format {fmt!r}")
 
@@ -41,7 +44,9 @@ def write_bank(bank: QuestionBank, fmt: str) -> str:
     if fmt == "toml":
         return dump_bank(bank)
     if fmt == "gift":
+        from domain.gift import dump_gift
         return dump_gift(bank)
     if fmt == "xml":
+        from domain.moodle_xml import dump_moodle_xml
         return dump_moodle_xml(bank)
     raise ValueError(f"unknown bank format {fmt!r}")

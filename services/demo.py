@@ -3,14 +3,13 @@ admin account, and an online session open now with a few keys. Idempotent."""
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass, field
 from datetime import timedelta
 from importlib import resources
 
 from domain.bank import parse_bank
-from domain.models import Role, SessionKind
-from domain.passwords import hash_password
+from domain.models import Role
+from services import accounts, banks, centres, qcms, sessions
 from store import NotFound, Scope, Store
 
 DEMO_CENTRE = "Centre de formation Démo"
@@ -42,36 +41,33 @@ async def load_demo(store: Store) -> DemoReport:
     for source in demo_bank_sources():
         bank = parse_bank(source)
         if bank.formation.code not in known:
-            await store.banks.import_bank(bank, admin)
+            await banks.import_bank(store, admin, bank)
             report.created.append(f"formation {bank.formation.code}")
     try:
         centre = await store.centres.centre_by_name(admin, DEMO_CENTRE)
     except NotFound:
-        centre = await store.centres.add_centre(admin, DEMO_CENTRE, "12 rue des Artisans",
-                                                "69007", "Lyon")
+        centre = await centres.add_centre(store, admin, DEMO_CENTRE, "12 rue des Artisans",
+                                          "69007", "Lyon")
         report.created.append(f"centre {centre.name}")
     trainers = await store.centres.trainers(admin, centre.id)  # type: ignore[arg-type]
     trainer = next((t for t in trainers if t.name == DEMO_TRAINER), None)
     if trainer is None:
-        trainer = await store.centres.add_trainer(admin, centre.id, DEMO_TRAINER,  # type: ignore[arg-type]
-                                                  "claire.martin@centre-demo.fr")
-    loop = asyncio.get_running_loop()
+        trainer = await centres.add_trainer(store, admin, centre.id, DEMO_TRAINER,  # type: ignore[arg-type]
+                                            "claire.martin@centre-demo.fr")
     for login, role, password in DEMO_ACCOUNTS:
         if await store.centres.password_hash(login) is None:
-            digest = await loop.run_in_executor(None, hash_password, password)
-            await store.centres.add_account(admin, login, role,
-                                            centre.id if role is Role.CENTRE else None, digest)
+            await accounts.add_account(store, admin, login, role,
+                                       centre.id if role is Role.CENTRE else None, password)
             report.created.append(f"compte {login}")
         report.accounts.append((login, role.value, password))
     scope = Scope.centre(centre.id, "demo")  # type: ignore[arg-type]
     qcm = next((q for q in await store.qcms.qcms(scope) if q.title == DEMO_QCM_TITLE), None)
     if qcm is None:
-        qcm = await store.qcms.create_qcm(scope, "PV-RES", DEMO_QCM_TITLE)
+        qcm = await qcms.create_qcm(store, scope, "PV-RES", DEMO_QCM_TITLE)
         now = store.clock.now().replace(second=0, microsecond=0)
-        session = await store.sessions.create_session(
-            scope, qcm.id, SessionKind.ONLINE, trainer.id, "Lyon, salle informatique",  # type: ignore[arg-type]
-            now.date(), now - timedelta(hours=1), now + timedelta(days=30))
-        await store.exam.create_keys(scope, session.id, DEMO_KEYS)  # type: ignore[arg-type]
+        session, _ = await sessions.create_online_session(
+            store, scope, qcm.id, DEMO_KEYS, trainer.id, "Lyon, salle informatique",  # type: ignore[arg-type]
+            now - timedelta(hours=1), now + timedelta(days=30), day=now.date())
         report.created.append(f"QCM {qcm.id} et session en ligne {session.id}")
     for session in await store.sessions.sessions(scope, qcm.id):
         for key, _ in await store.exam.keys(scope, session.id):  # type: ignore[arg-type]

@@ -30,16 +30,14 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, Future
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from domain.keys import new_key
 from domain.models import Document, DocumentKind, KeyState, PaperBatch, SessionKind
 from domain.invariants import RuleRefused, check_certificate
 from domain.rules import Outcome
-from pdfgen.paper import PaperSpec
-from pdfgen.results import Issuer, ResultData
-from pdfgen.styles import local_day
-from services import render_jobs
 from domain.stats import paper_answers
+from services.errors import count
 from services.paper_undo import PaperAttempt, PaperUndo, remove_files, retrieve
 from services.scoring import CopyScore, ScoringError, normalize_letters, score_csv, score_letters
 from store.stats import StatsRepo
@@ -49,8 +47,13 @@ from store.scope import Scope
 from store.store import Store
 
 logger = logging.getLogger("qcm.documents")
+
+if TYPE_CHECKING:  # pdfgen loads reportlab: imported where documents are produced
+    from pdfgen.results import Issuer, ResultData
+
 Progress = Callable[[int, int], None]
 POLL_SECONDS = 0.2
+MAX_COPIES = 2000  # copies in one paper batch
 
 __all__ = ["CopyScore", "DocumentService", "Progress", "ScoringError"]
 
@@ -101,12 +104,19 @@ class DocumentService:
         self.store = store
         self.documents_dir = Path(documents_dir)
         self.executor = executor
-        self.issuer = issuer or Issuer()
+        self._issuer = issuer
         self.workers = workers or os.cpu_count() or 1
         self.results_per_job = results_per_job
         self._session_locks: weakref.WeakValueDictionary[int, asyncio.Lock] = \
             weakref.WeakValueDictionary()
         self._undo_paper = PaperUndo(store)
+
+    @property
+    def issuer(self) -> Issuer:
+        if self._issuer is None:
+            from pdfgen.results import Issuer
+            self._issuer = Issuer()
+        return self._issuer
 
     # Paper batches ------------------------------------------------------
 
@@ -121,6 +131,7 @@ class DocumentService:
         If anything fails or the caller is cancelled before the PDF is
         recorded, the batch and its files are removed (services.paper_undo) and
         the original exception is raised."""
+        count(copies, "Nombre de copies", MAX_COPIES)
         store = self.store
         qcm = await store.qcms.qcm(scope, qcm_id)
         questions = tuple(await store.qcms.questions(scope, qcm_id))
@@ -132,6 +143,8 @@ class DocumentService:
             store.qcms.create_paper_batch(scope, qcm_id, copies)))
         try:
             batch = await asyncio.shield(attempt.create)
+            from pdfgen.paper import PaperSpec
+            from services import render_jobs
             spec = PaperSpec(centre, formation, qcm, batch, questions, duration_minutes)
             relative = f"{centre.id}/qcm-{qcm.id}/qcm-{qcm.id}-lot-{batch.id}.pdf"
             final = self.documents_dir / relative
@@ -192,6 +205,8 @@ class DocumentService:
             participants = [p for p in participants if p.id in submitted]
         formation = await store.banks.formation(session.formation_code)
         centre = await store.centres.centre(scope, session.centre_id)
+        from pdfgen.results import ResultData
+        from pdfgen.styles import local_day
         issued_on = local_day(store.clock.now(), centre.timezone)
         chains = await store.sessions.chain_facts(scope, session_id)
         items = []
@@ -224,6 +239,7 @@ class DocumentService:
                           f"attestation-{number}-{token}.pdf" if data.verify_code else None))
         temps = [(directory / f".{a}.tmp", directory / f".{b}.tmp" if b else None)
                  for a, b in names]
+        from services import render_jobs
         size = max(1, min(self.results_per_job, math.ceil(len(items) / self.workers)))
         futures = [self.executor.submit(
             render_jobs.write_results, items[i:i + size],
@@ -236,7 +252,8 @@ class DocumentService:
             hashes: list[tuple[str, str | None]] = []
             done_count = 0
             for future in futures:
-                hashes.extend(await asyncio.wrap_future(future))
+                chunk: list[tuple[str, str | None]] = await asyncio.wrap_future(future)
+                hashes.extend(chunk)
                 done_count = len(hashes)
                 if progress:
                     progress(done_count, len(items))

@@ -37,13 +37,13 @@ RESULT_HEADERS = ("Numéro", "Civilité", "Nom", "Prénom", "Entreprise", "Adres
 
 def result_rows(session: ExamSession, participants: Sequence[Participant],
                 pass_mark: int) -> list[list[object]]:
-    rows = []
+    rows: list[list[object]] = []
     for p in participants:
         i = p.identity
         outcome = decide(p.score, p.practical, pass_mark, p.is_retake)
         rows.append([p.number, i.civility, i.last_name, i.first_name, i.company,
                      i.company_address, i.postal_code, i.city, i.country, i.email,
-                     session.formation_code, session.id, session.day.isoformat(), session.place,
+                     session.formation_code, session.id, session.day.strftime("%d/%m/%Y"), session.place,
                      session.centre_name, session.trainer_name,
                      "" if p.score is None else p.score, p.practical.label,
                      p.retake_of or "", outcome.label])

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+from typing import TYPE_CHECKING
 
-from pdfgen.batch import render_results
-from pdfgen.fonts import fonts
-from pdfgen.paper import PaperSpec, render_paper
-from pdfgen.results import ResultData
+if TYPE_CHECKING:  # reportlab loads in the workers only (the local CLI starts faster)
+    from pdfgen.paper import PaperSpec
+    from pdfgen.results import ResultData
 
 PROGRESS_STEPS = 50  # progress file updates per paper batch, at most
 
@@ -23,6 +23,9 @@ def init_worker(nice: int = 0) -> None:
             os.nice(nice)
         except OSError:  # pragma: no cover - not permitted here
             pass
+    from pdfgen.batch import render_results  # noqa: F401  (loaded once, before any job)
+    from pdfgen.fonts import fonts
+    from pdfgen.paper import render_paper  # noqa: F401
     fonts()
 
 
@@ -55,6 +58,7 @@ def _progress_writer(path: str | None):
 def write_paper(spec: PaperSpec, path: str, progress_path: str | None = None) -> str:
     """Render a paper batch to `path`; progress goes to `progress_path` as
     'done total' for the caller to poll."""
+    from pdfgen.paper import render_paper
     pdf = render_paper(spec, _progress_writer(progress_path))
     return write_file(path, pdf)
 
@@ -62,6 +66,7 @@ def write_paper(spec: PaperSpec, path: str, progress_path: str | None = None) ->
 def write_results(items: list[ResultData],
                   paths: list[tuple[str, str | None]]) -> list[tuple[str, str | None]]:
     """Render letters and certificates to the given paths; their SHA-256."""
+    from pdfgen.batch import render_results
     out: list[tuple[str, str | None]] = []
     for (letter, certificate), (letter_path, cert_path) in zip(render_results(items), paths):
         if (certificate is None) != (cert_path is None):

@@ -9,8 +9,6 @@ from pathlib import Path
 from domain.keys import normalize_key
 from domain.models import DocumentKind
 from domain.rules import decide
-from pdfgen.styles import french_date, local_day
-from pdfgen.text import clean
 from store.errors import NotFound
 from store.scope import Scope
 from store.store import Store
@@ -46,6 +44,9 @@ async def describe_certificate(store: Store, documents_dir: Path, code: str) -> 
         centre = await store.centres.centre(scope, document.centre_id)
     except NotFound:
         return None
+    # The same wording as the certificate; pdfgen (reportlab) loads only when asked.
+    from pdfgen.styles import french_date, local_day
+    from pdfgen.text import clean
     identity = participant.identity
     name = " ".join(clean(x) for x in (identity.first_name, identity.last_name) if clean(x))
     outcome = decide(participant.score, participant.practical, formation.pass_mark,

@@ -11,12 +11,13 @@ import asyncssh
 from services.config import Config
 from sshserver.auth import Candidate, Principal
 from cli import ADMIN, CENTRE, CommandError, Context, Registry
+from cli.framework import error_text
+from cli.stdin import read_all
 from store import Scope, Store
 
 logger = logging.getLogger(__name__)
 
-MAX_INPUT = 16 * 1024 * 1024  # bytes read from the client's stdin at most
-CANDIDATE_REFUSED = "Les candidats n'ont accès à aucune commande.\n"
+CANDIDATE_REFUSED = error_text("Les candidats n'ont accès à aucune commande.")
 
 
 class ExecRunner:
@@ -47,16 +48,13 @@ class ExecRunner:
         try:
             argv = shlex.split(process.command or "")
         except ValueError as exc:
-            emit(process.stderr, f"Ligne de commande invalide : {exc}.\n")
+            emit(process.stderr, error_text(f"Ligne de commande invalide : {exc}."))
             return 2
         if argv[:1] == ["qcm"] and self.registry.find(argv) is None:
             argv = argv[1:]  # « ssh host qcm list --json » as well as « ssh host list ... »
 
         async def read_input() -> str:
-            data = await process.stdin.read(MAX_INPUT + 1)
-            if len(data) > MAX_INPUT:
-                raise CommandError("Entrée trop volumineuse (16 Mio au plus).")
-            return data.decode("utf-8", "replace")
+            return await read_all(process.stdin.read)
 
         async def read_secret(prompt: str) -> str:
             raise CommandError("À distance, le mot de passe se lit sur l'entrée standard : "

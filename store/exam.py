@@ -17,6 +17,7 @@ from domain.rules import score_answers
 from domain.window import WindowState, window_state
 from store import rows
 from store.base import Repo
+from store.db import Tx
 from store.banks import BankRepo
 from store.errors import Conflict, Locked, NotFound
 from store.schema import IDENTITY_COLUMNS
@@ -35,28 +36,49 @@ class ExamRepo(Repo):
     # Centre side --------------------------------------------------------
 
     async def create_keys(self, scope: Scope, session_id: int, count: int) -> list[OnlineKey]:
-        session = await self.sessions.session(scope, session_id)
-        if session.kind is not SessionKind.ONLINE:
-            raise Conflict("Les clés ne concernent que les sessions en ligne.")
-        if not 1 <= count <= 500:
-            raise Conflict("Nombre de participants : de 1 à 500.")
-        created: list[int] = []
         async with self.db.transaction() as tx:
-            for _ in range(count):
-                number = await self.sessions.next_number(tx)
-                pid = await tx.insert(
-                    "INSERT INTO participants (session_id, centre_id, number, created_at) "
-                    "VALUES (?, ?, ?, ?)", (session_id, session.centre_id, number, self.now_text()))
+            created = await self.insert_keys(tx, scope, session_id, count)
+        return await self.keys_by_id(scope, created)
+
+    async def insert_keys(self, tx: Tx, scope: Scope, session_id: int,
+                          count: int) -> list[int]:
+        """Create `count` keys (and their participants) inside the caller's
+        transaction; return their ids. Limits are the service's to check."""
+        where, params = scope.clause()
+        session = await tx.one(f"SELECT kind, centre_id FROM sessions WHERE id = ? AND {where}",
+                               (session_id, *params))
+        if session is None:
+            raise NotFound(f"Session introuvable : {session_id}.")
+        if session["kind"] != SessionKind.ONLINE.value:
+            raise Conflict("Les clés ne concernent que les sessions en ligne.")
+        created: list[int] = []
+        for _ in range(count):
+            number = await self.sessions.next_number(tx)
+            pid = await tx.insert(
+                "INSERT INTO participants (session_id, centre_id, number, created_at) "
+                "VALUES (?, ?, ?, ?)", (session_id, session["centre_id"], number,
+                                        self.now_text()))
+            code = new_key()
+            while await tx.one("SELECT 1 FROM online_keys WHERE code = ?", (code,)):
                 code = new_key()
-                while await tx.one("SELECT 1 FROM online_keys WHERE code = ?", (code,)):
-                    code = new_key()
-                created.append(await tx.insert(
-                    "INSERT INTO online_keys (session_id, code, participant_id, seed) "
-                    "VALUES (?, ?, ?, ?)", (session_id, code, pid, secrets.token_hex(16))))
-            await self.audit(tx, scope, "create_keys", "session", session_id, f"{count} clés")
-        marks = ",".join("?" * len(created))
-        return [rows.online_key(r) for r in await self.db.all(
-            f"SELECT * FROM online_keys WHERE id IN ({marks}) ORDER BY id", created)]
+            created.append(await tx.insert(
+                "INSERT INTO online_keys (session_id, code, participant_id, seed) "
+                "VALUES (?, ?, ?, ?)", (session_id, code, pid, secrets.token_hex(16))))
+        await self.audit(tx, scope, "create_keys", "session", session_id, f"{count} clés")
+        return created
+
+    async def keys_by_id(self, scope: Scope, ids: list[int]) -> list[OnlineKey]:
+        """Keys by id, within the scope."""
+        if not ids:
+            return []
+        where, params = scope.clause("s.centre_id")
+        marks = ",".join("?" * len(ids))
+        found = [rows.online_key(r) for r in await self.db.all(
+            f"SELECT k.* FROM online_keys k JOIN sessions s ON s.id = k.session_id "
+            f"WHERE k.id IN ({marks}) AND {where} ORDER BY k.id", (*ids, *params))]
+        if len(found) != len(set(ids)):
+            raise NotFound("Clé introuvable.")
+        return found
 
     async def keys(self, scope: Scope, session_id: int) -> list[tuple[OnlineKey, Participant]]:
         await self.sessions.session(scope, session_id)
@@ -67,21 +89,30 @@ class ExamRepo(Repo):
         return [(rows.online_key(r), rows.participant(_participant_view(r))) for r in result]
 
     async def delete_key(self, scope: Scope, key_id: int) -> None:
-        where, params = scope.clause("s.centre_id")
         async with self.db.transaction() as tx:
-            row = await tx.one(
-                f"SELECT k.* FROM online_keys k JOIN sessions s ON s.id = k.session_id "
-                f"WHERE k.id = ? AND {where}", (key_id, *params))
-            if row is None:
-                raise NotFound(f"Clé introuvable : {key_id}.")
-            if row["state"] == KeyState.SUBMITTED.value:
-                raise Locked("Cette clé a servi à valider un QCM : elle ne peut plus être supprimée.")
-            held = await tx.one("SELECT * FROM participants WHERE id = ?", (row["participant_id"],))
-            await self.sessions.check_change(tx, rows.participant(held), deleted=True)  # type: ignore[arg-type]
-            await tx.execute("DELETE FROM answers WHERE participant_id = ?", (row["participant_id"],))
-            await tx.execute("DELETE FROM online_keys WHERE id = ?", (key_id,))
-            await tx.execute("DELETE FROM participants WHERE id = ?", (row["participant_id"],))
-            await self.audit(tx, scope, "delete_key", "session", row["session_id"], row["code"])
+            await self.remove_key(tx, scope, key_id)
+
+    async def remove_key(self, tx: Tx, scope: Scope, key_id: int,
+                         unused_only: bool = False) -> None:
+        """Delete a key, its participant and answers inside the caller's
+        transaction. A submitted key is refused; with `unused_only`, so is a
+        key a candidate has opened."""
+        where, params = scope.clause("s.centre_id")
+        row = await tx.one(
+            f"SELECT k.* FROM online_keys k JOIN sessions s ON s.id = k.session_id "
+            f"WHERE k.id = ? AND {where}", (key_id, *params))
+        if row is None:
+            raise NotFound(f"Clé introuvable : {key_id}.")
+        if row["state"] == KeyState.SUBMITTED.value:
+            raise Locked("Cette clé a servi à valider un QCM : elle ne peut plus être supprimée.")
+        if unused_only and row["state"] != KeyState.UNUSED.value:
+            raise Conflict(f"La clé {row['code']} est en cours d'utilisation : non supprimée.")
+        held = await tx.one("SELECT * FROM participants WHERE id = ?", (row["participant_id"],))
+        await self.sessions.check_change(tx, rows.participant(held), deleted=True)  # type: ignore[arg-type]
+        await tx.execute("DELETE FROM answers WHERE participant_id = ?", (row["participant_id"],))
+        await tx.execute("DELETE FROM online_keys WHERE id = ?", (key_id,))
+        await tx.execute("DELETE FROM participants WHERE id = ?", (row["participant_id"],))
+        await self.audit(tx, scope, "delete_key", "session", row["session_id"], row["code"])
 
     # Candidate side -----------------------------------------------------
 

@@ -55,30 +55,41 @@ class SessionRepo(Repo):
                              starts_at: datetime | None = None,
                              ends_at: datetime | None = None,
                              centre_name: str | None = None) -> ExamSession:
-        where, params = scope.clause("q.centre_id")
         async with self.db.transaction() as tx:
-            qcm = await tx.one(
-                f"SELECT q.id, q.centre_id, c.name FROM qcms q JOIN centres c ON c.id = q.centre_id "
-                f"WHERE q.id = ? AND {where}", (qcm_id, *params))
-            if qcm is None:
-                raise NotFound(f"QCM introuvable : {qcm_id}.")
-            trainer = await tx.one("SELECT name FROM trainers WHERE id = ? AND centre_id = ?",
-                                   (trainer_id, qcm["centre_id"]))
-            if trainer is None:
-                raise NotFound("Formateur inconnu dans ce centre.")
-            if kind is SessionKind.ONLINE and (starts_at is None or ends_at is None
-                                               or ends_at <= starts_at):
-                raise Conflict("La fin de l'évaluation doit suivre son début.")
-            session_id = await tx.insert(
-                "INSERT INTO sessions (qcm_id, centre_id, kind, centre_name, trainer_id, "
-                "trainer_name, place, day, starts_at, ends_at, created_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (qcm_id, qcm["centre_id"], kind.value, centre_name or qcm["name"], trainer_id,
-                 trainer["name"], place, day.isoformat(),
-                 rows.ts(starts_at) if starts_at else None,
-                 rows.ts(ends_at) if ends_at else None, self.now_text()))
-            await self.audit(tx, scope, "create_session", "session", session_id, kind.value)
+            session_id = await self.insert_session(tx, scope, qcm_id, kind, trainer_id, place,
+                                                   day, starts_at, ends_at, centre_name)
         return await self.session(scope, session_id)
+
+    async def insert_session(self, tx: Tx, scope: Scope, qcm_id: int, kind: SessionKind,
+                             trainer_id: int, place: str, day: date,
+                             starts_at: datetime | None = None,
+                             ends_at: datetime | None = None,
+                             centre_name: str | None = None) -> int:
+        """Create a session inside the caller's transaction (a service may add
+        its keys in the same one); return its id."""
+        where, params = scope.clause("q.centre_id")
+        qcm = await tx.one(
+            f"SELECT q.id, q.centre_id, c.name FROM qcms q JOIN centres c ON c.id = q.centre_id "
+            f"WHERE q.id = ? AND {where}", (qcm_id, *params))
+        if qcm is None:
+            raise NotFound(f"QCM introuvable : {qcm_id}.")
+        trainer = await tx.one("SELECT name FROM trainers WHERE id = ? AND centre_id = ?",
+                               (trainer_id, qcm["centre_id"]))
+        if trainer is None:
+            raise NotFound("Formateur inconnu dans ce centre.")
+        if kind is SessionKind.ONLINE and (starts_at is None or ends_at is None
+                                           or ends_at <= starts_at):
+            raise Conflict("La fin de l'évaluation doit suivre son début.")
+        session_id = await tx.insert(
+            "INSERT INTO sessions (qcm_id, centre_id, kind, centre_name, trainer_id, "
+            "trainer_name, place, day, starts_at, ends_at, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (qcm_id, qcm["centre_id"], kind.value, centre_name or qcm["name"], trainer_id,
+             trainer["name"], place, day.isoformat(),
+             rows.ts(starts_at) if starts_at else None,
+             rows.ts(ends_at) if ends_at else None, self.now_text()))
+        await self.audit(tx, scope, "create_session", "session", session_id, kind.value)
+        return session_id
 
     async def sessions(self, scope: Scope, qcm_id: int | None = None) -> list[ExamSession]:
         where, params = scope.clause("s.centre_id")

@@ -25,6 +25,7 @@ uses the private `_message_queue`, `_update_timer`, `_layout_required` and
 from __future__ import annotations
 
 from textual.screen import Screen
+from textual.widget import Widget
 
 MAX_DEFERRALS = 3
 """Timer periods a paint may wait for queued messages (a flood never starves it)."""
@@ -41,7 +42,7 @@ class LayoutFirst(Screen):
             self._update_timer.pause()  # the screen's idle resumes it
             return
         self._deferrals = 0
-        pending = [widget for widget in self.walk_children() if widget._layout_required]
+        pending = [widget for widget in self.walk_children(Widget) if widget._layout_required]
         for widget in pending:
             widget._check_refresh()  # what its idle would do: drop cached arrangements
         if pending:

@@ -91,7 +91,8 @@ def test_bank_export_then_import_round_trips(cli, fmt):
     out = cli.tmp / f"essai.{fmt}"
     assert cli.js("bank", "export", "ESSAI", "-o", str(out))["format"] == fmt
     counts = cli.js("bank", "import", str(out), "--code", "ESSAI")
-    assert counts == {"formation": "ESSAI", "added": 0, "kept": 8, "retired": 0}
+    assert {k: counts[k] for k in ("formation", "added", "kept", "retired", "new_formation")} \
+        == {"formation": "ESSAI", "added": 0, "kept": 8, "retired": 0, "new_formation": False}
     as_json = cli.js("bank", "export", "ESSAI", "--format", fmt)
     assert as_json[fmt] == out.read_text(encoding="utf-8")
 
@@ -132,7 +133,8 @@ def test_broken_imports_are_refused_whole(cli, name, fmt, expected):
 
 def test_gift_import_needs_a_code(cli):
     done = cli("bank", "import", str(FIXTURES / "bank_ok.gift"), ok=False)
-    assert done.returncode == 2 and "--code" in done.stderr
+    assert done.returncode == 1 and "--code" in done.stderr
+    assert done.stderr.startswith("Erreur : ")
     done = cli("bank", "import", str(FIXTURES / "bank_ok.gift"), "--code", "NOUVEAU", ok=False)
     assert "--name" in done.stderr
 

@@ -55,7 +55,7 @@ def test_csv_to_letters_and_certificates_with_the_rules(qcm: Qcm):
     batch = made["batch"]
     keys = keys_of(qcm, batch, range(1, 7))
     first = json.loads(qcm.ok("session", "create-paper", "1", "--trainer", "1", "--place",
-                              "Lyon, salle 2", "--date", "04/07/2026", "--json").out)["session"]
+                              "Lyon, salle 2", "--day", "04/07/2026", "--json").out)["id"]
     a = add(qcm, first, "Aubert", "--copy", "1", "--practical", "favorable")
     b = add(qcm, first, "Bernard", "--copy", "2", "--practical", "favorable")
     c = add(qcm, first, "Colin", "--practical", "defavorable")  # copy given with the scores
@@ -87,7 +87,7 @@ def test_csv_to_letters_and_certificates_with_the_rules(qcm: Qcm):
 
     # A retake cannot quote a result that is not final (no letter yet).
     retakes = json.loads(qcm.ok("session", "create-paper", "1", "--trainer", "1", "--place",
-                                "Lyon, salle 3", "--date", "20/07/2026", "--json").out)["session"]
+                                "Lyon, salle 3", "--day", "20/07/2026", "--json").out)["id"]
     err = refused(qcm, "participant", "add", str(retakes), "--civility", "M.", "--last-name",
                   "Aubert", "--first-name", "Jean", "--company", "Soleil SARL", "--address",
                   "3 rue du Four", "--postal-code", "69007", "--city", "Lyon", "--email",
@@ -145,7 +145,7 @@ def _certificates_of(documents: list[dict], numbers: set[str]) -> list[str]:
 def test_participant_commands_refuse_bad_input_in_one_line(qcm: Qcm):
     qcm.ok("demo")
     session = json.loads(qcm.ok("session", "create-paper", "1", "--trainer", "1", "--place",
-                                "Lyon", "--date", "04/07/2026", "--json").out)["session"]
+                                "Lyon", "--day", "04/07/2026", "--json").out)["id"]
     err = refused(qcm, "participant", "add", str(session), "--last-name", "Sans")
     assert "Civilité" in err
     err = refused(qcm, "participant", "add", str(session), "--civility", "M.", "--last-name",
@@ -170,7 +170,7 @@ def test_rules_check_finds_what_was_written_before_the_rules(qcm: Qcm):
     qcm.ok("demo")
     assert "respectées" in qcm.ok("rules", "check").out
     session = json.loads(qcm.ok("session", "create-paper", "1", "--trainer", "1", "--place",
-                                "Lyon", "--date", "04/07/2026", "--json").out)["session"]
+                                "Lyon", "--day", "04/07/2026", "--json").out)["id"]
     first = add(qcm, session, "Aubert", "--score", "26", "--practical", "favorable")
     conn = sqlite3.connect(qcm.database, isolation_level=None)
     conn.execute("DROP TRIGGER participants_retake_insert")  # as before STEP_3

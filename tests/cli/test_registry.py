@@ -59,8 +59,11 @@ async def test_roles_and_scope(store):
     ctx = _context(store, Scope.of(account), CENTRE, channel)
     # Admin-only commands do not exist for a centre account.
     assert await registry.run(ctx, ["centre", "list"]) == 2
-    assert channel.err[-1].startswith("Commande inconnue : centre list.")
-    assert await registry.run(ctx, ["trainer", "list", str(other.id)]) == 0  # own centre used
+    assert channel.err[-1].startswith("Erreur : Commande inconnue : centre list.")
+    # Naming another centre is refused, not silently ignored.
+    assert await registry.run(ctx, ["trainer", "list", str(other.id)]) == 2
+    assert channel.err[-1].startswith("Erreur : Seul l'organisme certificateur")
+    assert await registry.run(ctx, ["trainer", "list"]) == 0
     assert await registry.run(ctx, ["help"]) == 0
     assert "centre add" not in channel.out[-1] and "qcm list" in channel.out[-1]
     # Text output is made safe for a terminal.

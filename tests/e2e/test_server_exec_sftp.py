@@ -164,9 +164,9 @@ async def test_exec_paper_score_records_like_the_screen(served: Served) -> None:
     made = json.loads((await demo(served, "paper generate 1 2 --json")).stdout)
     [trainer] = await served.store.centres.trainers(scope, 1)
     created = await demo(served, f"session create-paper 1 --trainer {trainer.id} "
-                                 "--place 'Lyon' --date 04/07/2026 --json")
+                                 "--place 'Lyon' --day 04/07/2026 --json")
     assert created.exit_status == 0, created.stderr
-    session = json.loads(created.stdout)["session"]
+    session = json.loads(created.stdout)["id"]
     added = await demo(served, f"participant add {session} --civility Mme --last-name Roux "
                                "--first-name Léa --company 'Sol SA' --address '1 rue' "
                                "--postal-code 69001 --city Lyon --email lea@sol.fr --copy 2 "

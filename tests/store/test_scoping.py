@@ -61,11 +61,12 @@ CHECKED = {
                    "add_public_key", "remove_public_key"},
     "QcmRepo": {"create_qcm", "qcms", "qcm", "questions", "create_paper_batch", "paper_batches",
                 "paper_batch", "record_batch_document", "discard_paper_batch"},
-    "SessionRepo": {"create_session", "sessions", "session", "update_session", "add_participant",
+    "SessionRepo": {"create_session", "insert_session", "sessions", "session", "update_session", "add_participant",
                     "update_participant", "set_practical", "delete_participant", "participants",
                     "participant", "participant_counts", "locked_counts", "record_scores",
                     "chain_facts", "quoting", "participant_by_number"},
-    "ExamRepo": {"create_keys", "keys", "delete_key"},
+    "ExamRepo": {"create_keys", "insert_keys", "keys_by_id", "keys", "delete_key",
+                 "remove_key"},
     "DocumentRepo": {"publish", "documents", "document", "mark_sent"},
     "AuditRepo": {"entries"},
     "BankRepo": {"import_bank"},
@@ -81,6 +82,11 @@ def test_every_repository_method_is_accounted_for():
             assert qualified in NOT_CENTRE_FACING or name in CHECKED[cls.__name__], (
                 f"{qualified}: add a scoping test for it in tests/store/test_scoping.py "
                 "or list it in NOT_CENTRE_FACING with the reason")
+
+
+async def _in_tx(store, call):
+    async with store.db.transaction() as tx:
+        return await call(tx)
 
 
 async def _snapshot(store, b) -> dict:
@@ -133,6 +139,8 @@ async def test_centre_scope_cannot_reach_another_centre(store, world):
                                                         a.trainer.id, "x", date(2026, 3, 11)),
         "create_session_b_trainer": store.sessions.create_session(
             s, a.qcm.id, SessionKind.OFFLINE, b.trainer.id, "x", date(2026, 3, 11)),
+        "insert_session": _in_tx(store, lambda tx: store.sessions.insert_session(
+            tx, s, b.qcm.id, SessionKind.OFFLINE, a.trainer.id, "x", date(2026, 3, 11))),
         "session": store.sessions.session(s, b.offline.id),
         "update_session": store.sessions.update_session(s, b.offline.id, place="Piraté"),
         "update_session_b_trainer": store.sessions.update_session(s, a.offline.id,
@@ -151,6 +159,9 @@ async def test_centre_scope_cannot_reach_another_centre(store, world):
         "participant": store.sessions.participant(s, b.participant.id),
         # keys
         "create_keys": store.exam.create_keys(s, b.online.id, 3),
+        "insert_keys": _in_tx(store, lambda tx: store.exam.insert_keys(tx, s, b.online.id, 3)),
+        "keys_by_id": store.exam.keys_by_id(s, [b.key.id]),
+        "remove_key": _in_tx(store, lambda tx: store.exam.remove_key(tx, s, b.key.id)),
         "keys": store.exam.keys(s, b.online.id),
         "delete_key": store.exam.delete_key(s, b.key.id),
         # documents

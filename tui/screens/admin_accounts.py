@@ -5,8 +5,6 @@ its next check (see services.account_watch)."""
 
 from __future__ import annotations
 
-import asyncio
-import re
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -14,8 +12,8 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Header, Static
 
 from domain.models import Role
-from domain.passwords import hash_password
 from domain.text import safe_text
+from services import accounts
 from store import StoreError
 from store.admin_centres import AccountRow
 from tui.admin_context import AdminContext
@@ -25,22 +23,11 @@ from tui.modals.confirm import ConfirmModal
 from tui.screens.admin_keys import KeysScreen
 from tui.widgets.admin_table import AdminTable
 
-_LOGIN = re.compile(r"[a-z][a-z0-9._-]{1,31}")
-MIN_PASSWORD = 8
-
-
-def check_password(values: dict[str, str]) -> str:
-    password = values["password"]
-    if len(password) < MIN_PASSWORD:
-        raise ValueError(f"Mot de passe trop court : {MIN_PASSWORD} caractères au moins.")
-    if password != values["confirm"]:
+def confirmed(values: dict[str, str]) -> str:
+    """The password typed twice (its rules are the service's)."""
+    if values["password"] != values["confirm"]:
         raise ValueError("Les deux mots de passe diffèrent.")
-    return password
-
-
-async def hashed(password: str) -> str:
-    """scrypt is CPU-heavy: never on the event loop."""
-    return await asyncio.get_running_loop().run_in_executor(None, hash_password, password)
+    return values["password"]
 
 
 class AccountsScreen(LayoutFirst):
@@ -91,14 +78,10 @@ class AccountsScreen(LayoutFirst):
         async def submit(values: dict[str, str]) -> str | None:
             try:
                 login = values["login"].strip()
-                if not _LOGIN.fullmatch(login):
-                    raise ValueError("Identifiant : 2 à 32 caractères parmi a-z, 0-9, . _ - "
-                                     "(commençant par une lettre).")
                 role = Role(values["role"] or "centre")
                 centre = int(values["centre"]) if values["centre"] else None
-                digest = await hashed(check_password(values))
-                await self.context.store.centres.add_account(self.context.scope, login, role,
-                                                             centre, digest)
+                await accounts.add_account(self.context.store, self.context.scope, login, role,
+                                           centre, confirmed(values))
             except (ValueError, StoreError) as exc:
                 return str(exc)
             self.notify(f"Compte {safe_text(login)} créé.", markup=False)
@@ -120,8 +103,8 @@ class AccountsScreen(LayoutFirst):
 
         async def submit(values: dict[str, str]) -> str | None:
             try:
-                digest = await hashed(check_password(values))
-                await self.context.store.centres.set_password(self.context.scope, login, digest)
+                await accounts.set_password(self.context.store, self.context.scope, login,
+                                            confirmed(values))
             except (ValueError, StoreError) as exc:
                 return str(exc)
             self.notify(f"Mot de passe de {safe_text(login)} changé.", markup=False)
@@ -134,7 +117,7 @@ class AccountsScreen(LayoutFirst):
         if self.current:
             self.app.push_screen(KeysScreen(self.context, self.current.account.login))
 
-    def action_toggle(self) -> None:
+    def action_toggle(self) -> None:  # type: ignore[override]  # not DOMNode.action_toggle
         row = self.current
         if row is None:
             return
@@ -149,8 +132,8 @@ class AccountsScreen(LayoutFirst):
 
         async def done(ok: bool | None) -> None:
             if ok:
-                await self.context.store.centres.set_disabled(self.context.scope, login,
-                                                              not disabled)
+                await accounts.set_disabled(self.context.store, self.context.scope, login,
+                                            not disabled)
                 await self.reload()
         self.app.push_screen(ConfirmModal(prompt, "Réactiver" if disabled else "Désactiver"),
                              done)

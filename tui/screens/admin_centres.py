@@ -9,7 +9,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Header, Static
 
 from domain.models import Centre
-from domain.validation import check_text
+from services import centres
 from store import StoreError
 from tui.admin_context import AdminContext
 from tui.layout_first import LayoutFirst
@@ -20,17 +20,6 @@ from tui.widgets.admin_table import AdminTable
 
 CENTRE_FIELDS = (("name", "Nom", True), ("address", "Adresse", False),
                  ("postal_code", "Code postal", False), ("city", "Ville", False))
-
-
-def checked(values: dict[str, str], specs) -> dict[str, str]:
-    """Normalised values, or ValueError with the first French message."""
-    result = {}
-    for name, label, required in specs:
-        value, error = check_text(values.get(name, ""), label, required)
-        if error:
-            raise ValueError(error)
-        result[name] = value
-    return result
 
 
 class CentresScreen(LayoutFirst):
@@ -87,10 +76,10 @@ class CentresScreen(LayoutFirst):
     def action_create(self) -> None:
         async def submit(values: dict[str, str]) -> str | None:
             try:
-                v = checked(values, CENTRE_FIELDS)
-                centre = await self.context.store.centres.add_centre(
-                    self.context.scope, v["name"], v["address"], v["postal_code"], v["city"],
-                    values["timezone"].strip())
+                v = {name: values.get(name, "") for name, _, _ in CENTRE_FIELDS}
+                centre = await centres.add_centre(
+                    self.context.store, self.context.scope, v["name"], v["address"],
+                    v["postal_code"], v["city"], values["timezone"].strip())
             except (ValueError, StoreError) as exc:
                 return str(exc)
             self.notify(f"Centre {centre.id} créé.", markup=False)
@@ -104,10 +93,11 @@ class CentresScreen(LayoutFirst):
 
         async def submit(values: dict[str, str]) -> str | None:
             try:
-                v = checked(values, CENTRE_FIELDS)
-                await self.context.admin.centres.update_centre(
-                    self.context.scope, c.id, v["name"], v["address"], v["postal_code"],  # type: ignore[arg-type]
-                    v["city"], values["timezone"].strip())
+                v = {name: values.get(name, "") for name, _, _ in CENTRE_FIELDS}
+                await centres.update_centre(
+                    self.context.store, self.context.scope, c.id, name=v["name"],  # type: ignore[arg-type]
+                    address=v["address"], postal_code=v["postal_code"], city=v["city"],
+                    timezone=values["timezone"].strip())
             except (ValueError, StoreError) as exc:
                 return str(exc)
             self.notify("Centre modifié (les sessions déjà créées gardent leur libellé).",

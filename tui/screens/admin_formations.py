@@ -10,6 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Header, Static
 
 from domain.models import Formation
+from services import banks
 from store import StoreError
 from tui.admin_context import AdminContext
 from tui.layout_first import LayoutFirst
@@ -93,10 +94,10 @@ class FormationsScreen(LayoutFirst):
     def action_create(self) -> None:
         async def submit(values: dict[str, str]) -> str | None:
             try:
-                f = Formation(values["code"].strip().upper(), values["name"],
-                              _int(values["per_qcm"], "Questions par QCM"),
-                              _int(values["pass_mark"], "Seuil"), tuple(_themes(values["themes"])))
-                await self.context.admin.banks.create_formation(self.context.scope, f)
+                f = await banks.create_formation(
+                    self.context.store, self.context.scope, values["code"], values["name"],
+                    _int(values["per_qcm"], "Questions par QCM"),
+                    _int(values["pass_mark"], "Seuil"), _themes(values["themes"]))
             except (ValueError, StoreError) as exc:
                 return str(exc)
             self.notify(f"Formation {f.code} créée.", markup=False)
@@ -110,8 +111,8 @@ class FormationsScreen(LayoutFirst):
 
         async def submit(values: dict[str, str]) -> str | None:
             try:
-                await self.context.admin.banks.update_formation(
-                    self.context.scope, f.code, name=values["name"],
+                await banks.update_formation(
+                    self.context.store, self.context.scope, f.code, name=values["name"],
                     questions_per_qcm=_int(values["per_qcm"], "Questions par QCM"),
                     pass_mark=_int(values["pass_mark"], "Seuil"),
                     themes=_themes(values["themes"]))
@@ -121,7 +122,7 @@ class FormationsScreen(LayoutFirst):
             return None
         self.app.push_screen(self._form(f"Modifier {f.code}", f, submit))
 
-    def action_toggle(self) -> None:
+    def action_toggle(self) -> None:  # type: ignore[override]  # not DOMNode.action_toggle
         f = self.current
         if f is None:
             return
@@ -130,8 +131,8 @@ class FormationsScreen(LayoutFirst):
 
         async def done(ok: bool | None) -> None:
             if ok:
-                await self.context.admin.banks.set_formation_active(self.context.scope, f.code,
-                                                                    not f.active)
+                await banks.set_formation_active(self.context.store, self.context.scope, f.code,
+                                                 not f.active)
                 await self.reload()
         self.app.push_screen(ConfirmModal(question, "Désactiver" if f.active else "Réactiver"),
                              done)

@@ -9,8 +9,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Header, Static
 
-from domain.public_keys import key_fingerprint
 from domain.text import safe_text
+from services import accounts
 from store import StoreError
 from tui.admin_context import AdminContext
 from tui.layout_first import LayoutFirst
@@ -51,12 +51,10 @@ class KeysScreen(LayoutFirst):
 
     def action_add(self) -> None:
         async def submit(values: dict[str, str]) -> str | None:
-            line = " ".join(values["key"].split())
             try:
-                fingerprint = key_fingerprint(line)
-                await self.context.store.centres.add_public_key(self.context.scope, self.login,
-                                                                line, fingerprint)
-            except (ValueError, StoreError) as exc:
+                fingerprint = await accounts.add_public_key(
+                    self.context.store, self.context.scope, self.login, values["key"])
+            except StoreError as exc:
                 return str(exc)
             self.notify(f"Clé ajoutée : {fingerprint}", markup=False)
             return None
@@ -70,7 +68,7 @@ class KeysScreen(LayoutFirst):
 
         async def done(ok: bool | None) -> None:
             if ok:
-                await self.context.store.centres.remove_public_key(self.context.scope,
-                                                                   self.login, fingerprint)
+                await accounts.remove_public_key(self.context.store, self.context.scope,
+                                                 self.login, fingerprint)
                 await self.reload()
         self.app.push_screen(ConfirmModal(f"Retirer la clé {fingerprint} ?", "Retirer"), done)

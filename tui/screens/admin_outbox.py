@@ -13,6 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Header, Static
 
 from domain.text import safe_text
+from services import centres
 from services.documents import sftp_path
 from store.oversight import DocumentRow
 from tui.admin_context import AdminContext
@@ -78,7 +79,7 @@ class OutboxScreen(LayoutFirst):
     def _highlighted(self) -> None:
         self._show_recipient()
 
-    async def action_toggle(self) -> None:
+    async def action_toggle(self) -> None:  # type: ignore[override]  # not DOMNode.action_toggle
         key = self.query_one(AdminTable).selected_key
         if key:
             self.chosen ^= {key}
@@ -97,7 +98,7 @@ class OutboxScreen(LayoutFirst):
 
         async def done(ok: bool | None) -> None:
             if ok:
-                count = await self.context.store.documents.mark_sent(self.context.scope, ids)
+                count = await centres.mark_sent(self.context.store, self.context.scope, ids)
                 self.chosen.clear()
                 self.notify(f"{count} document(s) marqué(s) envoyé(s).", markup=False)
                 await self.reload()

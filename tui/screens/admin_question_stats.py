@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from domain.oversight import Filters
 from domain.stats import percent
 from domain.text import safe_text
+from services import banks
 from store import StoreError
 from store.stats import QuestionStat
 from tui.admin_context import AdminContext
@@ -103,8 +104,8 @@ class QuestionStatsScreen(LayoutFirst):
         async def done(ok: bool | None) -> None:
             if ok:
                 try:
-                    await self.context.admin.banks.set_question_active(self.context.scope,
-                                                                       qid, False)  # type: ignore[arg-type]
+                    await banks.set_question_active(self.context.store, self.context.scope,
+                                                    qid, False)  # type: ignore[arg-type]
                 except StoreError as exc:
                     self.notify(str(exc), severity="error", markup=False)
                 await self.reload()

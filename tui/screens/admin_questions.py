@@ -16,6 +16,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Select, Static
 
 from domain.models import CHOICE_LETTERS, Formation, Question
 from domain.text import safe_text
+from services import banks
 from store import StoreError
 from tui.admin_context import AdminContext
 from tui.layout_first import LayoutFirst
@@ -156,8 +157,8 @@ class QuestionsScreen(LayoutFirst):
     def action_add(self) -> None:
         async def submit(values: dict[str, str]) -> str | None:
             try:
-                q = await self.context.admin.banks.add_question(
-                    self.context.scope, self.code, *self._parts(values))
+                q = await banks.add_question(self.context.store, self.context.scope, self.code,
+                                             *self._parts(values))
             except (ValueError, StoreError) as exc:
                 return str(exc)
             self.notify(f"Question {q.id} ajoutée.", markup=False)
@@ -175,8 +176,10 @@ class QuestionsScreen(LayoutFirst):
 
         async def submit(values: dict[str, str]) -> str | None:
             try:
-                new = await self.context.admin.banks.edit_question(
-                    self.context.scope, q.id, *self._parts(values))  # type: ignore[arg-type]
+                theme, statement, choices, correct = self._parts(values)
+                new = await banks.edit_question(
+                    self.context.store, self.context.scope, q.id, theme=theme,  # type: ignore[arg-type]
+                    statement=statement, choices=choices, correct=correct)
             except (ValueError, StoreError) as exc:
                 return str(exc)
             self.notify(f"Question {q.id} remplacée par la version {new.id}.", markup=False)
@@ -185,7 +188,7 @@ class QuestionsScreen(LayoutFirst):
             f"Modifier la question {q.id} (nouvelle version ; les QCM déjà tirés gardent "
             "l'ancienne)", q, submit))
 
-    def action_toggle(self) -> None:
+    def action_toggle(self) -> None:  # type: ignore[override]  # not DOMNode.action_toggle
         q = self.current
         if q is None:
             return
@@ -196,8 +199,8 @@ class QuestionsScreen(LayoutFirst):
             if not ok:
                 return
             try:
-                await self.context.admin.banks.set_question_active(self.context.scope, q.id,  # type: ignore[arg-type]
-                                                                   not q.active)
+                await banks.set_question_active(self.context.store, self.context.scope,
+                                                q.id, not q.active)  # type: ignore[arg-type]
             except StoreError as exc:
                 self.notify(str(exc), severity="error", markup=False)
             await self.reload()

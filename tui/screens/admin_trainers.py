@@ -11,22 +11,12 @@ from textual.widgets import Footer, Header, Static
 
 from domain.models import Centre, Trainer
 from domain.text import safe_text
-from domain.validation import check_text
+from services import centres
 from store import StoreError
 from tui.admin_context import AdminContext
 from tui.layout_first import LayoutFirst
 from tui.modals.admin_form import Field, FormModal
 from tui.widgets.admin_table import AdminTable
-
-
-def _trainer_values(values: dict[str, str]) -> tuple[str, str]:
-    name, error = check_text(values["name"], "Nom")
-    if error:
-        raise ValueError(error)
-    email, error = check_text(values["email"], "Email", required=False)
-    if error:
-        raise ValueError(error)
-    return name, email
 
 
 class TrainersScreen(LayoutFirst):
@@ -72,9 +62,9 @@ class TrainersScreen(LayoutFirst):
     def action_create(self) -> None:
         async def submit(values: dict[str, str]) -> str | None:
             try:
-                name, email = _trainer_values(values)
-                await self.context.store.centres.add_trainer(self.context.scope,
-                                                             self.centre.id, name, email)  # type: ignore[arg-type]
+                name, email = values["name"], values["email"]
+                await centres.add_trainer(self.context.store, self.context.scope,
+                                          self.centre.id, name, email)  # type: ignore[arg-type]
             except (ValueError, StoreError) as exc:
                 return str(exc)
             return None
@@ -88,21 +78,21 @@ class TrainersScreen(LayoutFirst):
 
         async def submit(values: dict[str, str]) -> str | None:
             try:
-                name, email = _trainer_values(values)
-                await self.context.admin.centres.update_trainer(self.context.scope,
-                                                                trainer.id, name, email)  # type: ignore[arg-type]
+                name, email = values["name"], values["email"]
+                await centres.update_trainer(self.context.store, self.context.scope,
+                                             trainer.id, name=name, email=email)  # type: ignore[arg-type]
             except (ValueError, StoreError) as exc:
                 return str(exc)
             return None
         self.app.push_screen(FormModal(f"Modifier le formateur {trainer.id}", [
             Field("name", "Nom", trainer.name), Field("email", "Email", trainer.email)], submit))
 
-    async def action_toggle(self) -> None:
+    async def action_toggle(self) -> None:  # type: ignore[override]  # not DOMNode.action_toggle
         if self.current is None:
             return
         trainer, active = self.current
-        await self.context.admin.centres.set_trainer_active(self.context.scope, trainer.id,  # type: ignore[arg-type]
-                                                            not active)
+        await centres.set_trainer_active(self.context.store, self.context.scope,
+                                         trainer.id, not active)  # type: ignore[arg-type]
         self.notify(f"{safe_text(trainer.name)} : {'retiré' if active else 'rétabli'}.",
                     markup=False)
         await self.reload()

@@ -12,6 +12,8 @@ from textual.containers import Horizontal
 from textual.widgets import Button, DataTable, Footer, Static
 
 from domain.models import ExamSession, KeyState, OnlineKey, Participant
+from services import sessions
+from services.sessions import MAX_KEYS
 from store import StoreError
 from tui.centre_context import CentreContext
 from tui.centre_text import key_state_text, person, plain, window_text
@@ -25,7 +27,6 @@ from tui.widgets.centre_header import CentreHeader
 from tui.widgets.plain import Plain
 from tui.widgets.work_progress import WorkProgress
 
-MAX_KEYS = 500
 REFRESH_SECONDS = 2.0
 COLUMNS = ("code", "number", "state", "name", "score")
 
@@ -139,7 +140,7 @@ class KeysScreen(LayoutFirst):
         if not count:
             return
         try:
-            await self.ctx.store.exam.create_keys(self.ctx.scope, self.session.id, count)  # type: ignore[arg-type]
+            await sessions.add_keys(self.ctx.store, self.ctx.scope, self.session.id, count)  # type: ignore[arg-type]
         except StoreError as exc:
             self.say(str(exc), error=True)
             return
@@ -158,7 +159,7 @@ class KeysScreen(LayoutFirst):
                     f"Supprimer la clé {key.code} ?{warning}", confirm="Supprimer")):
                 return
         try:  # the store refuses a submitted key, and says why
-            await self.ctx.store.exam.delete_key(self.ctx.scope, key.id)  # type: ignore[arg-type]
+            await sessions.delete_key(self.ctx.store, self.ctx.scope, key.id)  # type: ignore[arg-type]
         except StoreError as exc:
             self.say(str(exc), error=True)
             return

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from domain.models import Qcm, SessionKind
+from domain.models import Qcm
+from services.sessions import create_paper_session
 from tui.centre_context import CentreContext
 from tui.screens.centre_participants import ParticipantsScreen
 from tui.screens.centre_session_form import SessionFormScreen
@@ -22,7 +23,7 @@ class OfflineSessionScreen(SessionFormScreen):
         values, errors = self.read_values()
         if not self.show(errors) or values is None:
             return
-        session = await self.ctx.store.sessions.create_session(
-            self.ctx.scope, self.qcm.id, SessionKind.OFFLINE, values.trainer_id,  # type: ignore[arg-type]
+        session = await create_paper_session(
+            self.ctx.store, self.ctx.scope, self.qcm.id, values.trainer_id,  # type: ignore[arg-type]
             values.place, values.day, centre_name=values.centre_name)
         self.app.switch_screen(ParticipantsScreen(self.ctx, session, open_form=True))

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from textual.widgets import Input
 
-from domain.models import Qcm, SessionKind
+from domain.models import Qcm
+from services.sessions import MAX_KEYS, create_online_session
 from tui.centre_context import CentreContext
 from tui.modals.count import parse_count
-from tui.screens.centre_keys import MAX_KEYS, KeysScreen
+from tui.screens.centre_keys import KeysScreen
 from tui.screens.centre_session_form import SessionFormScreen
 from tui.widgets.form_row import FormRow
 
@@ -35,9 +36,8 @@ class OnlineSessionScreen(SessionFormScreen):
             errors["count"] = str(exc)
         if not self.show(errors) or values is None:
             return
-        store, scope = self.ctx.store, self.ctx.scope
-        session = await store.sessions.create_session(
-            scope, self.qcm.id, SessionKind.ONLINE, values.trainer_id, values.place,  # type: ignore[arg-type]
-            values.day, values.starts_at, values.ends_at, centre_name=values.centre_name)
-        await store.exam.create_keys(scope, session.id, count)  # type: ignore[arg-type]
+        session, _ = await create_online_session(
+            self.ctx.store, self.ctx.scope, self.qcm.id, count, values.trainer_id,  # type: ignore[arg-type]
+            values.place, values.starts_at, values.ends_at, day=values.day,  # type: ignore[arg-type]
+            centre_name=values.centre_name)
         self.app.switch_screen(KeysScreen(self.ctx, session))

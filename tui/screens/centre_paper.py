@@ -11,6 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Footer, Input, Static
 
 from domain.models import Qcm
+from services.documents import MAX_COPIES
 from store import StoreError
 from tui.centre_context import CentreContext
 from tui.layout_first import LayoutFirst
@@ -20,7 +21,6 @@ from tui.widgets.form_row import FormRow, show_errors
 from tui.widgets.plain import Plain
 from tui.widgets.work_progress import WorkProgress
 
-MAX_COPIES = 2000
 
 
 class PaperScreen(LayoutFirst):

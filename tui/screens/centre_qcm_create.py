@@ -13,6 +13,7 @@ from textual.widgets import Button, Input, Select, Static
 
 from domain.models import Formation, Qcm
 from domain.validation import check_text
+from services.qcms import create_qcm
 from store import StoreError
 from tui.centre_context import CentreContext
 from tui.centre_text import local, plain
@@ -75,7 +76,7 @@ class QcmCreateScreen(LayoutFirst, ModalScreen[Qcm | None]):
         if errors:
             return
         try:
-            qcm = await self.ctx.store.qcms.create_qcm(self.ctx.scope, code, title)  # type: ignore[arg-type]
+            qcm = await create_qcm(self.ctx.store, self.ctx.scope, code, title)  # type: ignore[arg-type]
         except StoreError as exc:
             self.query_one("#status", Static).update(str(exc))
             return

@@ -6,6 +6,7 @@ from __future__ import annotations
 from textual.widgets import Static
 
 from domain.models import ExamSession, KeyState, SessionKind
+from services.sessions import change_session
 from tui.centre_context import CentreContext
 from tui.centre_text import kind_text
 from tui.screens.centre_session_form import SessionFormScreen
@@ -58,6 +59,6 @@ class SessionEditScreen(SessionFormScreen):
         if not self.printed_locked:
             changes.update(trainer_id=values.trainer_id, place=values.place, day=values.day,
                            centre_name=values.centre_name)
-        self.session = await self.ctx.store.sessions.update_session(
-            self.ctx.scope, self.session.id, **changes)  # type: ignore[arg-type]
+        self.session = await change_session(
+            self.ctx.store, self.ctx.scope, self.session.id, **changes)  # type: ignore[arg-type]
         self.dismiss(self.session)

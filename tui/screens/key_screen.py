@@ -17,6 +17,7 @@ from domain.clock import Clock
 from domain.exam import ExamTicket, KeyRefusal, KeyRefused
 from domain.keys import normalize_key
 from domain.window import local_text
+from services.attempt import open_key
 from services.throttle import KeyThrottle
 from store import Store
 from tui.formatting import clock_text
@@ -107,7 +108,7 @@ class KeyScreen(QuietFocus, LayoutFirst):
             self._error("Ce n'est pas une clé valide. " + FORMAT_TEXT)
             return
         try:
-            ticket = await self.store.exam.open_key(typed, self.token)
+            ticket = await open_key(self.store, typed, self.token)
         except KeyRefused as refusal:
             if refusal.reason is KeyRefusal.UNKNOWN:
                 await self.throttle.record(self.store, self.source)
