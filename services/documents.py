@@ -36,11 +36,9 @@ from domain.keys import new_key
 from domain.models import Document, DocumentKind, KeyState, PaperBatch, SessionKind
 from domain.invariants import RuleRefused, check_certificate
 from domain.rules import Outcome
-from domain.stats import paper_answers
 from services.errors import count
 from services.paper_undo import PaperAttempt, PaperUndo, remove_files, retrieve
-from services.scoring import CopyScore, ScoringError, normalize_letters, score_csv, score_letters
-from store.stats import StatsRepo
+from services.scoring import CopyScore, ScoringError, score_csv, score_letters
 from services.verification import describe_certificate
 from store.documents import NewDocument
 from store.scope import Scope
