@@ -8,7 +8,7 @@ a letter and a certificate, one in ten a retake), then, per run, on a fresh
 paper session of `--participants` (60 % passing):
 - records and locks their documents in one transaction (`DocumentRepo.publish`,
   500 letters + 300 certificates by default: what the PDF benchmark records);
-- edits 200 participants through `ParticipantService.edit`;
+- edits 200 participants through `services.participants.edit_participant`;
 - reads the publication's chains (`SessionRepo.chain_facts`).
 Prints the median and worst of the runs, in milliseconds.
 """
@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from domain.clock import FixedClock  # noqa: E402
 from domain.models import (DocumentKind, Formation, Identity, Practical,  # noqa: E402
                            Question, QuestionBank, Role, SessionKind)
-from services.participants import ParticipantService  # noqa: E402
+from services.participants import edit_participant  # noqa: E402
 from store.documents import NewDocument  # noqa: E402
 from store.scope import Scope  # noqa: E402
 from store.store import Store  # noqa: E402
@@ -89,7 +89,6 @@ async def main(args: argparse.Namespace) -> None:
         print(f"prefilled {args.existing} locked participants in "
               f"{time.perf_counter() - started:.1f} s")
         store = await Store.open(path, FixedClock(NOW))
-        service = ParticipantService(store)
         publish, edits, chains = [], [], []
         for _ in range(args.runs):
             session = await store.sessions.create_session(
@@ -101,7 +100,7 @@ async def main(args: argparse.Namespace) -> None:
                     scope, session.id, PERSON, score, Practical.FAVOURABLE))  # type: ignore[arg-type]
             for p in people[:200]:
                 started = time.perf_counter()
-                await service.edit(scope, p.id, PERSON, p.score, Practical.FAVOURABLE)  # type: ignore[arg-type]
+                await edit_participant(store, scope, p.id, PERSON, p.score, Practical.FAVOURABLE)  # type: ignore[arg-type]
                 edits.append(time.perf_counter() - started)
             started = time.perf_counter()
             await store.sessions.chain_facts(scope, session.id)  # type: ignore[arg-type]
@@ -125,7 +124,7 @@ async def main(args: argparse.Namespace) -> None:
     certificates = sum(1 for n in range(args.participants) if n % 5 < 3)
     print(f"record + lock {args.participants} letters and {certificates} certificates: "
           f"{ms(publish)} ({args.runs} runs)")
-    print(f"edit one participant (ParticipantService.edit): {ms(edits)} ({len(edits)} edits)")
+    print(f"edit one participant (edit_participant): {ms(edits)} ({len(edits)} edits)")
     print(f"chains of a {args.participants}-participant session: {ms(chains)}")
 
 

@@ -16,7 +16,7 @@ from cli.framework import (
     table,
 )
 from services.documents import DocumentService, ScoringError, sftp_path
-from services.participants import ParticipantService
+from services.participants import record_copies
 
 
 def _service(ctx: Context) -> DocumentService:
@@ -60,7 +60,7 @@ def register(reg: Registry) -> None:
         text = await read_source(ctx, args.file)
         if args.dry_run:
             return await _score_only(ctx, args.batch, text)
-        lines = await ParticipantService(ctx.store).record_copies(ctx.scope, args.batch, text)
+        lines = await record_copies(ctx.store, ctx.scope, args.batch, text)
         data = [{"line": s.line, "copy": s.copy_number, "participant": s.number,
                  "letters": s.letters, "score": s.score, "error": s.error} for s in lines]
         failed = [s for s in lines if s.error]

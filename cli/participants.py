@@ -12,7 +12,7 @@ from domain.invariants import violations
 from domain.models import Identity, Participant
 from domain.rules import decide
 from domain.validation import ValidationError, parse_practical
-from services.participants import ParticipantService
+from services import participants as roster
 
 IDENTITY_OPTIONS = (("civility", "--civility", "civilité : M. ou Mme"),
                     ("last_name", "--last-name", "nom"),
@@ -82,8 +82,8 @@ def register(reg: Registry) -> None:
     async def participant_add(ctx: Context, args: argparse.Namespace) -> Result:
         fields = {name: getattr(args, name) or "" for name, _, _ in IDENTITY_OPTIONS}
         fields["country"] = fields["country"] or "France"
-        saved = await _checked(ParticipantService(ctx.store).add(
-            ctx.scope, args.session, Identity(**fields), args.score,
+        saved = await _checked(roster.add_participant(
+            ctx.store, ctx.scope, args.session, Identity(**fields), args.score,
             _practical(args.practical or ""), args.retake_of, copy_number=args.copy))
         return await _shown(ctx, saved, "ajouté")
 
@@ -98,8 +98,8 @@ def register(reg: Registry) -> None:
         fields = {name: getattr(args, name) if getattr(args, name) is not None
                   else getattr(current.identity, name) for name, _, _ in IDENTITY_OPTIONS}
         retake_of = None if args.no_retake else (args.retake_of or current.retake_of)
-        saved = await _checked(ParticipantService(ctx.store).edit(
-            ctx.scope, current.id, Identity(**fields),  # type: ignore[arg-type]
+        saved = await _checked(roster.edit_participant(
+            ctx.store, ctx.scope, current.id, Identity(**fields),  # type: ignore[arg-type]
             args.score if args.score is not None else current.score,
             _practical(args.practical) if args.practical is not None else current.practical,
             retake_of, copy_number=args.copy))
@@ -109,7 +109,7 @@ def register(reg: Registry) -> None:
                  (ADMIN, CENTRE), number_arg)
     async def participant_delete(ctx: Context, args: argparse.Namespace) -> Result:
         current = await ctx.store.sessions.participant_by_number(ctx.scope, args.number)
-        await ParticipantService(ctx.store).delete(ctx.scope, current.id)  # type: ignore[arg-type]
+        await roster.delete_participant(ctx.store, ctx.scope, current.id)  # type: ignore[arg-type]
         return Result({"number": current.number, "deleted": True},
                       f"Participant {current.number} supprimé.")
 
@@ -121,8 +121,8 @@ def register(reg: Registry) -> None:
                  (ADMIN, CENTRE), practical_args)
     async def participant_practical(ctx: Context, args: argparse.Namespace) -> Result:
         current = await ctx.store.sessions.participant_by_number(ctx.scope, args.number)
-        await ParticipantService(ctx.store).record_practical(
-            ctx.scope, current.id, _practical(args.result))  # type: ignore[arg-type]
+        await roster.record_practical(
+            ctx.store, ctx.scope, current.id, _practical(args.result))  # type: ignore[arg-type]
         saved = await ctx.store.sessions.participant(ctx.scope, current.id)  # type: ignore[arg-type]
         return await _shown(ctx, saved, "mis à jour")
 

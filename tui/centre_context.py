@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 from domain.clock import Clock
 from domain.models import Account, Centre
 from services.documents import sftp_path
-from services.participants import ParticipantService
 from store import Scope, Store
 
 if TYPE_CHECKING:
@@ -25,11 +24,6 @@ class CentreContext:
     documents: DocumentService | None = None
     sftp_hint: str = ""
     refresh_seconds: float = 15.0  # home tables re-read (what colleagues and candidates changed)
-
-    @property
-    def participants(self) -> ParticipantService:
-        """Add, edit, delete participants, record scores and practical results."""
-        return ParticipantService(self.store)
 
     @property
     def timezone(self) -> str:

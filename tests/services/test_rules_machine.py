@@ -41,7 +41,7 @@ from pdfgen.results import Issuer
 from services.attempt import Attempt
 from services.documents import DocumentService
 from services.export import result_rows
-from services.participants import ParticipantService
+from services import participants as roster
 from store import Scope, Store, StoreError
 from tests.pdfgen.pdftext import flat, pages_text
 from tests.store.conftest import small_bank
@@ -102,7 +102,6 @@ class RulesMachine(RuleBasedStateMachine):
         self.batch = await store.qcms.create_paper_batch(self.scope, tst.id, 8)  # type: ignore[arg-type]
         questions = await store.qcms.questions(self.scope, tst.id)  # type: ignore[arg-type]
         self.keys = {c: answer_key(self.batch.seed, c, questions) for c in range(1, 9)}
-        self.service = ParticipantService(store)
         self.documents = DocumentService(store, self.tmp / "documents", self.pool,
                                          issuer=Issuer("Certificateur"), workers=1)
         self.tokens = 0
@@ -164,7 +163,7 @@ class RulesMachine(RuleBasedStateMachine):
         """A paper session done earlier, its letters maybe produced: first
         attempts that the steps may name."""
         for n, (score, practical) in enumerate(results):
-            self.run(self.service.add(self.scope, self.paper[0].id, person(NAMES[n % 3]),  # type: ignore[arg-type]
+            self.run(roster.add_participant(self.store, self.scope, self.paper[0].id, person(NAMES[n % 3]),  # type: ignore[arg-type]
                                       score, practical))
         if publish:
             self.run(self.documents.publish_session(self.scope, self.paper[0].id))  # type: ignore[arg-type]
@@ -174,8 +173,8 @@ class RulesMachine(RuleBasedStateMachine):
           practical=PRACTICALS, retake=RETAKE, index=PICK)
     def add(self, where, name, score, practical, retake, index):
         retake_of = self.retake_number(retake, index)
-        added = self.attempt("ajout", self.service.add(
-            self.scope, self.paper[where].id, person(name), score, practical, retake_of))  # type: ignore[arg-type]
+        added = self.attempt("ajout", roster.add_participant(
+            self.store, self.scope, self.paper[where].id, person(name), score, practical, retake_of))  # type: ignore[arg-type]
         if added and retake_of:
             SEEN["second passage ajouté"] += 1
 
@@ -188,7 +187,7 @@ class RulesMachine(RuleBasedStateMachine):
             return
         retake_of = p.retake_of if retake == "none" and index % 2 else \
             self.retake_number(retake, retake_index)
-        self.attempt("modification", self.service.edit(self.scope, p.id, person(name), score,
+        self.attempt("modification", roster.edit_participant(self.store, self.scope, p.id, person(name), score,
                                                        practical, retake_of))
 
     @rule(index=PICK)
@@ -196,14 +195,14 @@ class RulesMachine(RuleBasedStateMachine):
         paper_ids = {s.id for s in self.paper}
         p = self.pick([p for p in self.participants() if p.session_id in paper_ids], index)
         if p is not None:
-            self.attempt("suppression", self.service.delete(self.scope, p.id))  # type: ignore[arg-type]
+            self.attempt("suppression", roster.delete_participant(self.store, self.scope, p.id))  # type: ignore[arg-type]
 
     @rule(index=PICK, practical=PRACTICALS)
     def practical(self, index, practical):
         p = self.pick(self.participants(), index)
         if p is not None:
             self.attempt("évaluation pratique",
-                         self.service.record_practical(self.scope, p.id, practical))  # type: ignore[arg-type]
+                         roster.record_practical(self.store, self.scope, p.id, practical))  # type: ignore[arg-type]
 
     @rule(index=PICK, copy=st.integers(1, 8), right=st.integers(0, 6))
     def score_copy(self, index, copy, right):
@@ -217,8 +216,8 @@ class RulesMachine(RuleBasedStateMachine):
         found = []
 
         async def record() -> None:
-            found.extend(await self.service.record_copies(
-                self.scope, self.batch.id, f"{p.number};{copy};{letters}\n"))  # type: ignore[arg-type]
+            found.extend(await roster.record_copies(
+                self.store, self.scope, self.batch.id, f"{p.number};{copy};{letters}\n"))  # type: ignore[arg-type]
         if self.attempt("copie", record()):
             [line] = found
             assert line.error is None and line.score == right, line

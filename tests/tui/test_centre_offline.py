@@ -291,12 +291,13 @@ async def test_quoted_first_attempt_cannot_be_modified_or_deleted(world):
         await wait_for(pilot, lambda: f"second passage n° {r.number}" in screen_text(app))
         assert on(app, ParticipantsScreen)
     # The same refusals through the service the screens call.
-    service = app.context.participants
     import pytest
+
+    from services.participants import delete_participant, edit_participant
     from store import Conflict
     with pytest.raises(Conflict, match=f"changer sa note.*second passage n° {r.number}"):
-        await service.edit(scope, a.id, a.identity, 26, Practical.FAVOURABLE)
+        await edit_participant(store, scope, a.id, a.identity, 26, Practical.FAVOURABLE)
     with pytest.raises(Conflict, match=f"le supprimer.*second passage n° {r.number}"):
-        await service.delete(scope, a.id)
+        await delete_participant(store, scope, a.id)
     after = await store.sessions.participant(scope, a.id)
     assert (after.score, after.practical) == (18, Practical.FAVOURABLE)

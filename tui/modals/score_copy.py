@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Select, Static
 
 from domain.models import PaperBatch
-from services.participants import PaperCopy
+from services.participants import PaperCopy, score_copy
 from services.scoring import ScoringError
 from store import StoreError
 from tui.centre_context import CentreContext
@@ -81,8 +81,8 @@ class ScoreCopyModal(LayoutFirst, ModalScreen[tuple[int, int] | None]):
         letters = self.query_one("#letters", Input).value
         batch_id = self.query_one("#batch", Select).value
         try:
-            score = await self.ctx.participants.score_copy(
-                self.ctx.scope, self.session_id, PaperCopy(batch_id, copy, letters))  # type: ignore[arg-type]
+            score = await score_copy(self.ctx.store, self.ctx.scope, self.session_id,
+                                     PaperCopy(batch_id, copy, letters))  # type: ignore[arg-type]
         except ScoringError as exc:
             field = "copy" if "Copie" in str(exc) else "letters"
             show_errors(self, {field: str(exc)})

@@ -20,7 +20,7 @@ from domain.validation import (
     parse_score,
     validate_identity,
 )
-from services.participants import PaperCopy
+from services.participants import PaperCopy, add_participant, edit_participant
 from store import Conflict, StoreError
 from tui.centre_context import CentreContext
 from tui.centre_text import PRACTICAL_CHOICES, person
@@ -194,14 +194,13 @@ class ParticipantFormScreen(LayoutFirst):
             # Keep the ticked answers too: question statistics count paper copies.
             batch_id, letters = self.copy_letters
             copy = PaperCopy(batch_id, values["copy_number"], letters)
-        service = self.ctx.participants
         try:
             if self.participant is None:
-                saved = await service.add(self.ctx.scope, self.session.id, copy=copy,  # type: ignore[arg-type]
-                                          **values)
+                saved = await add_participant(self.ctx.store, self.ctx.scope, self.session.id,  # type: ignore[arg-type]
+                                              copy=copy, **values)
             else:
-                saved = await service.edit(self.ctx.scope, self.participant.id, copy=copy,  # type: ignore[arg-type]
-                                           **values)
+                saved = await edit_participant(self.ctx.store, self.ctx.scope,
+                                               self.participant.id, copy=copy, **values)  # type: ignore[arg-type]
         except ValidationError as exc:
             show_errors(self, exc.errors)
             self.say("Corrigez les champs signalés.", error=True)

@@ -13,6 +13,7 @@ from textual.widgets import Button, DataTable, Footer, Static
 
 from domain.models import ExamSession, Formation, Participant
 from domain.text import safe_text
+from services.participants import delete_participant, edit_refusal
 from store import StoreError
 from tui.centre_context import CentreContext
 from tui.centre_text import OUTCOME_SHORT, day_text, outcome, person, plain
@@ -118,7 +119,7 @@ class ParticipantsScreen(LayoutFirst):
     async def editable(self) -> Participant | None:
         p = self.current()
         if p is not None:
-            refusal = await self.ctx.participants.edit_refusal(self.ctx.scope, p)
+            refusal = await edit_refusal(self.ctx.store, self.ctx.scope, p)
             if refusal:
                 self.say(refusal, error=True)
                 return None
@@ -145,7 +146,7 @@ class ParticipantsScreen(LayoutFirst):
                 confirm="Supprimer")):
             return
         try:
-            await self.ctx.participants.delete(self.ctx.scope, p.id)  # type: ignore[arg-type]
+            await delete_participant(self.ctx.store, self.ctx.scope, p.id)  # type: ignore[arg-type]
         except StoreError as exc:
             self.say(str(exc), error=True)
             return
