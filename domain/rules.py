@@ -103,8 +103,8 @@ def check_retake(first: FirstAttempt | None, number: str, formation_code: str) -
         )
     if not first.final:
         raise RetakeRefused(
-            f"Le participant {number} n'a pas encore de résultat définitif : créez d'abord "
-            "son courrier de résultats (« Créer les attestations non générées »)."
+            f"Le participant {number} n'a pas encore de résultat définitif : son courrier "
+            "de résultats, qui donne ce numéro, n'est pas encore produit."
         )
     if first.already_retaken:
         raise RetakeRefused(f"Le participant {number} a déjà utilisé son unique rattrapage.")
