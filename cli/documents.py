@@ -16,6 +16,7 @@ from cli.framework import (
     table,
 )
 from services.documents import DocumentService, ScoringError, sftp_path
+from services.participants import record_copies
 
 
 def _service(ctx: Context) -> DocumentService:
@@ -48,15 +49,35 @@ def register(reg: Registry) -> None:
 
     def score_args(p: argparse.ArgumentParser) -> None:
         p.add_argument("batch", type=int, help="numéro du lot de copies")
-        p.add_argument("file", help="CSV « copie;lettres » (- pour l'entrée standard)")
+        p.add_argument("file", help="CSV « copie;lettres » ou « participant;copie;lettres » "
+                                    "(- pour l'entrée standard)")
+        p.add_argument("--dry-run", action="store_true",
+                       help="calcule les notes sans rien enregistrer")
 
-    @reg.command("paper score", "Note des copies papier à partir des lettres cochées (CSV)",
-                 (ADMIN, CENTRE), score_args)
+    @reg.command("paper score", "Note les copies papier (lettres cochées, CSV) et enregistre "
+                 "note et réponses de chaque participant", (ADMIN, CENTRE), score_args)
     async def paper_score(ctx: Context, args: argparse.Namespace) -> Result:
-        service = _service(ctx)
         text = await read_source(ctx, args.file)
+        if args.dry_run:
+            return await _score_only(ctx, args.batch, text)
+        lines = await record_copies(ctx.store, ctx.scope, args.batch, text)
+        data = [{"line": s.line, "copy": s.copy_number, "participant": s.number,
+                 "letters": s.letters, "score": s.score, "error": s.error} for s in lines]
+        failed = [s for s in lines if s.error]
+        shown = table(["Ligne", "Copie", "Participant", "Note", "Erreur"],
+                      [(s.line, s.copy_number or "", s.number or "",
+                        "" if s.score is None else s.score, s.error or "") for s in lines])
+        if failed:
+            ctx.write(shown + "\n")
+            raise CommandError(f"{len(failed)} ligne(s) en erreur : aucune note enregistrée.")
+        if not lines:
+            raise CommandError("Aucune copie dans le fichier.")
+        return Result(data, f"{shown}\n{len(lines)} note(s) enregistrée(s).")
+
+    async def _score_only(ctx: Context, batch: int, text: str) -> Result:
+        service = _service(ctx)
         try:
-            scores = await service.score_batch_csv(ctx.scope, args.batch, text)
+            scores = await service.score_batch_csv(ctx.scope, batch, text)
         except ScoringError as exc:
             raise CommandError(str(exc)) from None
         data = [{"line": s.line, "copy": s.copy_number, "letters": s.letters, "score": s.score,

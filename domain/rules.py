@@ -71,6 +71,7 @@ class FirstAttempt:
     pass_mark: int
     is_retake: bool
     already_retaken: bool
+    final: bool  # its documents (result letter) were generated: the result is final
 
 
 class RetakeRefused(ValueError):
@@ -99,6 +100,11 @@ def check_retake(first: FirstAttempt | None, number: str, formation_code: str) -
         }
         raise RetakeRefused(
             f"Le participant {number} n'a pas droit au rattrapage : il {reasons[outcome]}."
+        )
+    if not first.final:
+        raise RetakeRefused(
+            f"Le participant {number} n'a pas encore de résultat définitif : son courrier "
+            "de résultats, qui donne ce numéro, n'est pas encore produit."
         )
     if first.already_retaken:
         raise RetakeRefused(f"Le participant {number} a déjà utilisé son unique rattrapage.")

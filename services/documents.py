@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import math
 import os
 import secrets
@@ -33,16 +34,17 @@ from typing import TYPE_CHECKING
 
 from domain.keys import new_key
 from domain.models import Document, DocumentKind, KeyState, PaperBatch, SessionKind
+from domain.invariants import RuleRefused, check_certificate
 from domain.rules import Outcome
-from domain.stats import paper_answers
 from services.errors import count
 from services.paper_undo import PaperAttempt, PaperUndo, remove_files, retrieve
-from services.scoring import CopyScore, ScoringError, normalize_letters, score_csv, score_letters
-from store.stats import StatsRepo
+from services.scoring import CopyScore, ScoringError, score_csv, score_letters
 from services.verification import describe_certificate
 from store.documents import NewDocument
 from store.scope import Scope
 from store.store import Store
+
+logger = logging.getLogger("qcm.documents")
 
 if TYPE_CHECKING:  # pdfgen loads reportlab: imported where documents are produced
     from pdfgen.results import Issuer, ResultData
@@ -204,12 +206,19 @@ class DocumentService:
         from pdfgen.results import ResultData
         from pdfgen.styles import local_day
         issued_on = local_day(store.clock.now(), centre.timezone)
+        chains = await store.sessions.chain_facts(scope, session_id)
         items = []
         for p in participants:
             data = ResultData(p, session, formation, centre, issued_on, self.issuer)
             if p.locked or data.outcome is Outcome.PENDING:
                 continue
             if data.outcome is Outcome.PASSED:
+                try:
+                    check_certificate(*chains[p.number])
+                except RuleRefused as exc:
+                    # Only data written before the rules were enforced gets here.
+                    logger.warning("publication: %s not published: %s", p.number, exc)
+                    continue
                 data = replace(data, verify_code=new_key())
             items.append(data)
         return items
@@ -305,17 +314,6 @@ class DocumentService:
         batch = await self.store.qcms.paper_batch(scope, batch_id)
         questions = await self.store.qcms.questions(scope, batch.qcm_id)
         return score_letters(batch, questions, copy_number, letters)
-
-    async def record_copy(self, scope: Scope, participant_id: int, batch_id: int,
-                          copy_number: int, letters: str) -> None:
-        """Keep the answers ticked on a machine-scored copy, so that question
-        statistics count paper candidates too."""
-        batch = await self.store.qcms.paper_batch(scope, batch_id)
-        questions = await self.store.qcms.questions(scope, batch.qcm_id)
-        ticked = normalize_letters(letters, len(questions))
-        answers = paper_answers(batch.seed, copy_number, questions, ticked)
-        await StatsRepo(self.store.db, self.store.clock, self.store.banks).record_answers(
-            scope, participant_id, answers)
 
     async def score_batch_csv(self, scope: Scope, batch_id: int, text: str) -> list[CopyScore]:
         """Score every line of a CSV of (copy number, letters); a line that

@@ -7,6 +7,7 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from domain.keys import normalize_participant_number
 from domain.models import PaperBatch, Question
 from domain.rules import letters_score
 from domain.shuffle import answer_key
@@ -53,21 +54,30 @@ def score_letters(batch: PaperBatch, questions: Sequence[Question], copy_number:
     return letters_score(key, normalize_letters(typed, len(key)))
 
 
-def score_csv(batch: PaperBatch, questions: Sequence[Question], text: str) -> list[CopyScore]:
-    """Lines of 'copy number, letters' (',' or ';' separated, an optional
-    header line). Each line gets a score or an error; a copy number seen
-    twice is an error on its second line."""
-    first = text.lstrip("\ufeff").splitlines()[0] if text.strip() else ""
+def rows_of(text: str) -> list[tuple[int, list[str]]]:
+    """(line number from 1, stripped cells) of each non-blank line of a CSV of
+    paper copies (',' or ';' separated, an optional header line)."""
+    body = text.lstrip("\ufeff")
+    first = body.splitlines()[0] if body.strip() else ""
     delimiter = ";" if first.count(";") > first.count(",") else ","
-    results: list[CopyScore] = []
-    seen: set[int] = set()
-    for line_no, row in enumerate(csv.reader(io.StringIO(text.lstrip("\ufeff")),
-                                             delimiter=delimiter), start=1):
+    found = []
+    for line_no, row in enumerate(csv.reader(io.StringIO(body), delimiter=delimiter), start=1):
         if not row or not "".join(row).strip():
             continue
         cells = [c.strip() for c in row]
-        if line_no == 1 and not cells[0].isdigit():
+        if line_no == 1 and not cells[0].isdigit() \
+                and normalize_participant_number(cells[0]) is None:
             continue  # header
+        found.append((line_no, cells))
+    return found
+
+
+def score_csv(batch: PaperBatch, questions: Sequence[Question], text: str) -> list[CopyScore]:
+    """Lines of 'copy number, letters' (see `rows_of`). Each line gets a score
+    or an error; a copy number seen twice is an error on its second line."""
+    results: list[CopyScore] = []
+    seen: set[int] = set()
+    for line_no, cells in rows_of(text):
         letters = cells[1] if len(cells) > 1 else ""
         try:
             if len(cells) != 2:

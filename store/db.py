@@ -23,6 +23,8 @@ def translate(exc: sqlite3.DatabaseError) -> Exception:
     message = str(exc)
     if "LOCKED:" in message:
         return Locked(message.split("LOCKED:", 1)[1].strip())
+    if "RULE:" in message:
+        return Conflict(message.split("RULE:", 1)[1].strip())
     if isinstance(exc, sqlite3.IntegrityError):
         return Conflict(message)
     return exc

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from domain.clock import Clock
+from domain.invariants import RuleRefused, check_certificate
 from domain.models import Document, DocumentKind
 from store import rows
 from store.base import Repo
-from store.errors import Locked, NotFound
+from store.db import Database, Tx
+from store.errors import Conflict, Locked, NotFound
 from store.scope import Scope
+from store.sessions import SessionRepo
 
 
 @dataclass(frozen=True)
@@ -21,8 +26,12 @@ class NewDocument:
 
 
 class DocumentRepo(Repo):
+    def __init__(self, db: Database, clock: Clock, sessions: SessionRepo) -> None:
+        super().__init__(db, clock)
+        self.sessions = sessions
+
     async def publish(self, scope: Scope, centre_id: int, session_id: int | None,
-                      documents: list[NewDocument], lock: list[int] = ()) -> list[Document]:
+                      documents: list[NewDocument], lock: Sequence[int] = ()) -> list[Document]:
         """Record documents already written to disk and lock the participants
         they concern, all in one transaction."""
         if scope.centre_id not in (None, centre_id):
@@ -41,6 +50,8 @@ class DocumentRepo(Repo):
                     raise NotFound(f"Participant introuvable : {doc.participant_id}.")
             ids = []
             for doc in documents:
+                if doc.kind is DocumentKind.CERTIFICATE and doc.participant_id is not None:
+                    await self._check_certificate(tx, doc.participant_id)
                 ids.append(await tx.insert(
                     "INSERT INTO documents (centre_id, session_id, participant_id, kind, path, "
                     "sha256, created_at, verify_code) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -61,6 +72,20 @@ class DocumentRepo(Repo):
         marks = ",".join("?" * len(ids))
         return [rows.document(r) for r in await self.db.all(
             f"SELECT * FROM documents WHERE id IN ({marks}) ORDER BY id", ids)] if ids else []
+
+    async def _check_certificate(self, tx: Tx, participant_id: int) -> None:
+        """Rules 3 and 4 (domain.invariants) before a certificate is recorded."""
+        row = await tx.one("SELECT number FROM participants WHERE id = ?", (participant_id,))
+        facts = await self.sessions.facts(tx, row["number"]) if row else None
+        if facts is None:
+            raise NotFound(f"Participant introuvable : {participant_id}.")
+        first = await self.sessions.facts(tx, facts.retake_of) if facts.retake_of else None
+        quoted = await self.sessions.quoted_by(tx, facts.number)
+        retake = await self.sessions.facts(tx, quoted) if quoted else None
+        try:
+            check_certificate(facts, first, retake)
+        except RuleRefused as exc:
+            raise Conflict(str(exc)) from None
 
     async def documents(self, scope: Scope, session_id: int | None = None) -> list[Document]:
         where, params = scope.clause()

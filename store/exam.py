@@ -107,6 +107,8 @@ class ExamRepo(Repo):
             raise Locked("Cette clé a servi à valider un QCM : elle ne peut plus être supprimée.")
         if unused_only and row["state"] != KeyState.UNUSED.value:
             raise Conflict(f"La clé {row['code']} est en cours d'utilisation : non supprimée.")
+        held = await tx.one("SELECT * FROM participants WHERE id = ?", (row["participant_id"],))
+        await self.sessions.check_change(tx, rows.participant(held), deleted=True)  # type: ignore[arg-type]
         await tx.execute("DELETE FROM answers WHERE participant_id = ?", (row["participant_id"],))
         await tx.execute("DELETE FROM online_keys WHERE id = ?", (key_id,))
         await tx.execute("DELETE FROM participants WHERE id = ?", (row["participant_id"],))

@@ -252,4 +252,74 @@ STEP_2 = [
     "ALTER TABLE online_keys ADD COLUMN position INTEGER NOT NULL DEFAULT 0",
 ]
 
-MIGRATIONS: list[list[str]] = [STEP_1, STEP_2]
+# The certification rules (domain/invariants.py) that the database can state
+# itself, so that no path and no direct SQL can break them.
+_FORMATION_OF = ("(SELECT q.formation_code FROM sessions s JOIN qcms q ON q.id = s.qcm_id "
+                 "WHERE s.id = {session})")
+_FIRST_MAY_BE_RETAKEN = f"""EXISTS (
+    SELECT 1 FROM participants f JOIN sessions s ON s.id = f.session_id
+    JOIN qcms q ON q.id = s.qcm_id JOIN formations fo ON fo.code = q.formation_code
+    WHERE f.number = NEW.retake_of AND f.id IS NOT NEW.id
+      AND q.formation_code = {_FORMATION_OF.format(session="NEW.session_id")}
+      AND f.retake_of IS NULL AND f.locked_at IS NOT NULL
+      AND f.practical = 'favourable' AND f.score IS NOT NULL AND f.score < fo.pass_mark)"""
+_QUOTED = "EXISTS (SELECT 1 FROM participants r WHERE r.retake_of = OLD.number)"
+_PASSED = """EXISTS (
+    SELECT 1 FROM participants p JOIN sessions s ON s.id = p.session_id
+    JOIN qcms q ON q.id = s.qcm_id JOIN formations fo ON fo.code = q.formation_code
+    WHERE p.number = {number} AND p.practical = 'favourable'
+      AND p.score IS NOT NULL AND p.score >= fo.pass_mark)"""
+_CERTIFIED = """EXISTS (SELECT 1 FROM documents d JOIN participants p ON p.id = d.participant_id
+    WHERE d.kind = 'certificate' AND p.number = {number})"""
+
+STEP_3 = [
+    # Rule 1: a second attempt quotes a final first attempt that may be retaken,
+    # and carries its favourable practical result (one retake per first
+    # attempt: participants_one_retake).
+    *[
+        f"""CREATE TRIGGER participants_retake_{op.lower()} BEFORE {op} ON participants
+            WHEN NEW.retake_of IS NOT NULL {when} BEGIN
+            SELECT RAISE(ABORT, 'RULE: second passage refusé (premier passage inconnu, d''une autre formation, non définitif ou sans droit au rattrapage)')
+            WHERE NOT {_FIRST_MAY_BE_RETAKEN};
+            SELECT RAISE(ABORT, 'RULE: un second passage reprend l''évaluation pratique favorable du premier')
+            WHERE NEW.practical IS NOT 'favourable';
+        END"""
+        for op, when in (
+            ("INSERT", ""),
+            ("UPDATE", "AND (NEW.retake_of IS NOT OLD.retake_of OR NEW.practical IS NOT "
+                       "OLD.practical OR NEW.session_id IS NOT OLD.session_id)"))
+    ],
+    # Rule 2: a first attempt quoted by a second attempt keeps its decision.
+    """CREATE TRIGGER participants_quoted_update BEFORE UPDATE ON participants
+        WHEN (NEW.score IS NOT OLD.score OR NEW.practical IS NOT OLD.practical
+              OR NEW.retake_of IS NOT OLD.retake_of OR NEW.number IS NOT OLD.number
+              OR NEW.session_id IS NOT OLD.session_id) AND """ + _QUOTED + """ BEGIN
+        SELECT RAISE(ABORT, 'RULE: ce participant est le premier passage cité par un second passage');
+    END""",
+    """CREATE TRIGGER participants_quoted_delete BEFORE DELETE ON participants
+        WHEN """ + _QUOTED + """ BEGIN
+        SELECT RAISE(ABORT, 'RULE: ce participant est le premier passage cité par un second passage');
+    END""",
+    # Rules 3 and 4: one certificate per participant and per chain, only for
+    # a passed result, never citing a first attempt that passed.
+    "CREATE UNIQUE INDEX documents_one_certificate ON documents(participant_id) "
+    "WHERE kind = 'certificate'",
+    # The rules count a participant's letters and certificates.
+    "CREATE INDEX documents_participant ON documents(participant_id, kind)",
+    f"""CREATE TRIGGER documents_certificate_rules BEFORE INSERT ON documents
+        WHEN NEW.kind = 'certificate' AND NEW.participant_id IS NOT NULL BEGIN
+        SELECT RAISE(ABORT, 'RULE: attestation refusée : le résultat n''est pas « reçu »')
+        WHERE NOT {_PASSED.format(number="(SELECT number FROM participants WHERE id = NEW.participant_id)")};
+        SELECT RAISE(ABORT, 'RULE: attestation refusée : le premier passage est déjà reçu ou attesté')
+        WHERE EXISTS (SELECT 1 FROM participants r WHERE r.id = NEW.participant_id
+                      AND r.retake_of IS NOT NULL
+                      AND ({_PASSED.format(number="r.retake_of")}
+                           OR {_CERTIFIED.format(number="r.retake_of")}));
+        SELECT RAISE(ABORT, 'RULE: attestation refusée : le second passage est déjà attesté')
+        WHERE EXISTS (SELECT 1 FROM participants f JOIN participants r ON r.retake_of = f.number
+                      WHERE f.id = NEW.participant_id
+                      AND {_CERTIFIED.format(number="r.number")});
+    END""",
+]
+
+MIGRATIONS: list[list[str]] = [STEP_1, STEP_2, STEP_3]

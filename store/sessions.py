@@ -2,20 +2,51 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 
+from domain.invariants import (
+    AttemptFacts,
+    RuleRefused,
+    check_quoted_change,
+    check_retake_target,
+)
 from domain.keys import format_participant_number
 from domain.models import ExamSession, Identity, Participant, Practical, SessionKind
-from domain.rules import FirstAttempt, RetakeRefused, check_retake
 from store import rows
 from store.base import Repo
 from store.db import Tx
-from store.errors import Conflict, NotFound
+from store.errors import Conflict, Locked, NotFound
 from store.schema import IDENTITY_COLUMNS
 from store.scope import Scope
 
 SESSION_SELECT = ("SELECT s.*, q.formation_code FROM sessions s "
                    "JOIN qcms q ON q.id = s.qcm_id")
+_FACTS_SELECT = (
+    "SELECT p.*, q.formation_code, f.pass_mark, "
+    "(SELECT COUNT(*) FROM documents d WHERE d.participant_id = p.id "
+    " AND d.kind = 'letter') AS letters, "
+    "(SELECT COUNT(*) FROM documents d WHERE d.participant_id = p.id "
+    " AND d.kind = 'certificate') AS certificates "
+    "FROM participants p JOIN sessions s ON s.id = p.session_id "
+    "JOIN qcms q ON q.id = s.qcm_id JOIN formations f ON f.code = q.formation_code")
+
+
+@dataclass(frozen=True)
+class ScoreRecord:
+    """The score of one paper copy for one participant, and the answers ticked."""
+
+    participant_id: int
+    score: int
+    copy_number: int | None = None
+    answers: Mapping[int, int] | None = None
+
+
+def _facts(row) -> AttemptFacts:
+    return AttemptFacts(row["number"], row["formation_code"], row["pass_mark"], row["score"],
+                        Practical(row["practical"]), row["retake_of"],
+                        row["locked_at"] is not None, row["letters"], row["certificates"])
 
 
 class SessionRepo(Repo):
@@ -115,41 +146,62 @@ class SessionRepo(Repo):
             "ON CONFLICT(year) DO UPDATE SET last = last + 1 RETURNING last", (year,))
         return format_participant_number(year, row[0])  # type: ignore[index]
 
+    async def facts(self, tx: Tx, number: str) -> AttemptFacts | None:
+        """What the certification rules know of participant `number` (any centre)."""
+        row = await tx.one(f"{_FACTS_SELECT} WHERE p.number = ?", (number,))
+        return None if row is None else _facts(row)
+
+    async def quoted_by(self, tx: Tx, number: str, exclude: int | None = None) -> str | None:
+        """The number of the second attempt quoting `number`, if any."""
+        row = await tx.one("SELECT number FROM participants WHERE retake_of = ? AND id IS NOT ?",
+                           (number, exclude))
+        return None if row is None else str(row[0])
+
+    async def quoting(self, scope: Scope, number: str) -> str | None:
+        """The second attempt quoting the caller's participant `number`, if any."""
+        where, params = scope.clause()
+        if await self.db.one(f"SELECT 1 FROM participants WHERE number = ? AND {where}",
+                             (number, *params)) is None:
+            raise NotFound(f"Participant introuvable : {number}.")
+        row = await self.db.one("SELECT number FROM participants WHERE retake_of = ?", (number,))
+        return None if row is None else str(row[0])
+
     async def check_retake(self, tx: Tx, number: str, formation_code: str,
                            exclude_participant: int | None = None,
                            centre_id: int | None = None) -> None:
-        """Raise Conflict with the decision table's reason if `number` may not be retaken.
+        """Raise Conflict with the rules' reason if `number` may not be retaken
+        (domain.invariants rule 1).
 
         `centre_id` is the asking centre: a first attempt of another centre may
         be retaken there, but a refusal then tells nothing of it."""
-        row = await tx.one(
-            "SELECT p.id, p.number, p.score, p.practical, p.retake_of, p.centre_id, "
-            "q.formation_code, "
-            "f.pass_mark, "
-            "EXISTS (SELECT 1 FROM participants r WHERE r.retake_of = p.number AND r.id IS NOT ?) "
-            "AS already FROM participants p JOIN sessions s ON s.id = p.session_id "
-            "JOIN qcms q ON q.id = s.qcm_id JOIN formations f ON f.code = q.formation_code "
-            "WHERE p.number = ?", (exclude_participant, number))
+        row = await tx.one(f"{_FACTS_SELECT} WHERE p.number = ?", (number,))
         if row is not None and exclude_participant is not None and row["id"] == exclude_participant:
             raise Conflict("Un participant ne peut pas être son propre second passage.")
-        first = None if row is None else FirstAttempt(
-            row["number"], row["formation_code"], row["score"], Practical(row["practical"]),
-            row["pass_mark"], row["retake_of"] is not None, bool(row["already"]))
+        first = None if row is None else _facts(row)
         try:
-            check_retake(first, number, formation_code)
-        except RetakeRefused as exc:
-            if row is not None and centre_id is not None and row["centre_id"] != centre_id:
-                try:
-                    check_retake(None, number, formation_code)
-                except RetakeRefused as unknown:
-                    exc = unknown
-            raise Conflict(str(exc)) from None
+            check_retake_target(first, await self.quoted_by(tx, number, exclude_participant),
+                                number, formation_code)
+        except RuleRefused as exc:
+            reason = str(exc)
+        else:
+            return
+        if row is not None and centre_id is not None and row["centre_id"] != centre_id:
+            try:
+                check_retake_target(None, None, number, formation_code)
+            except RuleRefused as unknown:
+                reason = str(unknown)
+        raise Conflict(reason)
 
     async def add_participant(self, scope: Scope, session_id: int, identity: Identity,
                               score: int | None, practical: Practical,
                               retake_of: str | None = None,
-                              copy_number: int | None = None) -> Participant:
+                              copy_number: int | None = None,
+                              answers: Mapping[int, int] | None = None) -> Participant:
+        """Add a participant of a paper session; `answers` (question id -> bank
+        choice) are the letters ticked on a machine-scored copy."""
         session = await self.session(scope, session_id)
+        if session.kind is not SessionKind.OFFLINE:
+            raise Conflict("Les participants d'une session en ligne viennent de ses clés.")
         async with self.db.transaction() as tx:
             if retake_of:
                 await self.check_retake(tx, retake_of, session.formation_code,
@@ -162,47 +214,152 @@ class SessionRepo(Repo):
                 f"created_at) VALUES ({', '.join('?' * (len(IDENTITY_COLUMNS) + 8))})",
                 (session_id, session.centre_id, number,
                  *(getattr(identity, c) for c in IDENTITY_COLUMNS), score, practical.value,
-                 retake_of, copy_number, self.now_text()))
+                 retake_of or None, copy_number, self.now_text()))
+            if answers is not None:
+                await self._write_answers(tx, session.qcm_id, participant_id, answers)
             await self.audit(tx, scope, "add_participant", "participant", number)
         return await self.participant(scope, participant_id)
 
     async def update_participant(self, scope: Scope, participant_id: int, identity: Identity,
                                  score: int | None, practical: Practical,
                                  retake_of: str | None = None,
-                                 copy_number: int | None = None) -> Participant:
+                                 copy_number: int | None = None,
+                                 answers: Mapping[int, int] | None = None) -> Participant:
+        """Change a participant (identity, score, practical, retake), in one
+        transaction checked against the rules (domain.invariants)."""
         current = await self.participant(scope, participant_id)
         session = await self.session(scope, current.session_id)
+        retake_of = retake_of or None
         async with self.db.transaction() as tx:
+            row = await tx.one("SELECT * FROM participants WHERE id = ?", (participant_id,))
+            if row is None:
+                raise NotFound(f"Participant introuvable : {participant_id}.")
+            current = rows.participant(row)
+            if retake_of:
+                practical = Practical.FAVOURABLE
+            await self.check_change(tx, current, score_changed=score != current.score,
+                                     practical_changed=practical is not current.practical,
+                                     retake_changed=retake_of != current.retake_of)
             if retake_of:
                 await self.check_retake(tx, retake_of, session.formation_code, participant_id,
                                         scope.centre_id)
-                practical = Practical.FAVOURABLE
             await tx.execute(
                 f"UPDATE participants SET {', '.join(f'{c} = ?' for c in IDENTITY_COLUMNS)}, "
                 "score = ?, practical = ?, retake_of = ?, copy_number = ? WHERE id = ?",
                 (*(getattr(identity, c) for c in IDENTITY_COLUMNS), score, practical.value,
                  retake_of, copy_number, participant_id))
+            if answers is not None:
+                await self._write_answers(tx, session.qcm_id, participant_id, answers)
+            elif copy_number is None and current.copy_number is not None:
+                # A score typed by hand replaces the copy: its ticked answers go with it.
+                await tx.execute("DELETE FROM answers WHERE participant_id = ?",
+                                 (participant_id,))
             await self.audit(tx, scope, "update_participant", "participant", current.number)
         return await self.participant(scope, participant_id)
 
     async def set_practical(self, scope: Scope, participant_id: int, practical: Practical) -> None:
-        current = await self.participant(scope, participant_id)
-        if current.is_retake:
-            raise Conflict("Un second passage reprend l'évaluation pratique du premier.")
+        await self.participant(scope, participant_id)
         async with self.db.transaction() as tx:
+            row = await tx.one("SELECT * FROM participants WHERE id = ?", (participant_id,))
+            if row is None:
+                raise NotFound(f"Participant introuvable : {participant_id}.")
+            current = rows.participant(row)
+            if current.is_retake:
+                raise Conflict("Un second passage reprend l'évaluation pratique du premier.")
+            await self.check_change(tx, current,
+                                     practical_changed=practical is not current.practical)
             await tx.execute("UPDATE participants SET practical = ? WHERE id = ?",
                              (practical.value, participant_id))
             await self.audit(tx, scope, "set_practical", "participant", current.number,
                              practical.value)
 
-    async def delete_participant(self, scope: Scope, participant_id: int) -> None:
-        current = await self.participant(scope, participant_id)
+    async def record_scores(self, scope: Scope, records: Sequence[ScoreRecord]) -> None:
+        """Store the scores (and ticked answers) of paper copies, all or none,
+        with the same rules as an edit of each participant."""
+        ids = [r.participant_id for r in records]
+        for pid in ids:
+            await self.participant(scope, pid)  # scope: another centre's id is not found
         async with self.db.transaction() as tx:
+            for record in records:
+                row = await tx.one(
+                    "SELECT p.*, s.kind, s.qcm_id FROM participants p "
+                    "JOIN sessions s ON s.id = p.session_id WHERE p.id = ?",
+                    (record.participant_id,))
+                if row is None:
+                    raise NotFound(f"Participant introuvable : {record.participant_id}.")
+                current = rows.participant(row)
+                if row["kind"] != SessionKind.OFFLINE.value:
+                    raise Conflict(f"{current.number} appartient à une session en ligne : "
+                                   "sa note vient de son QCM validé.")
+                await self.check_change(tx, current,
+                                         score_changed=record.score != current.score)
+                await tx.execute("UPDATE participants SET score = ?, copy_number = ? "
+                                 "WHERE id = ?", (record.score, record.copy_number, current.id))
+                if record.answers is not None:
+                    await self._write_answers(tx, row["qcm_id"], current.id,  # type: ignore[arg-type]
+                                              record.answers)
+                await self.audit(tx, scope, "record_score", "participant", current.number,
+                                 f"{record.score} (copie {record.copy_number})")
+
+    async def delete_participant(self, scope: Scope, participant_id: int) -> None:
+        await self.participant(scope, participant_id)
+        async with self.db.transaction() as tx:
+            row = await tx.one("SELECT * FROM participants WHERE id = ?", (participant_id,))
+            if row is None:
+                raise NotFound(f"Participant introuvable : {participant_id}.")
+            current = rows.participant(row)
+            await self.check_change(tx, current, deleted=True)
             if await tx.one("SELECT 1 FROM online_keys WHERE participant_id = ?",
                             (participant_id,)):
                 raise Conflict("Ce participant est lié à une clé : supprimez la clé.")
+            await tx.execute("DELETE FROM answers WHERE participant_id = ?", (participant_id,))
             await tx.execute("DELETE FROM participants WHERE id = ?", (participant_id,))
             await self.audit(tx, scope, "delete_participant", "participant", current.number)
+
+    async def check_change(self, tx: Tx, current: Participant, **changes: bool) -> None:
+        """Rules 2 and 4 before `current` changes: a quoted first attempt keeps
+        its decision (the refusal names the second attempt), locked data stays."""
+        try:
+            check_quoted_change(current.number, await self.quoted_by(tx, current.number),
+                                **changes)
+        except RuleRefused as exc:
+            raise Conflict(str(exc)) from None
+        if current.locked:
+            raise Locked(f"{current.number} est verrouillé : ses documents sont créés, "
+                         "ses données ne changent plus.")
+
+    async def _write_answers(self, tx: Tx, qcm_id: int, participant_id: int,
+                             answers: Mapping[int, int]) -> None:
+        """Replace the answers kept for a participant's paper copy."""
+        drawn = {r[0] for r in await tx.all(
+            "SELECT question_id FROM qcm_questions WHERE qcm_id = ?", (qcm_id,))}
+        if not set(answers) <= drawn or not all(0 <= c <= 3 for c in answers.values()):
+            raise Conflict("Réponses hors du QCM de ce participant.")
+        await tx.execute("DELETE FROM answers WHERE participant_id = ?", (participant_id,))
+        await tx.executemany(
+            "INSERT INTO answers (participant_id, question_id, choice, answered_at) "
+            "VALUES (?, ?, ?, ?)", [(participant_id, qid, choice, self.now_text())
+                                    for qid, choice in sorted(answers.items())])
+
+    async def chain_facts(self, scope: Scope, session_id: int
+                          ) -> dict[str, tuple[AttemptFacts, AttemptFacts | None,
+                                               AttemptFacts | None]]:
+        """For each participant of a session: its facts, those of the first
+        attempt it retakes and of the second attempt retaking it."""
+        await self.session(scope, session_id)
+        own = [_facts(r) for r in await self.db.all(
+            f"{_FACTS_SELECT} WHERE p.session_id = ?", (session_id,))]
+        related = {f.number: f for f in map(_facts, await self.db.all(
+            f"{_FACTS_SELECT} WHERE p.number IN (SELECT retake_of FROM participants "
+            "WHERE session_id = ?) OR p.retake_of IN (SELECT number FROM participants "
+            "WHERE session_id = ?)", (session_id, session_id)))}
+        quoted = {f.retake_of: f for f in related.values() if f.retake_of}
+        return {f.number: (f, related.get(f.retake_of) if f.retake_of else None,
+                           quoted.get(f.number)) for f in own}
+
+    async def all_facts(self) -> list[AttemptFacts]:
+        """Every participant as the rules see it (checks and audits)."""
+        return [_facts(r) for r in await self.db.all(f"{_FACTS_SELECT} ORDER BY p.id")]
 
     async def participants(self, scope: Scope, session_id: int) -> list[Participant]:
         await self.session(scope, session_id)
@@ -215,6 +372,14 @@ class SessionRepo(Repo):
                                 (participant_id, *params))
         if row is None:
             raise NotFound(f"Participant introuvable : {participant_id}.")
+        return rows.participant(row)
+
+    async def participant_by_number(self, scope: Scope, number: str) -> Participant:
+        where, params = scope.clause()
+        row = await self.db.one(f"SELECT * FROM participants WHERE number = ? AND {where}",
+                                (number.strip(), *params))
+        if row is None:
+            raise NotFound(f"Participant introuvable : {number.strip()[:20]}.")
         return rows.participant(row)
 
     async def participant_counts(self, scope: Scope) -> dict[int, int]:

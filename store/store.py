@@ -24,7 +24,7 @@ class Store:
         self.qcms = QcmRepo(db, clock, self.banks)
         self.sessions = SessionRepo(db, clock)
         self.exam = ExamRepo(db, clock, self.banks, self.sessions)
-        self.documents = DocumentRepo(db, clock)
+        self.documents = DocumentRepo(db, clock, self.sessions)
         self.audit = AuditRepo(db, clock)
 
     @classmethod

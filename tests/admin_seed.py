@@ -107,9 +107,6 @@ async def seed(path: Path, filename: str = "db.sqlite3") -> Seed:
     fav = Practical.FAVOURABLE
     reussi = await store.sessions.add_participant(ADMIN, paper.id, identity("Reussi"), 3, fav)  # type: ignore[arg-type]
     rate = await store.sessions.add_participant(ADMIN, paper.id, identity("Rate"), 1, fav)  # type: ignore[arg-type]
-    retake = await store.sessions.add_participant(ADMIN, paper.id, identity("Rate"), 3, fav,  # type: ignore[arg-type]
-                                                  retake_of=rate.number)
-    s.participants.update(reussi=reussi.id, rate=rate.id, retake=retake.id)  # type: ignore[arg-type]
     docs = await store.documents.publish(ADMIN, s.beta, paper.id, [
         NewDocument(DocumentKind.LETTER, "beta/lettre-reussi.pdf", "0" * 64, reussi.id),
         NewDocument(DocumentKind.CERTIFICATE, "beta/attestation-reussi.pdf", "1" * 64,
@@ -117,6 +114,10 @@ async def seed(path: Path, filename: str = "db.sqlite3") -> Seed:
         NewDocument(DocumentKind.LETTER, "beta/lettre-rate.pdf", "2" * 64, rate.id),
         NewDocument(DocumentKind.PAPER, "beta/copies.pdf", "3" * 64),
     ], lock=[reussi.id, rate.id])  # type: ignore[list-item]
+    # The retake quotes the first attempt once its result letter exists.
+    retake = await store.sessions.add_participant(ADMIN, paper.id, identity("Rate"), 3, fav,  # type: ignore[arg-type]
+                                                  retake_of=rate.number)
+    s.participants.update(reussi=reussi.id, rate=rate.id, retake=retake.id)  # type: ignore[arg-type]
     s.documents = {"letter_reussi": docs[0].id, "certificate_reussi": docs[1].id,  # type: ignore[dict-item]
                    "letter_rate": docs[2].id, "paper": docs[3].id}
     await store.documents.mark_sent(ADMIN, [docs[0].id])  # type: ignore[list-item]

@@ -33,7 +33,7 @@ def test_paper_generate_then_score_copies(qcm: Qcm):
     key = asyncio.run(key_of_copy(2))
     wrong_five = "".join("A" if c != "A" else "B" for c in key[:5]) + key[5:]
     csv_text = f"2;{key}\n3;{wrong_five}\n"
-    scored = json.loads(qcm.ok("paper", "score", str(made["batch"]), "-", "--json",
+    scored = json.loads(qcm.ok("paper", "score", str(made["batch"]), "-", "--json", "--dry-run",
                                input=csv_text).out)
     by_copy = {row["copy"]: row["score"] for row in scored}
     assert by_copy[2] == 30
@@ -45,7 +45,7 @@ def test_paper_generate_then_score_copies(qcm: Qcm):
 def test_paper_score_reports_bad_lines_and_fails(qcm: Qcm):
     qcm.ok("demo")
     made = json.loads(qcm.ok("paper", "generate", "1", "1", "--json").out)
-    run = qcm("paper", "score", str(made["batch"]), "-", input="1;ABC\n")
+    run = qcm("paper", "score", str(made["batch"]), "-", "--dry-run", input="1;ABC\n")
     assert run.code == 1
     assert "non notée" in run.err
 

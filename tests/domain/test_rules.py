@@ -61,7 +61,7 @@ def test_outcome_labels_are_french():
 
 def _first(**changes) -> FirstAttempt:
     values = dict(number="2026-000001", formation_code="PV-RES", score=20, practical=FAV,
-                  pass_mark=24, is_retake=False, already_retaken=False)
+                  pass_mark=24, is_retake=False, already_retaken=False, final=True)
     values.update(changes)
     return FirstAttempt(**values)
 
@@ -91,6 +91,12 @@ def test_check_retake_other_formation():
 def test_check_retake_not_eligible(changes, reason):
     with pytest.raises(RetakeRefused, match=reason) as caught:
         check_retake(_first(**changes), "2026-000001", "PV-RES")
+    assert "2026-000001" in str(caught.value)
+
+
+def test_check_retake_of_a_result_not_final():
+    with pytest.raises(RetakeRefused, match="pas encore de résultat définitif") as caught:
+        check_retake(_first(final=False), "2026-000001", "PV-RES")
     assert "2026-000001" in str(caught.value)
 
 

@@ -153,3 +153,36 @@ async def test_a_command_whose_client_left_finishes_quietly(served: Served, capl
     assert len(await served.store.qcms.paper_batches(scope, 1)) == before + 1
     await asyncio.sleep(0.2)  # the command writes its output to the closed channel
     assert not [r for r in caplog.records if r.levelname == "ERROR"], caplog.text
+
+
+async def test_exec_paper_score_records_like_the_screen(served: Served) -> None:
+    """`qcm paper score` over SSH exec: the CSV on stdin, the score and ticked
+    answers recorded on the participant who was handed the copy; a refusal of
+    the rules is one line with a non-zero status."""
+    from domain.shuffle import answer_key
+    scope = Scope.admin("test")
+    made = json.loads((await demo(served, "paper generate 1 2 --json")).stdout)
+    [trainer] = await served.store.centres.trainers(scope, 1)
+    created = await demo(served, f"session create-paper 1 --trainer {trainer.id} "
+                                 "--place 'Lyon' --day 04/07/2026 --json")
+    assert created.exit_status == 0, created.stderr
+    session = json.loads(created.stdout)["id"]
+    added = await demo(served, f"participant add {session} --civility Mme --last-name Roux "
+                               "--first-name Léa --company 'Sol SA' --address '1 rue' "
+                               "--postal-code 69001 --city Lyon --email lea@sol.fr --copy 2 "
+                               "--practical favorable --json")
+    assert added.exit_status == 0, added.stderr
+    number = json.loads(added.stdout)["number"]
+    batch = await served.store.qcms.paper_batch(scope, made["batch"])
+    key = answer_key(batch.seed, 2, await served.store.qcms.questions(scope, batch.qcm_id))
+    scored = await demo(served, f"paper score {made['batch']} - --json", input=f"2;{key}\n")
+    assert scored.exit_status == 0, scored.stderr
+    assert json.loads(scored.stdout)[0]["participant"] == number
+    stored = await served.store.sessions.participant_by_number(scope, number)
+    assert (stored.score, stored.copy_number) == (30, 2)
+    assert len(await served.store.exam.answers(stored.id)) == 30
+    published = await demo(served, f"session publish {session}")
+    assert published.exit_status == 0, published.stderr
+    again = await demo(served, f"paper score {made['batch']} -", input=f"2;{key}\n")
+    assert again.exit_status == 1 and len(again.stderr.strip().splitlines()) == 1
+    assert "verrouillé" in again.stderr

@@ -73,7 +73,7 @@ class CentreWorld:
     batch: PaperBatch
     offline: ExamSession
     online: ExamSession
-    participant: Participant  # offline, QCM 2/6 with practical favourable: may retake
+    participant: Participant  # offline, QCM 2/6 with practical favourable (retake once final)
     key: OnlineKey
     document: Document
 
@@ -111,3 +111,10 @@ async def world(store: Store) -> World:
     await store.banks.import_bank(small_bank(), ADMIN)
     return World(await make_centre(store, "Centre A", "centre-a", "Lyon"),
                  await make_centre(store, "Centre B", "centre-b", "Nantes"))
+
+
+async def make_final(store: Store, cw: CentreWorld) -> Participant:
+    """Lock `cw.participant` (its result letter was produced): only then may it be retaken."""
+    await store.documents.publish(cw.scope, cw.centre.id, cw.offline.id, [],
+                                  lock=[cw.participant.id])  # type: ignore[list-item]
+    return await store.sessions.participant(cw.scope, cw.participant.id)  # type: ignore[arg-type]

@@ -10,7 +10,7 @@ from domain.exam import KeyRefusal, KeyRefused
 from domain.models import KeyState, Practical, SessionKind
 from store import Conflict, Locked, NotFound
 from store.exam import LEASE
-from tests.store.conftest import ADMIN, T0, identity
+from tests.store.conftest import ADMIN, T0, identity, make_final
 
 START, END = T0 + timedelta(hours=1), T0 + timedelta(hours=3)
 
@@ -153,7 +153,7 @@ async def test_save_identity_with_a_retake(store, world, exam, clock):
     await store.exam.open_key(keys[0].code, "t")
     with pytest.raises(Conflict, match="inconnu"):
         await store.exam.save_identity(keys[0].id, "t", identity(), "2026-999999")
-    first = world.a.participant
+    first = await make_final(store, world.a)
     # The number alone tells nothing: it must go with the first attempt's last name.
     with pytest.raises(Conflict, match="inconnu au nom de Dupont") as refused:
         await store.exam.save_identity(keys[0].id, "t", identity(), first.number)

@@ -111,7 +111,6 @@ async def test_submitted_participant_refused_by_direct_sql(store, world, clock, 
         ("UPDATE participants SET email = 'x@y.fr' WHERE id = ?", (pid,)),
         ("UPDATE participants SET score = 6 WHERE id = ?", (pid,)),
         ("UPDATE participants SET submitted = 0 WHERE id = ?", (pid,)),
-        ("UPDATE participants SET retake_of = '2026-000001' WHERE id = ?", (pid,)),
         ("DELETE FROM participants WHERE id = ?", (pid,)),
         ("UPDATE answers SET choice = (choice + 1) % 4 WHERE participant_id = ?", (pid,)),
         ("DELETE FROM answers WHERE participant_id = ?", (pid,)),
@@ -122,6 +121,10 @@ async def test_submitted_participant_refused_by_direct_sql(store, world, clock, 
     ]:
         with pytest.raises(sqlite3.DatabaseError, match=LOCKED):
             conn.execute(statement, params)
+    # Refused by the lock, or before it by the retake rules (2026-000001 is not final).
+    with pytest.raises(sqlite3.DatabaseError, match="LOCKED|RULE"):
+        conn.execute("UPDATE participants SET retake_of = '2026-000001', "
+                     "practical = 'favourable' WHERE id = ?", (pid,))
     # The practical result is still typed in later.
     conn.execute("UPDATE participants SET practical = 'favourable' WHERE id = ?", (pid,))
     conn.close()

@@ -10,7 +10,7 @@ import pytest
 
 from domain.models import Practical, SessionKind
 from store import Conflict
-from tests.store.conftest import ADMIN, identity, small_bank, sql
+from tests.store.conftest import ADMIN, identity, make_final, small_bank, sql
 
 FAV, UNFAV, UNKNOWN = Practical.FAVOURABLE, Practical.UNFAVOURABLE, Practical.UNKNOWN
 
@@ -56,7 +56,7 @@ async def test_participant_round_trip(store, world):
 
 
 async def test_retake_of_an_eligible_first_attempt(store, world):
-    first = world.a.participant  # 2/6 with practical favourable
+    first = await make_final(store, world.a)  # 2/6 with practical favourable
     session = await _offline(store, world)
     retake = await store.sessions.add_participant(world.a.scope, session.id, identity(), 5,
                                                   UNKNOWN, retake_of=first.number)
@@ -72,7 +72,7 @@ async def test_retake_of_an_eligible_first_attempt(store, world):
 
 
 async def test_retake_only_once(store, world, db_path):
-    first = world.a.participant
+    first = await make_final(store, world.a)
     session = await _offline(store, world)
     await store.sessions.add_participant(world.a.scope, session.id, identity(), None, UNKNOWN,
                                          retake_of=first.number)
@@ -87,14 +87,15 @@ async def test_retake_only_once(store, world, db_path):
     # The database itself refuses a second retake of the same number.
     conn = sql(db_path)
     with pytest.raises(sqlite3.IntegrityError, match="UNIQUE"):
-        conn.execute("UPDATE participants SET retake_of = ? WHERE id = ?", (first.number, other.id))
+        conn.execute("UPDATE participants SET retake_of = ?, practical = 'favourable' "
+                     "WHERE id = ?", (first.number, other.id))
     conn.close()
     assert len([p for p in await store.sessions.participants(world.a.scope, session.id)
                 if p.retake_of == first.number]) == 1
 
 
 async def test_a_participant_is_not_its_own_retake(store, world):
-    first = world.a.participant  # eligible: 2/6, practical favourable
+    first = world.a.participant  # 2/6, practical favourable, not locked
     with pytest.raises(Conflict, match="son propre second passage"):
         await store.sessions.update_participant(world.a.scope, first.id, first.identity, 2,
                                                 FAV, retake_of=first.number)
@@ -102,7 +103,7 @@ async def test_a_participant_is_not_its_own_retake(store, world):
 
 
 async def test_a_deleted_retake_frees_the_number(store, world):
-    first = world.a.participant
+    first = await make_final(store, world.a)
     session = await _offline(store, world)
     retake = await store.sessions.add_participant(world.a.scope, session.id, identity(), None,
                                                   UNKNOWN, retake_of=first.number)
@@ -129,6 +130,7 @@ async def test_retake_refused_when_not_eligible(store, world, score, practical, 
 
 async def test_retake_refused_unknown_number_other_formation_and_retake_of_retake(store, world):
     session = await _offline(store, world)
+    await make_final(store, world.a)
     with pytest.raises(Conflict, match="inconnu : 2026-999999"):
         await store.sessions.add_participant(world.a.scope, session.id, identity(), None,
                                              UNKNOWN, retake_of="2026-999999")
@@ -160,6 +162,33 @@ async def test_retake_of_another_centre_does_not_reveal_its_results(store, world
                                                  UNKNOWN, retake_of=number)
         assert str(caught.value) == f"Numéro de participant inconnu : {number}."
     # An eligible first attempt of centre B can be retaken at centre A.
+    await make_final(store, b)
     retake = await store.sessions.add_participant(world.a.scope, session.id, identity(), None,
                                                   UNKNOWN, retake_of=b.participant.number)
     assert retake.retake_of == b.participant.number
+
+
+async def test_answers_follow_the_copy_they_were_ticked_on(store, world):
+    """A score typed by hand instead of a scored copy drops that copy's answers."""
+    session = await _offline(store, world)
+    qid = world.a.qcm.question_ids[0]
+    p = await store.sessions.add_participant(world.a.scope, session.id, identity(), 1, FAV,
+                                             copy_number=2, answers={qid: 1})
+    assert await store.exam.answers(p.id) == {qid: 1}
+    await store.sessions.update_participant(world.a.scope, p.id, identity("Autre"), 1, FAV,
+                                            copy_number=2)
+    assert await store.exam.answers(p.id) == {qid: 1}  # same copy: kept
+    await store.sessions.update_participant(world.a.scope, p.id, identity("Autre"), 4, FAV)
+    assert await store.exam.answers(p.id) == {}
+
+
+async def test_a_participant_with_recorded_answers_can_be_deleted(store, world):
+    """Regression: the answers of a scored copy used to block the deletion
+    (foreign key) of a participant typed by mistake."""
+    session = await _offline(store, world)
+    qid = world.a.qcm.question_ids[0]
+    p = await store.sessions.add_participant(world.a.scope, session.id, identity(), 1, FAV,
+                                             copy_number=2, answers={qid: 1})
+    await store.sessions.delete_participant(world.a.scope, p.id)
+    assert await store.exam.answers(p.id) == {}
+    assert await store.sessions.participants(world.a.scope, session.id) == []

@@ -13,6 +13,7 @@ from store.audit import AuditRepo
 from store.banks import BankRepo
 from store.centres import CentreRepo
 from store.documents import DocumentRepo, NewDocument
+from store.sessions import ScoreRecord
 from store.exam import ExamRepo
 from store.qcms import QcmRepo
 from store.sessions import SessionRepo
@@ -48,6 +49,10 @@ NOT_CENTRE_FACING = {
     "AuditRepo.prune_failures": "authentication ledger",
     "SessionRepo.next_number": "internal, takes a transaction",
     "SessionRepo.check_retake": "internal, takes a transaction",
+    "SessionRepo.facts": "internal, takes a transaction",
+    "SessionRepo.quoted_by": "internal, takes a transaction",
+    "SessionRepo.check_change": "internal, takes a transaction",
+    "SessionRepo.all_facts": "audit of the certification rules over every centre (tests)",
 }
 
 CHECKED = {
@@ -58,7 +63,8 @@ CHECKED = {
                 "paper_batch", "record_batch_document", "discard_paper_batch"},
     "SessionRepo": {"create_session", "insert_session", "sessions", "session", "update_session", "add_participant",
                     "update_participant", "set_practical", "delete_participant", "participants",
-                    "participant", "participant_counts", "locked_counts"},
+                    "participant", "participant_counts", "locked_counts", "record_scores",
+                    "chain_facts", "quoting", "participant_by_number"},
     "ExamRepo": {"create_keys", "insert_keys", "keys_by_id", "keys", "delete_key",
                  "remove_key"},
     "DocumentRepo": {"publish", "documents", "document", "mark_sent"},
@@ -146,6 +152,10 @@ async def test_centre_scope_cannot_reach_another_centre(store, world):
         "set_practical": store.sessions.set_practical(s, b.participant.id, Practical.UNFAVOURABLE),
         "delete_participant": store.sessions.delete_participant(s, b.participant.id),
         "participants": store.sessions.participants(s, b.offline.id),
+        "record_scores": store.sessions.record_scores(s, [ScoreRecord(b.participant.id, 6)]),
+        "chain_facts": store.sessions.chain_facts(s, b.offline.id),
+        "quoting": store.sessions.quoting(s, b.participant.number),
+        "participant_by_number": store.sessions.participant_by_number(s, b.participant.number),
         "participant": store.sessions.participant(s, b.participant.id),
         # keys
         "create_keys": store.exam.create_keys(s, b.online.id, 3),

@@ -63,7 +63,7 @@ async def test_error_text_typed_by_the_candidate_is_not_interpreted(world):
 
 
 async def first_attempt(world, score: int | None, practical: Practical,
-                        last_name: str = "Dupont") -> str:
+                        last_name: str = "Dupont", final: bool = True) -> str:
     """A first attempt in an offline session of the same QCM; returns its number."""
     from datetime import date
 
@@ -74,6 +74,9 @@ async def first_attempt(world, score: int | None, practical: Practical,
     first = await world.store.sessions.add_participant(
         ADMIN, session.id, Identity(civility="Mme", last_name=last_name, first_name="Jeanne"),
         score, practical)
+    if final:  # its result letter was produced: the number comes from that letter
+        await world.store.documents.publish(ADMIN, session.centre_id, session.id, [],
+                                            lock=[first.id])
     return first.number
 
 
@@ -86,6 +89,18 @@ async def test_retake_refused_with_the_decision_table_reason(world):
         await wait_for(pilot, lambda: error_of(screen, "retake_of") != "")
         assert "n'a pas droit au rattrapage" in error_of(screen, "retake_of")
         assert "a déjà réussi" in error_of(screen, "retake_of")
+        assert isinstance(app.screen, IdentityScreen)
+        assert (await participant_of(world, world.keys[0])).retake_of is None
+
+
+async def test_retake_of_a_result_not_final_is_refused(world):
+    number = await first_attempt(world, 12, Practical.FAVOURABLE, final=False)
+    app = make_app(world)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_form(pilot, world, world.keys[0])
+        await fill_identity(pilot, retake_of=number)
+        await wait_for(pilot, lambda: error_of(screen, "retake_of") != "")
+        assert "pas encore de résultat définitif" in error_of(screen, "retake_of")
         assert isinstance(app.screen, IdentityScreen)
         assert (await participant_of(world, world.keys[0])).retake_of is None
 

@@ -148,6 +148,10 @@ async def test_retake_refusals_and_acceptance(world):
                                                     15, Practical.FAVOURABLE)
     pending = await store.sessions.add_participant(scope, first.id, identity(last_name="Pen"),
                                                    15, Practical.UNKNOWN)
+    not_final = await store.sessions.add_participant(scope, first.id, identity(last_name="Nf"),
+                                                     15, Practical.FAVOURABLE)
+    # Only a result made final by its letter can be retaken.
+    await store.documents.publish(scope, world.centre_a.id, first.id, [], lock=[eligible.id])
     _, other = await offline_session(world, "CESI")
     cesi = await store.sessions.add_participant(scope, other.id, identity(last_name="Cesi"),
                                                 10, Practical.FAVOURABLE)
@@ -161,6 +165,7 @@ async def test_retake_refusals_and_acceptance(world):
             (cesi.number, f"Le participant {cesi.number} a passé une autre formation (CESI)."),
             (passed.number, "a déjà réussi le QCM et l'évaluation pratique"),
             (pending.number, "n'a pas encore de résultat complet"),
+            (not_final.number, "n'a pas encore de résultat définitif"),
         ]
         for number, reason in cases:
             await submit_participant(pilot, {**base, "retake_of": number})
@@ -260,3 +265,39 @@ async def test_hostile_text_never_reaches_the_terminal_raw(world):
         await pilot.pause()
         assert "\x1b" not in app.screen.query_one("#last_name", Input).value
         assert "\x1b" not in screen_text(app)
+
+
+async def test_quoted_first_attempt_cannot_be_modified_or_deleted(world):
+    """Issue 13: A (18/30, practical favourable) gets its letter, R retakes it;
+    then « Modifier » and « Supprimer » on A are refused, naming R."""
+    from store.documents import NewDocument
+    from domain.models import DocumentKind
+    store, scope = world.store, world.scope_a
+    _, session = await offline_session(world)
+    a = await store.sessions.add_participant(scope, session.id, identity(), 18,
+                                             Practical.FAVOURABLE)
+    await store.documents.publish(scope, world.centre_a.id, session.id, [
+        NewDocument(DocumentKind.LETTER, "a.pdf", "0" * 64, a.id)], lock=[a.id])
+    r = await store.sessions.add_participant(scope, session.id, identity(), 27,
+                                             Practical.UNKNOWN, retake_of=a.number)
+    app = CentreApp(store, world.account_a, world.clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_participants(pilot, session)
+        assert app.screen.query_one(DataTable).cursor_row == 0  # A
+        await pilot.press("m")
+        await wait_for(pilot, lambda: f"second passage n° {r.number}" in screen_text(app))
+        assert on(app, ParticipantsScreen)  # the form did not open
+        await pilot.press("s")
+        await wait_for(pilot, lambda: f"second passage n° {r.number}" in screen_text(app))
+        assert on(app, ParticipantsScreen)
+    # The same refusals through the service the screens call.
+    import pytest
+
+    from services.participants import delete_participant, edit_participant
+    from store import Conflict
+    with pytest.raises(Conflict, match=f"changer sa note.*second passage n° {r.number}"):
+        await edit_participant(store, scope, a.id, a.identity, 26, Practical.FAVOURABLE)
+    with pytest.raises(Conflict, match=f"le supprimer.*second passage n° {r.number}"):
+        await delete_participant(store, scope, a.id)
+    after = await store.sessions.participant(scope, a.id)
+    assert (after.score, after.practical) == (18, Practical.FAVOURABLE)

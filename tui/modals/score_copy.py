@@ -13,7 +13,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Select, Static
 
 from domain.models import PaperBatch
-from services.documents import ScoringError
+from services.participants import PaperCopy, score_copy
+from services.scoring import ScoringError
 from store import StoreError
 from tui.centre_context import CentreContext
 from tui.centre_text import day_text
@@ -29,9 +30,11 @@ class ScoreCopyModal(LayoutFirst, ModalScreen[tuple[int, int] | None]):
         Binding("escape", "cancel", "Annuler", id="score_copy.cancel"),
     ]
 
-    def __init__(self, ctx: CentreContext, batches: list[PaperBatch], questions: int) -> None:
+    def __init__(self, ctx: CentreContext, session_id: int, batches: list[PaperBatch],
+                 questions: int) -> None:
         super().__init__()
         self.ctx = ctx
+        self.session_id = session_id
         self.batches = batches
         self.questions = questions
         self.result: tuple[int, int, int, str] | None = None  # score, copy, batch, letters
@@ -78,8 +81,8 @@ class ScoreCopyModal(LayoutFirst, ModalScreen[tuple[int, int] | None]):
         letters = self.query_one("#letters", Input).value
         batch_id = self.query_one("#batch", Select).value
         try:
-            score = await self.ctx.documents.score_copy(  # type: ignore[union-attr]
-                self.ctx.scope, batch_id, copy, letters)  # type: ignore[arg-type]
+            score = await score_copy(self.ctx.store, self.ctx.scope, self.session_id,
+                                     PaperCopy(batch_id, copy, letters))  # type: ignore[arg-type]
         except ScoringError as exc:
             field = "copy" if "Copie" in str(exc) else "letters"
             show_errors(self, {field: str(exc)})

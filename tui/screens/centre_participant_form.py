@@ -20,6 +20,7 @@ from domain.validation import (
     parse_score,
     validate_identity,
 )
+from services.participants import PaperCopy, add_participant, edit_participant
 from store import Conflict, StoreError
 from tui.centre_context import CentreContext
 from tui.centre_text import PRACTICAL_CHOICES, person
@@ -89,21 +90,15 @@ class ParticipantFormScreen(LayoutFirst):
     def on_mount(self) -> None:
         self.action_reset()
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "score_copy":
-            return self.ctx.documents is not None
-        return True
-
     @work(exclusive=True, group="score-copy")
     async def action_score_copy(self) -> None:
-        if self.ctx.documents is None:
-            return
         batches = await self.ctx.store.qcms.paper_batches(self.ctx.scope, self.session.qcm_id)
         if not batches:
             self.say("Aucun lot de copies papier pour ce QCM : saisissez la note.", error=True)
             return
         result = await self.app.push_screen_wait(
-            ScoreCopyModal(self.ctx, batches, self.formation.questions_per_qcm))
+            ScoreCopyModal(self.ctx, self.session.id, batches,  # type: ignore[arg-type]
+                           self.formation.questions_per_qcm))
         if result is not None:
             score, copy, batch_id, letters = result
             self.copy_score = (score, copy)
@@ -194,27 +189,30 @@ class ParticipantFormScreen(LayoutFirst):
         if errors:
             self.say("Corrigez les champs signalés.", error=True)
             return
-        sessions = self.ctx.store.sessions
+        copy = None
+        if values["copy_number"] is not None and self.copy_letters:
+            # Keep the ticked answers too: question statistics count paper copies.
+            batch_id, letters = self.copy_letters
+            copy = PaperCopy(batch_id, values["copy_number"], letters)
         try:
             if self.participant is None:
-                saved = await sessions.add_participant(self.ctx.scope, self.session.id,  # type: ignore[arg-type]
-                                                       **values)
+                saved = await add_participant(self.ctx.store, self.ctx.scope, self.session.id,  # type: ignore[arg-type]
+                                              copy=copy, **values)
             else:
-                saved = await sessions.update_participant(self.ctx.scope, self.participant.id,  # type: ignore[arg-type]
-                                                          **values)
+                saved = await edit_participant(self.ctx.store, self.ctx.scope,
+                                               self.participant.id, copy=copy, **values)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            show_errors(self, exc.errors)
+            self.say("Corrigez les champs signalés.", error=True)
+            return
         except Conflict as exc:
-            if values["retake_of"]:  # the decision table refused the retake
-                show_errors(self, {"retake_of": str(exc)})
+            if values["retake_of"] and "second passage n°" not in str(exc):
+                show_errors(self, {"retake_of": str(exc)})  # the rules refused the retake
             self.say(str(exc), error=True)
             return
         except StoreError as exc:
             self.say(str(exc), error=True)
             return
-        if values["copy_number"] is not None and self.copy_letters and self.ctx.documents:
-            batch_id, letters = self.copy_letters
-            # Keep the ticked answers too: question statistics count paper copies.
-            await self.ctx.documents.record_copy(self.ctx.scope, saved.id,  # type: ignore[arg-type]
-                                                 batch_id, values["copy_number"], letters)
         self.copy_letters = None
         self.saved.append(saved)
         if self.participant is not None:

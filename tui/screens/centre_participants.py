@@ -13,6 +13,7 @@ from textual.widgets import Button, DataTable, Footer, Static
 
 from domain.models import ExamSession, Formation, Participant
 from domain.text import safe_text
+from services.participants import delete_participant, edit_refusal
 from store import StoreError
 from tui.centre_context import CentreContext
 from tui.centre_text import OUTCOME_SHORT, day_text, outcome, person, plain
@@ -115,12 +116,13 @@ class ParticipantsScreen(LayoutFirst):
         status.update(message)
         status.set_class(error, "error")
 
-    def editable(self) -> Participant | None:
+    async def editable(self) -> Participant | None:
         p = self.current()
-        if p is not None and p.locked:
-            self.say(f"{p.number} est verrouillé : ses documents sont créés, ses données "
-                     "ne changent plus.", error=True)
-            return None
+        if p is not None:
+            refusal = await edit_refusal(self.ctx.store, self.ctx.scope, p)
+            if refusal:
+                self.say(refusal, error=True)
+                return None
         return p
 
     def action_add(self) -> None:
@@ -128,14 +130,15 @@ class ParticipantsScreen(LayoutFirst):
         self.app.push_screen(ParticipantFormScreen(self.ctx, self.session, self.formation))
 
     @on(DataTable.RowSelected)
-    def action_modify(self) -> None:
-        if (p := self.editable()) is not None and self.formation is not None:
+    @work(exclusive=True, group="participants-modify")
+    async def action_modify(self) -> None:
+        if (p := await self.editable()) is not None and self.formation is not None:
             self.app.push_screen(ParticipantFormScreen(self.ctx, self.session,
                                                        self.formation, p))
 
     @work(exclusive=True, group="participants")
     async def action_delete(self) -> None:
-        p = self.editable()
+        p = await self.editable()
         if p is None:
             return
         if not await self.app.push_screen_wait(ConfirmModal(
@@ -143,7 +146,7 @@ class ParticipantsScreen(LayoutFirst):
                 confirm="Supprimer")):
             return
         try:
-            await self.ctx.store.sessions.delete_participant(self.ctx.scope, p.id)  # type: ignore[arg-type]
+            await delete_participant(self.ctx.store, self.ctx.scope, p.id)  # type: ignore[arg-type]
         except StoreError as exc:
             self.say(str(exc), error=True)
             return

@@ -12,6 +12,7 @@ from textual.widgets import Button, DataTable, Footer, Static
 
 from domain.models import ExamSession, Participant
 from domain.validation import parse_practical
+from services.participants import record_practical
 from store import StoreError
 from tui.centre_context import CentreContext
 from tui.centre_text import person, plain
@@ -81,8 +82,8 @@ class PracticalScreen(LayoutFirst):
         participant = self.participants[row_key.value]  # type: ignore[index]
         practical = parse_practical(typed)
         try:
-            await self.ctx.store.sessions.set_practical(self.ctx.scope, participant.id,  # type: ignore[arg-type]
-                                                        practical)
+            await record_practical(self.ctx.store, self.ctx.scope, participant.id,  # type: ignore[arg-type]
+                                   practical)
         except StoreError as exc:
             self.say(f"{participant.number} : {exc}", error=True)
             return
