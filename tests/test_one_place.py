@@ -20,8 +20,9 @@ _STORE_CHAIN = re.compile(r"(^|[.(\s])(store|admin|Admin)\b")
 
 
 def mutating_store_methods() -> set[str]:
-    """Names of store methods that write: they open a transaction, or take
-    the transaction handle `tx` to work inside the caller's."""
+    """Names of store methods that write: they open a transaction, run a
+    writing function in the database thread (`db.run(..., write=True)`), or
+    take the transaction handle `tx` to work inside the caller's."""
     names = set()
     for path in sorted((ROOT / "store").glob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
@@ -29,7 +30,8 @@ def mutating_store_methods() -> set[str]:
             for fn in (n for n in cls.body if isinstance(n, ast.AsyncFunctionDef)):
                 source = ast.unparse(fn)
                 takes_tx = any(a.arg == "tx" for a in fn.args.args)
-                if "transaction()" in source or (takes_tx and "tx.execute" in source
+                if "transaction()" in source or "write=True" in source or (
+                        takes_tx and "tx.execute" in source
                                                  or takes_tx and "tx.insert" in source):
                     names.add(fn.name)
     return names - {"audit"}  # Repo.audit: only ever called inside a store transaction
