@@ -196,4 +196,5 @@ def test_argument_errors_and_help_speak_french(qcm: Qcm):
     shown = qcm.ok("qcm", "create", "--help").out
     assert shown.startswith("usage : qcm qcm create")
     assert "affiche cette aide" in shown and "options :" in shown
-    assert not {"usage:", "positional arguments", "show this help"} & set(shown.split("\n"))
+    assert not [english for english in ("usage:", "positional arguments", "show this help")
+                if english in shown]
