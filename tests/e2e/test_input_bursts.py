@@ -1,0 +1,97 @@
+"""Keys are handled in arrival order by the widget that has the focus once the
+previous key's effects are done, whatever arrives in one packet.
+
+Each script is played twice through a real SSH client: one key at a time,
+waiting until the screen is quiet after each, and as one single write (a
+slow link, a fast typist, a paste). Both must store the same thing."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+
+from domain.shuffle import choice_order
+from tests.e2e.conftest import ExamServer
+from tests.e2e_helpers import ScreenClient, key_bytes
+from tests.tui.conftest import ADMIN, IDENTITY
+
+Step = str | tuple[str, ...]
+"""Text to type, or a tuple of key names."""
+
+PASTE_ON, PASTE_OFF = "\x1b[200~", "\x1b[201~"
+
+
+def step_bytes(step: Step) -> str:
+    if isinstance(step, tuple):
+        return "".join(key_bytes(name) for name in step)
+    return step
+
+
+def paste(text: str) -> str:
+    """A bracketed paste, as a terminal sends it."""
+    return PASTE_ON + text + PASTE_OFF
+
+
+async def play(client: ScreenClient, script: Sequence[Step], *, burst: bool,
+               ready: Callable[[], Awaitable[None]]) -> None:
+    """Send `script` after `ready`, either in one write or step by step."""
+    await ready()
+    if burst:
+        client.send("".join(step_bytes(step) for step in script))
+        return
+    for step in script:
+        client.send(step_bytes(step))
+        await client.wait_quiet(0.15, timeout=10)
+
+
+# -- candidate: key, identity, answers, question list -------------------------
+
+def candidate_script(key: str) -> list[Step]:
+    typo_key = key.lower()[:5] + "-" + key[5:10] + key[10:].lower()
+    return [
+        "XYZ", ("backspace",) * 3, typo_key, ("enter",),  # XYZ⌫⌫⌫F48WD… + Entrée
+        (" ",),  # Civilité: M.
+        ("tab",), "Martin", ("tab",), "Paul",  # « Martin<Tab>Paul »
+        ("tab",), IDENTITY["company"], ("tab",), paste(IDENTITY["company_address"]),
+        ("tab",), IDENTITY["postal_code"], ("tab",), IDENTITY["city"],
+        ("tab", "tab"), IDENTITY["email"], ("tab", "tab", "enter"),  # « Valider »
+        "a", "n", "b", "n", "n", "d",          # questions 1, 2 and 4
+        "v", "u", ("enter",), "c",             # list, next unanswered (5), Entrée, answer
+        "n", "v", ("end",), ("enter",), "a",   # list, last question, answer
+    ]
+
+
+async def candidate_result(server: ExamServer, key: str) -> dict[str, object]:
+    world = server.world
+    row = await world.key_row(key)
+    participant = await world.store.sessions.participant(ADMIN, row["participant_id"])
+    stored = await world.stored_answers(key)
+    order = [qid for (qid,) in await world.store.db.all(
+        "SELECT question_id FROM qcm_questions WHERE qcm_id = ? ORDER BY position",
+        (world.session.qcm_id,))]
+    letters = {order.index(qid) + 1: "abcd"[choice_order(row["seed"], key, qid).index(choice)]
+               for qid, choice in stored.items()}
+    identity = participant.identity
+    return {"identity": (identity.civility, identity.last_name, identity.first_name,
+                         identity.company, identity.company_address, identity.postal_code,
+                         identity.city, identity.country, identity.email),
+            "answers": letters}
+
+
+async def test_candidate_script_key_by_key_and_in_one_packet(exam_server: ExamServer) -> None:
+    results = []
+    for burst, key in ((False, exam_server.world.keys[0]), (True, exam_server.world.keys[1])):
+        async with await exam_server.connect() as client:
+            await play(client, candidate_script(key), burst=burst,
+                       ready=lambda c=client: c.wait_for("Votre identifiant"))
+            await client.wait_for("Réponses 5/30", timeout=15)
+            await client.wait_quiet(0.2)
+            results.append(await candidate_result(exam_server, key))
+    paced, burst = results
+    assert paced["identity"] == ("M.", "Martin", "Paul", IDENTITY["company"],
+                                 IDENTITY["company_address"], IDENTITY["postal_code"],
+                                 IDENTITY["city"], "France", IDENTITY["email"])
+    assert paced["answers"] == {1: "a", 2: "b", 4: "d", 5: "c", 30: "a"}
+    assert burst == paced
+    failures = await exam_server.world.store.db.one(
+        "SELECT COUNT(*) FROM auth_failures WHERE kind = 'key'")
+    assert failures[0] == 0  # the typo never reached the key check
