@@ -82,10 +82,11 @@ async def fill_identity_partly(client: ScreenClient, fields: int, timeout: float
     """Civility, then the first `fields` text fields (8 fills the form and submits)."""
     await client.wait_for("Vos informations", timeout)
     await client.wait_quiet(0.1)
-    client.press("enter")
+    client.press("enter")  # chooses « M. » and goes to « Nom »
     names = ("last_name", "first_name", "company", "company_address", "postal_code", "city")
-    for name in names[:fields]:
-        client.press("tab")
+    for index, name in enumerate(names[:fields]):
+        if index:
+            client.press("tab")
         client.type(IDENTITY[name])
     if fields >= len(names):
         client.press("tab", "tab")

@@ -35,12 +35,8 @@ class IdentityScreen(QuietFocus, Screen):
     AUTO_FOCUS = "#civility"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Retour au QCM", key_display="Échap", id="identity.back"),
-        # Priority: the focus must move before the next key is dispatched, or
-        # what is typed right after Tab/Enter (one burst over a slow link) goes
-        # to the field just left.
-        Binding("tab", "move_focus(1)", show=False, priority=True, id="identity.next"),
-        Binding("shift+tab", "move_focus(-1)", show=False, priority=True,
-                id="identity.previous"),
+        # Priority: on every field Enter does what the hint says (the radio
+        # buttons, the checkbox and the text fields would each do otherwise).
         Binding("enter", "enter", show=False, priority=True, id="identity.enter"),
     ]
 
@@ -60,7 +56,7 @@ class IdentityScreen(QuietFocus, Screen):
         identity = participant.identity
         with VerticalScroll(id="identity-form"):
             yield Static("Vos informations", classes="title")
-            yield Static("Entrée ou Tab : champ suivant. « Valider » enregistre"
+            yield Static("Entrée ou Tab : champ suivant ; Espace coche. « Valider » enregistre"
                          + (" et commence le QCM." if self.first else " et revient au QCM."),
                          classes="hint")
             yield Static(f"N° de participant : {participant.number} "
@@ -105,19 +101,16 @@ class IdentityScreen(QuietFocus, Screen):
     def _retake_toggled(self, event: Checkbox.Changed) -> None:
         self.query_one("#retake_of", Input).disabled = not event.value
 
-    def action_move_focus(self, step: int) -> None:
-        if step > 0:
-            self.focus_next()
-        else:
-            self.focus_previous()
-
     def action_enter(self) -> None:
-        """Enter acts on the focused widget now (a field: go to the next one)."""
+        """Enter goes to the next field; on Civilité it first chooses the
+        highlighted civility if none is chosen; on « Valider » it saves."""
         focused = self.focused
-        if isinstance(focused, Input):
+        if isinstance(focused, RadioSet):
+            if focused.pressed_button is None:
+                focused.action_toggle_button()
             self.focus_next()
-        elif isinstance(focused, (RadioSet, Checkbox)):
-            focused.action_toggle_button()
+        elif isinstance(focused, (Input, Checkbox)):
+            self.focus_next()
         elif isinstance(focused, Button):
             focused.action_press()
         else:

@@ -22,7 +22,6 @@ from services.throttle import KeyThrottle
 from store import Store
 from tui.formatting import clock_text
 from tui.quiet import QuietFocus, QuietFooter
-from tui.widgets.key_input import KeyInput
 
 FORMAT_TEXT = ("Une clé compte 15 caractères, lettres et chiffres, par exemple "
                "7KQ4M-2XD9P-TAB3C. Majuscules, minuscules et tirets sont indifférents.")
@@ -80,7 +79,7 @@ class KeyScreen(QuietFocus, Screen):
         with Vertical(id="key-box"):
             yield Static("Évaluation QCM en ligne", classes="title")
             yield Static("Votre identifiant (la clé remise par votre formateur) :")
-            yield KeyInput(placeholder="XXXXX-XXXXX-XXXXX", max_length=40, id="key",
+            yield Input(placeholder="XXXXX-XXXXX-XXXXX", max_length=40, id="key",
                            compact=True)
             yield Static(self.initial_message, id="key-error", classes="error", markup=False)
             yield Static(FORMAT_TEXT, classes="hint")
