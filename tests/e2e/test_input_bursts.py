@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 
+from domain.models import Practical
 from domain.shuffle import choice_order
 from tests.e2e.conftest import ExamServer
-from tests.e2e_helpers import ScreenClient, key_bytes
+from tests.e2e_helpers import ScreenClient, StaticAuthenticator, key_bytes, start_test_server
+from tests.tui.centre_fixtures import documents, render_pool, world  # noqa: F401
 from tests.tui.conftest import ADMIN, IDENTITY
+from tui.centre_app import CentreApp
 
 Step = str | tuple[str, ...]
 """Text to type, or a tuple of key names."""
@@ -95,3 +98,69 @@ async def test_candidate_script_key_by_key_and_in_one_packet(exam_server: ExamSe
     failures = await exam_server.world.store.db.one(
         "SELECT COUNT(*) FROM auth_failures WHERE kind = 'key'")
     assert failures[0] == 0  # the typo never reached the key check
+
+
+# -- centre: new QCM (drop-down), paper session form, participant form --------
+
+def centre_script(title: str, place: str, first: str) -> list[Step]:
+    return [
+        "n",                                              # « Nouveau QCM »
+        ("enter", "down", "down", "enter"),               # Formation drop-down: PV-RES
+        ("tab",), title, ("enter",),
+        "h",                                              # paper session of the new QCM
+        ("tab", "tab", "tab"), place, ("ctrl+s",),
+        ("enter", "down", "down", "enter"),               # Civilité: Mme
+        ("tab",), "Martin", ("tab",), first,              # « Martin<Tab>Paul »
+        ("tab",), "Soleil SARL", ("tab",), paste("3 avenue du Midi"),
+        ("tab",), "69003", ("tab",), "Lyon", ("tab", "tab"), "martin@soleil.fr",
+        ("tab",), "27", ("tab",), ("enter", "up", "up", "enter"),   # Favorable
+        ("ctrl+s",),
+        ("enter", "down", "enter"), ("tab",), "Durand",   # a second one, then typing at once
+        ("tab",), "Zoé", ("tab",), "Lune SA", ("tab",), "1 rue Haute", ("tab",), "69001",
+        ("tab",), "Lyon", ("tab", "tab"), "zoe@lune.fr", ("tab",), "18",
+        ("tab",), ("enter", "up", "enter"), ("ctrl+s",),
+    ]
+
+
+async def centre_result(world, title: str) -> tuple:
+    scope = world.scope_a
+    [qcm] = [q for q in await world.store.qcms.qcms(scope) if q.title == title]
+    sessions = await world.store.sessions.sessions(scope, qcm.id)
+    people = []
+    for session in sessions:
+        for p in await world.store.sessions.participants(scope, session.id):
+            i = p.identity
+            people.append((i.civility, i.last_name, i.first_name, i.company,
+                           i.company_address, i.postal_code, i.city, i.country, i.email,
+                           p.score, p.practical))
+    return qcm.formation_code, [s.place for s in sessions], people
+
+
+async def test_centre_script_key_by_key_and_in_one_packet(tmp_path, world, documents) -> None:
+    def factory(principal: str, process) -> CentreApp:
+        return CentreApp(world.store, world.account_a, world.clock, documents=documents)
+
+    server = await start_test_server(tmp_path, factory,
+                                     StaticAuthenticator(passwords={"alpha": "secret"}))
+    runs = (("paced", False), ("burst", True))
+    try:
+        for name, burst in runs:
+            async with await ScreenClient.connect(server.port, username="alpha",
+                                                  password="secret", term_type="xterm") as client:
+                async def ready(c: ScreenClient = client) -> None:
+                    await c.wait_for("Serveur :")
+                    await c.wait_quiet(0.2)
+                await play(client, centre_script(f"QCM {name}", f"Salle {name}", "Paul"),
+                           burst=burst, ready=ready)
+                await client.wait_for("ajouté : DURAND Zoé", timeout=20)
+                await client.wait_quiet(0.2)
+    finally:
+        await server.stop()
+    paced = await centre_result(world, "QCM paced")
+    assert paced == ("PV-RES", ["Salle paced"], [
+        ("Mme", "Martin", "Paul", "Soleil SARL", "3 avenue du Midi", "69003", "Lyon", "France",
+         "martin@soleil.fr", 27, Practical.FAVOURABLE),
+        ("M.", "Durand", "Zoé", "Lune SA", "1 rue Haute", "69001", "Lyon", "France",
+         "zoe@lune.fr", 18, Practical.UNFAVOURABLE)])
+    burst = await centre_result(world, "QCM burst")
+    assert burst == (paced[0], ["Salle burst"], paced[2])
