@@ -7,6 +7,7 @@ slow link, a fast typist, a paste). Both must store the same thing."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 
 from domain.models import Practical
@@ -14,6 +15,7 @@ from domain.shuffle import choice_order
 from tests.e2e.conftest import ExamServer
 from tests.e2e_helpers import ScreenClient, StaticAuthenticator, key_bytes, start_test_server
 from tests.tui.centre_fixtures import documents, render_pool, world  # noqa: F401
+from store import NotFound
 from tests.tui.conftest import ADMIN, IDENTITY
 from tui.centre_app import CentreApp
 
@@ -44,6 +46,17 @@ async def play(client: ScreenClient, script: Sequence[Step], *, burst: bool,
     for step in script:
         client.send(step_bytes(step))
         await client.wait_quiet(0.15, timeout=10)
+
+
+async def until_stored(result: Callable[[], Awaitable[object]], client: ScreenClient,
+                       timeout: float = 20.0) -> None:
+    """Wait until `result()` finds what the script stores (it may still be saving)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not await result():
+        if loop.time() > deadline:
+            raise AssertionError(f"nothing stored; screen:\n{client.text}")
+        await asyncio.sleep(0.05)
 
 
 # -- candidate: key, identity, answers, question list -------------------------
@@ -164,3 +177,61 @@ async def test_centre_script_key_by_key_and_in_one_packet(tmp_path, world, docum
          "zoe@lune.fr", 18, Practical.UNFAVOURABLE)])
     burst = await centre_result(world, "QCM burst")
     assert burst == (paced[0], ["Salle burst"], paced[2])
+
+
+# -- administration: a centre form, then a trainer of the first centre --------
+
+def admin_script(tag: str) -> list[Step]:
+    return [
+        "2",                                               # centres
+        "n", f"Centre {tag}", ("tab",), "5 rue G", ("tab",), "44000", ("enter",), "Nantes",
+        ("ctrl+s",),
+        ("home",), "t",                                    # trainers of Centre Alpha
+        "n", f"Bob {tag}", ("enter",), f"bob.{tag}@ex.fr", ("enter",),
+        ("escape",), ("escape",),
+    ]
+
+
+async def admin_result(world, tag: str) -> tuple | None:
+    from tests.admin_seed import ADMIN as ADMIN_SCOPE
+    try:
+        centre = await world.store.centres.centre_by_name(ADMIN_SCOPE, f"Centre {tag}")
+    except NotFound:
+        return None
+    trainers = [(t.name.replace(tag, "*"), t.email.replace(tag, "*"))
+                for t in await world.store.centres.trainers(ADMIN_SCOPE, world.alpha)
+                if tag in t.name]
+    if not trainers:
+        return None
+    return (centre.address, centre.postal_code, centre.city, centre.timezone), trainers
+
+
+async def test_admin_script_key_by_key_and_in_one_packet(tmp_path) -> None:
+    from tests.admin_seed import seed
+    from tui.admin_app import AdminApp
+
+    world = await seed(tmp_path / "data")
+    account = await world.store.centres.account("admin")
+
+    def factory(principal: str, process) -> AdminApp:
+        return AdminApp(world.store, account, world.clock)
+
+    server = await start_test_server(tmp_path, factory,
+                                     StaticAuthenticator(passwords={"admin": "secret"}))
+    try:
+        for tag, burst in (("Paced", False), ("Burst", True)):
+            async with await ScreenClient.connect(server.port, username="admin",
+                                                  password="secret", term_type="xterm") as client:
+                async def ready(c: ScreenClient = client) -> None:
+                    await c.wait_for("Centres")
+                    await c.wait_quiet(0.2)
+                await play(client, admin_script(tag), burst=burst, ready=ready)
+                await client.wait_for("Entrée ou chiffre : ouvrir", timeout=20)
+                await until_stored(lambda t=tag: admin_result(world, t), client)
+        paced = await admin_result(world, "Paced")
+        assert paced == (("5 rue G", "44000", "Nantes", "Europe/Paris"),
+                         [("Bob *", "bob.*@ex.fr")])
+        assert await admin_result(world, "Burst") == paced
+    finally:
+        await server.stop()
+        await world.store.close()
