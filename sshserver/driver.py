@@ -144,7 +144,7 @@ class SSHDriver(Driver):
             try:
                 for _ in parser.feed(""):
                     pass
-            except Exception:
+            except Exception:  # noqa: BLE001,S110 - a broken parser has nothing left to drop
                 pass
 
     def stop_application_mode(self) -> None:
@@ -190,7 +190,7 @@ class SSHDriver(Driver):
                 await self._deliver_all(self._parse(self._decode(data)))
         except asyncio.CancelledError:
             raise
-        except Exception as error:
+        except Exception as error:  # noqa: BLE001 - whatever ends the input ends the session
             logger.debug("input stream ended: %r", error)
         finally:
             if read is not None:
@@ -246,9 +246,9 @@ class SSHDriver(Driver):
         # The size comes from SSH only: a client must not set it in-band.
         if isinstance(message, (events.Resize, messages.InBandWindowResize)):
             return False
-        if isinstance(message, messages.TerminalSupportsSynchronizedOutput):
-            if not self._sync_output:
-                return False
+        if (isinstance(message, messages.TerminalSupportsSynchronizedOutput)
+                and not self._sync_output):
+            return False
         if isinstance(message, events.MouseEvent):
             width, height = self._size or (0, 0)
             if not (0 <= message.screen_x < width and 0 <= message.screen_y < height):

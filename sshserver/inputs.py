@@ -77,14 +77,14 @@ def _pending(node: MessagePump) -> bool:
     queue is empty is idle only while its task waits for the next message."""
     if node._closed or node._closing:
         return False
-    queue = node._message_queue
+    queue: Any = node._message_queue  # textual._queue.Queue
     if queue.values or node._pending_message is not None or node._next_callbacks:
         return True
     if getattr(node, "_callbacks", None):  # a screen's after-refresh callbacks
         return True
     if not node._running:
         return False
-    return not queue.ready_event._waiters  # type: ignore[attr-defined]
+    return not queue.ready_event._waiters
 
 
 async def _drained(node: MessagePump, timeout: float) -> None:

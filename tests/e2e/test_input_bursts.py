@@ -12,10 +12,15 @@ from collections.abc import Awaitable, Callable, Sequence
 
 from domain.models import Practical
 from domain.shuffle import choice_order
-from tests.e2e.conftest import ExamServer
-from tests.e2e_helpers import ScreenClient, StaticAuthenticator, key_bytes, start_test_server
-from tests.tui.centre_fixtures import documents, render_pool, world  # noqa: F401
 from store import NotFound
+from tests.e2e.conftest import ExamServer
+from tests.e2e_helpers import (
+    ScreenClient,
+    StaticAuthenticator,
+    key_bytes,
+    start_test_server,
+)
+from tests.tui.centre_fixtures import documents, render_pool, world  # noqa: F401
 from tests.tui.conftest import ADMIN, IDENTITY
 from tui.centre_app import CentreApp
 
@@ -77,13 +82,13 @@ def candidate_script(key: str) -> list[Step]:
 
 
 async def candidate_result(server: ExamServer, key: str) -> dict[str, object]:
-    world = server.world
-    row = await world.key_row(key)
-    participant = await world.store.sessions.participant(ADMIN, row["participant_id"])
-    stored = await world.stored_answers(key)
-    order = [qid for (qid,) in await world.store.db.all(
+    exam = server.world
+    row = await exam.key_row(key)
+    participant = await exam.store.sessions.participant(ADMIN, row["participant_id"])
+    stored = await exam.stored_answers(key)
+    order = [qid for (qid,) in await exam.store.db.all(
         "SELECT question_id FROM qcm_questions WHERE qcm_id = ? ORDER BY position",
-        (world.session.qcm_id,))]
+        (exam.session.qcm_id,))]
     letters = {order.index(qid) + 1: "abcd"[choice_order(row["seed"], key, qid).index(choice)]
                for qid, choice in stored.items()}
     identity = participant.identity
@@ -135,13 +140,13 @@ def centre_script(title: str, place: str, first: str) -> list[Step]:
     ]
 
 
-async def centre_result(world, title: str) -> tuple:
-    scope = world.scope_a
-    [qcm] = [q for q in await world.store.qcms.qcms(scope) if q.title == title]
-    sessions = await world.store.sessions.sessions(scope, qcm.id)
+async def centre_result(w, title: str) -> tuple:
+    scope = w.scope_a
+    [qcm] = [q for q in await w.store.qcms.qcms(scope) if q.title == title]
+    sessions = await w.store.sessions.sessions(scope, qcm.id)
     people = []
     for session in sessions:
-        for p in await world.store.sessions.participants(scope, session.id):
+        for p in await w.store.sessions.participants(scope, session.id):
             i = p.identity
             people.append((i.civility, i.last_name, i.first_name, i.company,
                            i.company_address, i.postal_code, i.city, i.country, i.email,
@@ -149,7 +154,7 @@ async def centre_result(world, title: str) -> tuple:
     return qcm.formation_code, [s.place for s in sessions], people
 
 
-async def test_centre_script_key_by_key_and_in_one_packet(tmp_path, world, documents) -> None:
+async def test_centre_script_key_by_key_and_in_one_packet(tmp_path, world, documents) -> None:  # noqa: F811
     def factory(principal: str, process) -> CentreApp:
         return CentreApp(world.store, world.account_a, world.clock, documents=documents)
 
@@ -192,14 +197,14 @@ def admin_script(tag: str) -> list[Step]:
     ]
 
 
-async def admin_result(world, tag: str) -> tuple | None:
+async def admin_result(seeded, tag: str) -> tuple | None:
     from tests.admin_seed import ADMIN as ADMIN_SCOPE
     try:
-        centre = await world.store.centres.centre_by_name(ADMIN_SCOPE, f"Centre {tag}")
+        centre = await seeded.store.centres.centre_by_name(ADMIN_SCOPE, f"Centre {tag}")
     except NotFound:
         return None
     trainers = [(t.name.replace(tag, "*"), t.email.replace(tag, "*"))
-                for t in await world.store.centres.trainers(ADMIN_SCOPE, world.alpha)
+                for t in await seeded.store.centres.trainers(ADMIN_SCOPE, seeded.alpha)
                 if tag in t.name]
     if not trainers:
         return None
@@ -210,11 +215,11 @@ async def test_admin_script_key_by_key_and_in_one_packet(tmp_path) -> None:
     from tests.admin_seed import seed
     from tui.admin_app import AdminApp
 
-    world = await seed(tmp_path / "data")
-    account = await world.store.centres.account("admin")
+    seeded = await seed(tmp_path / "data")
+    account = await seeded.store.centres.account("admin")
 
     def factory(principal: str, process) -> AdminApp:
-        return AdminApp(world.store, account, world.clock)
+        return AdminApp(seeded.store, account, seeded.clock)
 
     server = await start_test_server(tmp_path, factory,
                                      StaticAuthenticator(passwords={"admin": "secret"}))
@@ -227,11 +232,11 @@ async def test_admin_script_key_by_key_and_in_one_packet(tmp_path) -> None:
                     await c.wait_quiet(0.2)
                 await play(client, admin_script(tag), burst=burst, ready=ready)
                 await client.wait_for("Entrée ou chiffre : ouvrir", timeout=20)
-                await until_stored(lambda t=tag: admin_result(world, t), client)
-        paced = await admin_result(world, "Paced")
+                await until_stored(lambda t=tag: admin_result(seeded, t), client)
+        paced = await admin_result(seeded, "Paced")
         assert paced == (("5 rue G", "44000", "Nantes", "Europe/Paris"),
                          [("Bob *", "bob.*@ex.fr")])
-        assert await admin_result(world, "Burst") == paced
+        assert await admin_result(seeded, "Burst") == paced
     finally:
         await server.stop()
-        await world.store.close()
+        await seeded.store.close()

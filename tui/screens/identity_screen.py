@@ -6,19 +6,32 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from textual import on
-from textual.app import ComposeResult
 from textual.actions import SkipAction
+from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import (
+    Button,
+    Checkbox,
+    Input,
+    Label,
+    RadioButton,
+    RadioSet,
+    Static,
+)
 
 from domain.exam import KeyRefused
 from domain.keys import normalize_participant_number
 from domain.models import Identity
 from domain.text import safe_text
-from domain.validation import CIVILITIES, IDENTITY_LABELS, ValidationError, validate_identity
+from domain.validation import (
+    CIVILITIES,
+    IDENTITY_LABELS,
+    ValidationError,
+    validate_identity,
+)
 from services.attempt import Attempt
 from store import StoreError
 from tui.quiet import QuietFocus, QuietFooter
