@@ -227,20 +227,44 @@ class SSHDriver(Driver):
         once everything the previous one set off is done (a key is only
         dispatched to the focused widget; bindings such as Tab run when it has
         bubbled back up, and a screen push takes several messages), whatever
-        arrived in the same packet. Pacing: `max_input_rate` events a second.
+        arrived in the same packet. While more events of the packet wait,
+        painting is held back (Textual's batch update), so a burst still costs
+        one frame; a slow handler lets the screen paint meanwhile. Pacing:
+        `max_input_rate` events a second.
         """
-        for message in batch:
-            if self._parser is None:
-                return
-            if not self._deliver(message):
-                continue
-            if isinstance(message, events.InputEvent):
-                workers = set(self._app.workers)
-                if not await settle(self._app, workers):
-                    logger.info("input delivered before the previous one settled")
-            delay = self._budget.spend(1)
-            if delay:
-                await asyncio.sleep(delay)
+        app = self._app
+        batching = False
+
+        def paint() -> None:
+            nonlocal batching
+            if batching:
+                batching = False
+                app._end_batch()
+                if app.screen_stack:
+                    app.screen.check_idle()
+
+        try:
+            for index, message in enumerate(batch):
+                if self._parser is None:
+                    return
+                more = index + 1 < len(batch)
+                if more and not batching:
+                    app._begin_batch()
+                    batching = True
+                elif not more:
+                    paint()
+                if not self._deliver(message):
+                    continue
+                if isinstance(message, events.InputEvent):
+                    workers = set(app.workers)
+                    if not await settle(app, workers, on_slow=paint):
+                        logger.info("input delivered before the previous one settled")
+                delay = self._budget.spend(1)
+                if delay:
+                    paint()
+                    await asyncio.sleep(delay)
+        finally:
+            paint()
 
     def _deliver(self, message: Message) -> bool:
         # The size comes from SSH only: a client must not set it in-band.

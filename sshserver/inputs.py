@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from textual import events
@@ -65,6 +65,8 @@ class TokenBucket:
 SETTLE_LIMIT = 20.0
 """Seconds an input event may wait for the previous one's consequences (more
 than the database busy timeout); past it, it is delivered anyway."""
+SLOW = 0.05
+"""Seconds after which the screen may paint while an event's effects go on."""
 SETTLE_SLICE = 0.5
 """Seconds between checks of the app's state while waiting."""
 WORKER_POLL = 0.005
@@ -107,7 +109,8 @@ def _nodes(app: App[Any]) -> Iterator[MessagePump]:
         yield from stack[-1].walk_children(with_self=True)
 
 
-async def settle(app: App[Any], workers_before: set[Worker[Any]],
+async def settle(app: App[Any], workers_before: set[Worker[Any]], *,
+                 on_slow: Callable[[], None] | None = None,
                  limit: float = SETTLE_LIMIT) -> bool:
     """Wait until the app has handled everything an input event set off.
 
@@ -117,17 +120,23 @@ async def settle(app: App[Any], workers_before: set[Worker[Any]],
     and list changes are messages too), and every worker started meanwhile
     has ended or changed the active screen (a worker waiting for a modal's
     answer waits for later keys). False if `limit` seconds went by first.
+    `on_slow` is called once if it takes more than `SLOW` seconds.
     """
     loop = asyncio.get_running_loop()
-    deadline = loop.time() + limit
+    start = loop.time()
+    deadline = start + limit
     screen = app.screen if app.screen_stack else None
     while app.is_running and not (app._exit or app._closing):
+        if on_slow is not None and loop.time() - start > SLOW:
+            on_slow()
+            on_slow = None
         busy = next((node for node in _nodes(app) if _pending(node)), None)
         if busy is not None:
             remaining = deadline - loop.time()
             if remaining <= 0:
                 return False
-            await _drained(busy, min(remaining, SETTLE_SLICE))
+            slice_ = SLOW if on_slow is not None else SETTLE_SLICE
+            await _drained(busy, min(remaining, slice_))
             continue
         active = app.screen if app.screen_stack else None
         if active is screen and any(

@@ -68,7 +68,7 @@ async def start_fault_server(tmp_path: Path, keys: int) -> FaultServer:
 
     def factory(principal: str, process: asyncssh.SSHServerProcess[bytes]) -> CandidateApp:
         app = CandidateApp(world.store, world.clock, source="127.0.0.1",
-                           key_failures=KeyThrottle(limit=1000), check_interval=0.05,
+                           key_failures=KeyThrottle(per_address=1000, first_delay=0.0), check_interval=0.05,
                            renew_interval=0.2)
         apps.add(app)
         return app

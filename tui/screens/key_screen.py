@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import math
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
@@ -50,7 +53,8 @@ def refusal_text(refusal: KeyRefused, now: datetime) -> str:
 
 
 class KeyScreen(QuietFocus, Screen):
-    """Opens a key for this connection, within the per-address throttle."""
+    """Opens a key for this connection: the attempt after a wrong key waits a
+    little longer each time; an address past a full room's mistakes is refused."""
 
     AUTO_FOCUS = "#key"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -74,6 +78,8 @@ class KeyScreen(QuietFocus, Screen):
         self.token = token
         self.timezone = timezone
         self.initial_message = message
+        self._wrong = 0  # wrong keys typed on this connection
+        self._next_try = 0.0  # monotonic time before which the next attempt waits
 
     def compose(self) -> ComposeResult:
         with Vertical(id="key-box"):
@@ -96,11 +102,16 @@ class KeyScreen(QuietFocus, Screen):
         field = self.query_one("#key", Input)
         if not typed.strip():
             return
+        wait = self._next_try - time.monotonic()
+        if wait > 0:  # this connection's last keys were wrong: answer later, never refuse
+            self._error(f"Vérification de la clé dans {math.ceil(wait)} s…")
+            await asyncio.sleep(wait)
         retry_at = await self.throttle.blocked_until(self.store, self.source)
         if retry_at is not None:
-            self._error(f"Trop de clés erronées depuis ce poste. Réessayez à partir de "
-                        f"{clock_text(retry_at, self.timezone)}:"
-                        f"{retry_at.second:02d} (heure du serveur).")
+            self._error(f"Trop de clés erronées ont été saisies depuis votre réseau. "
+                        f"Réessayez à partir de {clock_text(retry_at, self.timezone)}:"
+                        f"{retry_at.second:02d} (heure du serveur) ou prévenez votre "
+                        f"formateur.")
             return
         if normalize_key(typed) is None:  # not a key at all: a typo, not a guess
             self._error("Ce n'est pas une clé valide. " + FORMAT_TEXT)
@@ -109,6 +120,8 @@ class KeyScreen(QuietFocus, Screen):
             ticket = await self.store.exam.open_key(typed, self.token)
         except KeyRefused as refusal:
             if refusal.reason is KeyRefusal.UNKNOWN:
+                self._wrong += 1
+                self._next_try = time.monotonic() + self.throttle.delay(self._wrong)
                 await self.throttle.record(self.store, self.source)
             self._error(refusal_text(refusal, self.clock.now()))
             return
