@@ -10,7 +10,7 @@ import asyncssh
 
 from services.config import Config
 from sshserver.auth import Candidate, Principal
-from sshserver.commands import ADMIN, CENTRE, CommandError, Context, Registry
+from cli import ADMIN, CENTRE, CommandError, Context, Registry
 from store import Scope, Store
 
 logger = logging.getLogger(__name__)

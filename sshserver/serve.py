@@ -24,7 +24,7 @@ from services.documents import DocumentService
 from services.render_jobs import make_pool
 from sshserver.auth import StoreAuthenticator
 from sshserver.collector import Collector
-from sshserver.commands import build_registry
+from cli import build_registry
 from sshserver.exec import ExecRunner
 from sshserver.hostkey import host_key_fingerprint, load_or_create_host_key
 from sshserver.routing import Router
@@ -142,7 +142,7 @@ def serve_main(config: Config, argv: list[str]) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if args.demo:
-        from sshserver.cli import run_demo
+        from cli.local import run_demo
         asyncio.run(run_demo(config))
     asyncio.run(_prepare(config))
     key = load_or_create_host_key(config.host_key)

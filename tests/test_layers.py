@@ -1,4 +1,4 @@
-"""Imports go one way: sshserver -> tui -> services -> store/pdfgen -> domain."""
+"""Imports go one way: sshserver -> tui, cli -> services -> store/pdfgen -> domain."""
 
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ FORBIDDEN = {
     "store": {"services", "pdfgen", "tui", "sshserver", "textual", "asyncssh"},
     "pdfgen": {"store", "services", "tui", "sshserver", "textual", "asyncssh"},
     "services": {"tui", "sshserver", "textual", "asyncssh"},
-    "tui": {"sshserver", "asyncssh"},
+    "tui": {"sshserver", "asyncssh", "cli"},
+    "cli": {"tui", "sshserver", "textual", "asyncssh"},
 }
 
 
@@ -69,9 +70,9 @@ def test_static_check_sees_lazy_and_relative_imports(tmp_path):
 
 
 def test_core_imports_neither_textual_nor_asyncssh():
-    """Import every module of domain, store, services and pdfgen in a fresh
+    """Import every module of domain, store, services, pdfgen and cli in a fresh
     interpreter: none of them may pull in the UI or the SSH server."""
-    packages = [p for p in ("domain", "store", "services", "pdfgen") if (ROOT / p).is_dir()]
+    packages = [p for p in ("domain", "store", "services", "pdfgen", "cli") if (ROOT / p).is_dir()]
     code = f"""
 import importlib, json, pkgutil, sys
 done = []

@@ -7,7 +7,14 @@ from zoneinfo import ZoneInfo
 
 from rich.text import Text
 
-from domain.models import ExamSession, KeyState, OnlineKey, Participant, Practical, SessionKind
+from domain.models import (
+    ExamSession,
+    KeyState,
+    OnlineKey,
+    Participant,
+    Practical,
+    SessionKind,
+)
 from domain.rules import Outcome, decide
 from domain.text import safe_text
 from domain.window import WindowState, window_state

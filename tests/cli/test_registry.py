@@ -9,7 +9,7 @@ import pytest
 from domain.clock import FixedClock
 from domain.models import Role
 from services.config import Config
-from sshserver.commands import ADMIN, CENTRE, Context, build_registry
+from cli import ADMIN, CENTRE, Context, build_registry
 from store import Scope, Store
 from tests.store.conftest import T0
 

@@ -19,6 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from domain.text import safe_text
+from tui.layout_first import LayoutFirst
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ class Field:
 Submit = Callable[[dict[str, str]], Awaitable[str | None]]
 
 
-class FormModal(ModalScreen[bool]):
+class FormModal(LayoutFirst, ModalScreen[bool]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Annuler", id="form.cancel"),
         Binding("ctrl+s", "save", "Enregistrer", id="form.save", priority=True),

@@ -11,10 +11,12 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
+
+from tui.layout_first import LayoutFirst
 from tui.widgets.plain import Plain
 
 
-class ChoiceModal(ModalScreen[str | None]):
+class ChoiceModal(LayoutFirst, ModalScreen[str | None]):
     """Dismisses with the chosen option's id, or None on Échap."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -11,8 +11,10 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from tui.layout_first import LayoutFirst
 
-class ConfirmModal(ModalScreen[bool]):
+
+class ConfirmModal(LayoutFirst, ModalScreen[bool]):
     """Dismisses with True only on the confirm button (or its key)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

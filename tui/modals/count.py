@@ -11,6 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input
 
+from tui.layout_first import LayoutFirst
 from tui.widgets.form_row import FormRow, show_errors
 from tui.widgets.plain import Plain
 
@@ -23,7 +24,7 @@ def parse_count(text: str, label: str, maximum: int) -> int:
     return int(value)
 
 
-class CountModal(ModalScreen[int | None]):
+class CountModal(LayoutFirst, ModalScreen[int | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Annuler", id="count.cancel"),
     ]

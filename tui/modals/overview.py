@@ -16,11 +16,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from services.attempt import Attempt
+from tui.layout_first import LayoutFirst
 from tui.quiet import QuietFocus, QuietFooter
 from tui.widgets.question_cell import QuestionCell
 
 
-class OverviewModal(QuietFocus, ModalScreen[int | None]):
+class OverviewModal(QuietFocus, LayoutFirst, ModalScreen[int | None]):
     """Dismisses with the index of the chosen question, or None."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

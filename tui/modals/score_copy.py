@@ -17,11 +17,12 @@ from services.documents import ScoringError
 from store import StoreError
 from tui.centre_context import CentreContext
 from tui.centre_text import day_text
+from tui.layout_first import LayoutFirst
 from tui.widgets.form_row import FormRow, show_errors
 from tui.widgets.plain import Plain
 
 
-class ScoreCopyModal(ModalScreen[tuple[int, int] | None]):
+class ScoreCopyModal(LayoutFirst, ModalScreen[tuple[int, int] | None]):
     """Dismisses with (score, copy number) once a score has been computed."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -11,7 +11,6 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from domain.models import Role
@@ -20,6 +19,7 @@ from domain.text import safe_text
 from store import StoreError
 from store.admin_centres import AccountRow
 from tui.admin_context import AdminContext
+from tui.layout_first import LayoutFirst
 from tui.modals.admin_form import Field, FormModal
 from tui.modals.confirm import ConfirmModal
 from tui.screens.admin_keys import KeysScreen
@@ -43,7 +43,7 @@ async def hashed(password: str) -> str:
     return await asyncio.get_running_loop().run_in_executor(None, hash_password, password)
 
 
-class AccountsScreen(Screen):
+class AccountsScreen(LayoutFirst):
     BINDING_GROUP_TITLE = "Comptes"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "create", "Nouveau", id="admin.accounts.create"),

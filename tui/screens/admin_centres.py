@@ -6,13 +6,13 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from domain.models import Centre
 from domain.validation import check_text
 from store import StoreError
 from tui.admin_context import AdminContext
+from tui.layout_first import LayoutFirst
 from tui.modals.admin_form import Field, FormModal
 from tui.screens.admin_accounts import AccountsScreen
 from tui.screens.admin_trainers import TrainersScreen
@@ -33,7 +33,7 @@ def checked(values: dict[str, str], specs) -> dict[str, str]:
     return result
 
 
-class CentresScreen(Screen):
+class CentresScreen(LayoutFirst):
     BINDING_GROUP_TITLE = "Centres"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "create", "Nouveau", id="admin.centres.create"),

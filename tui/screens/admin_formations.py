@@ -7,12 +7,12 @@ from typing import ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from domain.models import Formation
 from store import StoreError
 from tui.admin_context import AdminContext
+from tui.layout_first import LayoutFirst
 from tui.modals.admin_form import Field, FormModal
 from tui.modals.confirm import ConfirmModal
 from tui.screens.admin_questions import QuestionsScreen
@@ -30,7 +30,7 @@ def _themes(value: str) -> list[str]:
     return [line.strip() for line in value.splitlines() if line.strip()]
 
 
-class FormationsScreen(Screen):
+class FormationsScreen(LayoutFirst):
     BINDING_GROUP_TITLE = "Formations"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "questions", "Questions", id="admin.formations.questions"),

@@ -8,12 +8,12 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from domain.text import safe_text
 from tui.admin_context import AdminContext
+from tui.layout_first import LayoutFirst
 from tui.screens.admin_centres import CentresScreen
 from tui.screens.admin_formations import FormationsScreen
 from tui.screens.admin_outbox import OutboxScreen
@@ -29,7 +29,7 @@ SECTIONS = (
 )
 
 
-class AdminHomeScreen(Screen):
+class AdminHomeScreen(LayoutFirst):
     BINDING_GROUP_TITLE = "Administration"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(str(n), f"open('{key}')", label, show=False, id=f"admin.home.{key}")

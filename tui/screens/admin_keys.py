@@ -7,19 +7,19 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from domain.text import safe_text
 from domain.public_keys import key_fingerprint
+from domain.text import safe_text
 from store import StoreError
 from tui.admin_context import AdminContext
+from tui.layout_first import LayoutFirst
 from tui.modals.admin_form import Field, FormModal
 from tui.modals.confirm import ConfirmModal
 from tui.widgets.admin_table import AdminTable
 
 
-class KeysScreen(Screen):
+class KeysScreen(LayoutFirst):
     BINDING_GROUP_TITLE = "Clés SSH"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "add", "Ajouter", id="admin.keys.add"),

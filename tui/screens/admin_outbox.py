@@ -10,20 +10,20 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from domain.text import safe_text
 from services.documents import sftp_path
 from store.oversight import DocumentRow
 from tui.admin_context import AdminContext
+from tui.layout_first import LayoutFirst
 from tui.modals.confirm import ConfirmModal
 from tui.widgets.admin_table import AdminTable
 
 KIND_LABELS = {"letter": "lettre", "certificate": "attestation", "paper": "copies"}
 
 
-class OutboxScreen(Screen):
+class OutboxScreen(LayoutFirst):
     BINDING_GROUP_TITLE = "Courrier"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "toggle", "Cocher", id="admin.outbox.toggle"),

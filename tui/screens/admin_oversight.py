@@ -10,14 +10,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Select, Static
 
 from domain.models import SessionKind
 from domain.oversight import DocumentState, Filters, ParticipantState, SessionState
-from domain.window import parse_day
 from domain.text import safe_text
+from domain.window import parse_day
 from tui.admin_context import AdminContext
+from tui.layout_first import LayoutFirst
 from tui.widgets.admin_table import AdminTable
 
 VIEWS = (("Sessions", "sessions"), ("Participants", "participants"), ("QCM", "qcms"),
@@ -32,7 +32,7 @@ KIND_LABELS = {"paper": "copies", "letter": "lettre", "certificate": "attestatio
 MAX_ROWS = 500  # beyond, the filters narrow the list (the table stays quick)
 
 
-class OversightScreen(Screen):
+class OversightScreen(LayoutFirst):
     BINDING_GROUP_TITLE = "Supervision"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f5", "reload", "Actualiser", id="admin.oversight.reload"),

@@ -9,7 +9,6 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from domain.oversight import Filters
@@ -18,6 +17,7 @@ from domain.text import safe_text
 from store import StoreError
 from store.stats import QuestionStat
 from tui.admin_context import AdminContext
+from tui.layout_first import LayoutFirst
 from tui.modals.confirm import ConfirmModal
 from tui.screens.admin_questions import question_detail
 from tui.widgets.admin_table import AdminTable
@@ -30,7 +30,7 @@ def _number(value: float | None) -> str:
     return "—" if value is None else f"{value:.2f}".replace(".", ",")
 
 
-class QuestionStatsScreen(Screen):
+class QuestionStatsScreen(LayoutFirst):
     BINDING_GROUP_TITLE = "Statistiques par question"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("s", "sort", "Trier", id="admin.qstats.sort"),

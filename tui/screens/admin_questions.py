@@ -12,13 +12,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Select, Static
 
 from domain.models import CHOICE_LETTERS, Formation, Question
 from domain.text import safe_text
 from store import StoreError
 from tui.admin_context import AdminContext
+from tui.layout_first import LayoutFirst
 from tui.modals.admin_form import Field, FormModal
 from tui.modals.confirm import ConfirmModal
 from tui.widgets.admin_table import AdminTable
@@ -34,7 +34,7 @@ def question_detail(q: Question) -> Text:
     return text
 
 
-class QuestionsScreen(Screen):
+class QuestionsScreen(LayoutFirst):
     BINDING_GROUP_TITLE = "Questions"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "add", "Ajouter", id="admin.questions.add"),

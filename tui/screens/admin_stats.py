@@ -10,13 +10,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Select, Static
 
 from domain.oversight import Filters
 from domain.stats import Summary, histogram_lines, percent
 from domain.text import safe_text
 from tui.admin_context import AdminContext
+from tui.layout_first import LayoutFirst
 from tui.screens.admin_question_stats import QuestionStatsScreen
 
 
@@ -33,7 +33,7 @@ def summary_text(s: Summary) -> Text:
     return text
 
 
-class StatsScreen(Screen):
+class StatsScreen(LayoutFirst):
     BINDING_GROUP_TITLE = "Statistiques"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "questions", "Questions", id="admin.stats.questions"),

@@ -7,7 +7,6 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from domain.models import Centre, Trainer
@@ -15,6 +14,7 @@ from domain.text import safe_text
 from domain.validation import check_text
 from store import StoreError
 from tui.admin_context import AdminContext
+from tui.layout_first import LayoutFirst
 from tui.modals.admin_form import Field, FormModal
 from tui.widgets.admin_table import AdminTable
 
@@ -29,7 +29,7 @@ def _trainer_values(values: dict[str, str]) -> tuple[str, str]:
     return name, email
 
 
-class TrainersScreen(Screen):
+class TrainersScreen(LayoutFirst):
     BINDING_GROUP_TITLE = "Formateurs"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "create", "Ajouter", id="admin.trainers.create"),

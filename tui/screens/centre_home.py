@@ -7,12 +7,12 @@ from typing import ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from domain.models import ExamSession, Qcm, SessionKind
 from tui.centre_context import CentreContext
 from tui.centre_text import day_text, kind_text, plain, session_state, window_text
+from tui.layout_first import LayoutFirst
 from tui.modals.choice import ChoiceModal
 from tui.screens.centre_keys import KeysScreen
 from tui.screens.centre_offline_session import OfflineSessionScreen
@@ -47,7 +47,7 @@ class SessionTable(DataTable):
     ]
 
 
-class CentreHomeScreen(Screen):
+class CentreHomeScreen(LayoutFirst):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "new_qcm", "Nouveau QCM", id="centre.new_qcm"),
     ]

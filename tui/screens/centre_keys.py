@@ -9,21 +9,21 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Static
 
 from domain.models import ExamSession, KeyState, OnlineKey, Participant
 from store import StoreError
 from tui.centre_context import CentreContext
 from tui.centre_text import key_state_text, person, plain, window_text
+from tui.layout_first import LayoutFirst
 from tui.modals.confirm import ConfirmModal
 from tui.modals.count import CountModal
 from tui.screens.centre_practical import PracticalScreen
 from tui.screens.centre_publishing import UNAVAILABLE, publish
 from tui.screens.centre_session_edit import SessionEditScreen
 from tui.widgets.centre_header import CentreHeader
-from tui.widgets.work_progress import WorkProgress
 from tui.widgets.plain import Plain
+from tui.widgets.work_progress import WorkProgress
 
 MAX_KEYS = 500
 REFRESH_SECONDS = 2.0
@@ -38,7 +38,7 @@ def key_cells(key: OnlineKey, participant: Participant) -> tuple:
             str(participant.score) if submitted and participant.score is not None else "")
 
 
-class KeysScreen(Screen):
+class KeysScreen(LayoutFirst):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "add_keys", "Ajouter", id="keys.add"),
         Binding("s,delete", "delete_key", "Supprimer", id="keys.delete"),

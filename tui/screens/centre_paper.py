@@ -8,22 +8,22 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Static
 
 from domain.models import Qcm
 from store import StoreError
 from tui.centre_context import CentreContext
+from tui.layout_first import LayoutFirst
 from tui.modals.count import parse_count
 from tui.widgets.centre_header import CentreHeader
 from tui.widgets.form_row import FormRow, show_errors
-from tui.widgets.work_progress import WorkProgress
 from tui.widgets.plain import Plain
+from tui.widgets.work_progress import WorkProgress
 
 MAX_COPIES = 2000
 
 
-class PaperScreen(Screen):
+class PaperScreen(LayoutFirst):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Retour à la liste", id="paper.back"),
     ]

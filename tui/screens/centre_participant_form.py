@@ -8,16 +8,22 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Input, Select, Static
 
 from domain.keys import normalize_participant_number
 from domain.models import ExamSession, Formation, Participant, Practical
 from domain.text import safe_text
-from domain.validation import CIVILITIES, IDENTITY_LABELS, ValidationError, parse_score, validate_identity
+from domain.validation import (
+    CIVILITIES,
+    IDENTITY_LABELS,
+    ValidationError,
+    parse_score,
+    validate_identity,
+)
 from store import Conflict, StoreError
 from tui.centre_context import CentreContext
 from tui.centre_text import PRACTICAL_CHOICES, person
+from tui.layout_first import LayoutFirst
 from tui.modals.score_copy import ScoreCopyModal
 from tui.widgets.centre_header import CentreHeader
 from tui.widgets.form_row import FormRow, show_errors
@@ -28,7 +34,7 @@ TEXT_FIELDS = ("last_name", "first_name", "company", "company_address", "postal_
 RETAKE_HINT = "Second passage : l'évaluation pratique reprend celle du premier passage."
 
 
-class ParticipantFormScreen(Screen):
+class ParticipantFormScreen(LayoutFirst):
     """« Ajouter » saves and clears for the next participant; « Annuler »
     clears what was typed since the last « Ajouter ». With `participant`,
     the form edits it and goes back to the list once saved."""

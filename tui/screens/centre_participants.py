@@ -9,7 +9,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Static
 
 from domain.models import ExamSession, Formation, Participant
@@ -17,15 +16,16 @@ from domain.text import safe_text
 from store import StoreError
 from tui.centre_context import CentreContext
 from tui.centre_text import OUTCOME_SHORT, day_text, outcome, person, plain
+from tui.layout_first import LayoutFirst
 from tui.modals.confirm import ConfirmModal
 from tui.screens.centre_participant_form import ParticipantFormScreen
 from tui.screens.centre_publishing import UNAVAILABLE, publish
 from tui.widgets.centre_header import CentreHeader
-from tui.widgets.work_progress import WorkProgress
 from tui.widgets.plain import Plain
+from tui.widgets.work_progress import WorkProgress
 
 
-class ParticipantsScreen(Screen):
+class ParticipantsScreen(LayoutFirst):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "add", "Ajouter", id="participants.add"),
         Binding("m", "modify", "Modifier", id="participants.modify"),

@@ -8,7 +8,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Static
 
 from domain.models import ExamSession, Participant
@@ -16,11 +15,12 @@ from domain.validation import parse_practical
 from store import StoreError
 from tui.centre_context import CentreContext
 from tui.centre_text import person, plain
+from tui.layout_first import LayoutFirst
 from tui.widgets.centre_header import CentreHeader
 from tui.widgets.plain import Plain
 
 
-class PracticalScreen(Screen):
+class PracticalScreen(LayoutFirst):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f", "set('f')", "Favorable", id="practical.favourable"),
         Binding("d", "set('d')", "Défavorable", id="practical.unfavourable"),

@@ -16,11 +16,12 @@ from domain.validation import check_text
 from store import StoreError
 from tui.centre_context import CentreContext
 from tui.centre_text import local, plain
+from tui.layout_first import LayoutFirst
 from tui.widgets.form_row import FormRow, show_errors
 from tui.widgets.plain import Plain
 
 
-class QcmCreateScreen(ModalScreen[Qcm | None]):
+class QcmCreateScreen(LayoutFirst, ModalScreen[Qcm | None]):
     """Dismisses with the new QCM, or None."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

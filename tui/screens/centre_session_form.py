@@ -8,7 +8,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Button, Footer, Static
 
 from domain.models import ExamSession, Formation, Trainer
@@ -16,13 +15,14 @@ from domain.validation import ValidationError
 from store import StoreError
 from tui.centre_context import CentreContext
 from tui.centre_text import local
+from tui.layout_first import LayoutFirst
 from tui.widgets.centre_header import CentreHeader
 from tui.widgets.form_row import show_errors
-from tui.widgets.session_fields import SessionFields, SessionValues
 from tui.widgets.plain import Plain
+from tui.widgets.session_fields import SessionFields, SessionValues
 
 
-class SessionFormScreen(Screen):
+class SessionFormScreen(LayoutFirst):
     """Base of the offline, online and edit forms. Subclasses set `online`,
     `heading`, may add fields in `extra_fields`, and implement `save`."""
 

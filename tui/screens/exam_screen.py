@@ -14,7 +14,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Static
 
 from domain.clock import Clock
@@ -23,6 +22,7 @@ from domain.text import safe_text
 from services.attempt import Attempt
 from store import StoreError
 from tui.formatting import clock_text, time_left_text
+from tui.layout_first import LayoutFirst
 from tui.modals.confirm import ConfirmModal
 from tui.modals.overview import OverviewModal
 from tui.quiet import QuietFocus, QuietFooter
@@ -62,7 +62,7 @@ def tick_lead(key_id: int, spread: float) -> timedelta:
     return timedelta(seconds=spread * ((key_id * 0.6180339887) % 1.0))
 
 
-class ExamScreen(QuietFocus, Screen):
+class ExamScreen(QuietFocus, LayoutFirst):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "choose(0)", "Répondre", key_display="a-d", id="exam.choose_a"),
         Binding("b", "choose(1)", show=False, id="exam.choose_b"),

@@ -11,7 +11,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
+<<<<<<< HEAD
 from textual.screen import Screen
+=======
+>>>>>>> main
 from textual.widgets import (
     Button,
     Checkbox,
@@ -34,6 +37,7 @@ from domain.validation import (
 )
 from services.attempt import Attempt
 from store import StoreError
+from tui.layout_first import LayoutFirst
 from tui.quiet import QuietFocus, QuietFooter
 from tui.screens.exam_messages import KeyLost
 
@@ -42,7 +46,7 @@ TEXT_FIELDS = ("last_name", "first_name", "company", "company_address", "postal_
 RETAKE_FORMAT = "N° du premier passage : format AAAA-NNNNNN (par exemple 2026-000123)."
 
 
-class IdentityScreen(QuietFocus, Screen):
+class IdentityScreen(QuietFocus, LayoutFirst):
     """Saves the identity (and a retake's first number) for the opened key."""
 
     AUTO_FOCUS = "#civility"

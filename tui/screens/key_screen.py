@@ -14,7 +14,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from domain.clock import Clock
@@ -24,6 +23,7 @@ from domain.window import local_text
 from services.throttle import KeyThrottle
 from store import Store
 from tui.formatting import clock_text
+from tui.layout_first import LayoutFirst
 from tui.quiet import QuietFocus, QuietFooter
 
 FORMAT_TEXT = ("Une clé compte 15 caractères, lettres et chiffres, par exemple "
@@ -52,7 +52,7 @@ def refusal_text(refusal: KeyRefused, now: datetime) -> str:
     return "L'évaluation n'est pas ouverte."
 
 
-class KeyScreen(QuietFocus, Screen):
+class KeyScreen(QuietFocus, LayoutFirst):
     """Opens a key for this connection: the attempt after a wrong key waits a
     little longer each time; an address past a full room's mistakes is refused."""
 

@@ -8,11 +8,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import Button, Static
 
 from domain.exam import ExamTicket
 from domain.rules import Outcome, decide, qcm_passed
+from tui.layout_first import LayoutFirst
 from tui.quiet import QuietFocus, QuietFooter
 
 
@@ -39,7 +39,7 @@ def result_lines(ticket: ExamTicket, score: int | None) -> list[str]:
     return lines
 
 
-class ResultScreen(QuietFocus, Screen):
+class ResultScreen(QuietFocus, LayoutFirst):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "app.request_quit", "Quitter", show=False, id="result.quit"),
     ]

@@ -17,6 +17,7 @@ from domain.window import parse_day, parse_local
 from tui.centre_text import day_text, input_moment, plain
 from tui.widgets.form_row import FormRow
 
+
 @dataclass(frozen=True)
 class SessionValues:
     centre_name: str

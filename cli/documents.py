@@ -4,10 +4,18 @@ from __future__ import annotations
 
 import argparse
 
+from cli.admin_common import read_source
+from cli.framework import (
+    ADMIN,
+    CENTRE,
+    LOCAL,
+    CommandError,
+    Context,
+    Registry,
+    Result,
+    table,
+)
 from services.documents import DocumentService, ScoringError, sftp_path
-from sshserver.commands.admin_common import read_source
-from sshserver.commands.framework import (ADMIN, CENTRE, LOCAL, CommandError, Context, Registry, Result,
-                                          table)
 
 
 def _service(ctx: Context) -> DocumentService:

@@ -5,13 +5,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 
+from cli.admin_common import read_source
+from cli.framework import ADMIN, CENTRE, CommandError, Context, Registry, Result, table
 from domain.models import Role
 from domain.passwords import hash_password
+from domain.public_keys import key_fingerprint
 from domain.validation import check_text
-from sshserver.commands.admin_common import read_source
-from sshserver.commands.framework import (ADMIN, CENTRE, CommandError, Context, Registry,
-                                          Result, table)
-from sshserver.keys import key_fingerprint
 
 
 def register(reg: Registry) -> None:
@@ -128,7 +127,7 @@ def register(reg: Registry) -> None:
         return Result({"login": args.login, "fingerprint": fingerprint},
                       f"Clé ajoutée à {args.login} : {fingerprint}")
 
-    # bank import / bank export: sshserver/commands/admin_banks.py (TOML, GIFT, XML).
+    # bank import / bank export: cli/admin_banks.py (TOML, GIFT, XML).
 
 
 def _text(value: str, label: str, required: bool = True) -> str:

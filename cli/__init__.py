@@ -1,9 +1,7 @@
 """The shared command layer: build the registry once per process."""
 
-from sshserver.commands import (admin, admin_accounts, admin_banks, admin_oversight, centre,
-                                documents)
-from sshserver.commands.framework import (ADMIN, CENTRE, LOCAL, CommandError, Context, Registry,
-                                          Result)
+from cli import admin, admin_accounts, admin_banks, admin_oversight, centre, documents
+from cli.framework import ADMIN, CENTRE, LOCAL, CommandError, Context, Registry, Result
 
 
 def build_registry() -> Registry:

@@ -4,12 +4,26 @@ from __future__ import annotations
 
 import argparse
 
+from cli.admin_common import (
+    admin,
+    formation_data,
+    letter,
+    question_data,
+    read_source,
+    short,
+    text,
+    write_output,
+)
+from cli.framework import ADMIN, CommandError, Context, Registry, Result, table
 from domain.bank import BankError
 from domain.models import CHOICE_LETTERS, Formation
-from services.bank_formats import FORMATS, guess_format, needs_header, read_bank, write_bank
-from sshserver.commands.admin_common import (admin, formation_data, letter, question_data,
-                                             read_source, short, text, write_output)
-from sshserver.commands.framework import ADMIN, CommandError, Context, Registry, Result, table
+from services.bank_formats import (
+    FORMATS,
+    guess_format,
+    needs_header,
+    read_bank,
+    write_bank,
+)
 from store import NotFound
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from cli.framework import LOCAL, CommandError, Context
 from domain.models import CHOICE_LETTERS, Formation, Question
 from domain.oversight import Filters
-from domain.window import parse_day
 from domain.validation import check_text
-from sshserver.commands.framework import LOCAL, CommandError, Context
+from domain.window import parse_day
 from store.admin import Admin
 
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
+
+from cli.framework import ADMIN, CENTRE, CommandError, Context, Registry, Result, table
 from domain.models import SessionKind
 from domain.validation import check_text
 from domain.window import local_text, parse_local
 from services.export import RESULT_HEADERS, result_rows, to_csv
-from sshserver.commands.framework import (ADMIN, CENTRE, CommandError, Context, Registry, Result,
-                                          table)
 
 
 def register(reg: Registry) -> None:

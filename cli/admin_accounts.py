@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import argparse
 
-from sshserver.commands.admin_common import admin, text
-from sshserver.commands.framework import ADMIN, CommandError, Context, Registry, Result, table
+from cli.admin_common import admin, text
+from cli.framework import ADMIN, CommandError, Context, Registry, Result, table
 
 
 def register(reg: Registry) -> None:

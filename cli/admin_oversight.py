@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import argparse
 
+from cli.admin_common import add_filters, admin, day, filters, rate_text, short
+from cli.framework import ADMIN, CommandError, Context, Registry, Result, table
 from domain.models import DocumentKind, SessionKind
 from domain.oversight import DocumentState, Filters, ParticipantState, SessionState
 from domain.stats import Summary, histogram_lines
 from services.documents import sftp_path
 from services.export import RESULT_HEADERS, to_csv
 from services.results_export import period_rows
-from sshserver.commands.admin_common import (add_filters, admin, day, filters, rate_text, short)
-from sshserver.commands.framework import ADMIN, CommandError, Context, Registry, Result, table
 from store.oversight import DocumentRow
 
 

@@ -1,0 +1,133 @@
+"""The local `qcm` command: administration without the SSH server.
+
+Nothing here imports asyncssh or Textual: `qcm list` stays fast. `qcm serve`
+is dispatched by `sshserver.cli`, the console script, which is the only place
+that loads the server."""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+import sys
+from collections.abc import Callable, Sequence
+
+from cli import LOCAL, CommandError, Context, build_registry
+from services.config import Config, ConfigError, load_config
+from services.demo import load_demo
+from services.documents import DocumentService
+from services.render_jobs import make_pool
+from store import Scope, Store, StoreError
+from store.errors import SchemaTooNew
+
+USAGE = """Usage : qcm [--config FICHIER] COMMANDE ...
+
+  init                 crée le répertoire de données et la base (sans effet si déjà fait)
+  demo                 init + données de démonstration (affiche les comptes créés)
+  serve [--demo]       démarre le serveur SSH
+  help                 liste les commandes d'administration
+"""
+
+
+def _split_config(argv: list[str]) -> tuple[str | None, list[str]]:
+    if len(argv) >= 2 and argv[0] == "--config":
+        return argv[1], argv[2:]
+    if argv and argv[0].startswith("--config="):
+        return argv[0].split("=", 1)[1], argv[1:]
+    return None, argv
+
+
+async def open_store(config: Config) -> Store:
+    config.data_dir.mkdir(parents=True, exist_ok=True)
+    config.documents_dir.mkdir(parents=True, exist_ok=True)
+    return await Store.open(config.database)
+
+
+async def run_demo(config: Config) -> None:
+    store = await open_store(config)
+    try:
+        report = await load_demo(store)
+    finally:
+        await store.close()
+    print(f"Données de démonstration prêtes dans {config.data_dir}.")
+    print("Comptes (démonstration uniquement) :")
+    for login, role, password in report.accounts:
+        print(f"  {login:<8} rôle {role:<7} mot de passe : {password}")
+    print(f"Candidats : ssh -p {config.ssh.port} {config.ssh.candidate_login}@{config.ssh.host}, "
+          "puis une clé :")
+    for key in report.keys:
+        print(f"  {key}")
+
+
+async def _local_command(config: Config, argv: list[str]) -> int:
+    store = await open_store(config)
+    loop = asyncio.get_running_loop()
+
+    async def read_secret(prompt: str) -> str:
+        if not sys.stdin.isatty():
+            # getpass would fall back to echoing a pipe, then fail at its end.
+            raise CommandError("Pas de terminal pour saisir le mot de passe : "
+                               "utilisez --password-stdin.")
+        try:
+            return await loop.run_in_executor(None, getpass.getpass, prompt)
+        except EOFError:
+            raise CommandError("Saisie du mot de passe interrompue.") from None
+
+    async def read_input() -> str:
+        return await loop.run_in_executor(None, sys.stdin.read)
+
+    pool = make_pool(config.workers, nice=0)
+    ctx = Context(store, Scope.admin(f"local:{_local_user()}"), config,
+                  sys.stdout.write, sys.stderr.write, read_secret, read_input, LOCAL,
+                  {"documents": DocumentService(store, config.documents_dir, pool,
+                                                workers=config.workers)})
+    try:
+        return await build_registry().run(ctx, argv, "qcm")
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        await store.close()
+
+
+def _local_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "inconnu"
+
+
+Serve = Callable[[Config, list[str]], int]
+"""Runs `qcm serve` with its own arguments; given by the console script."""
+
+
+def main(argv: Sequence[str] | None = None, serve: Serve | None = None) -> int:
+    config_path, args = _split_config(list(sys.argv[1:] if argv is None else argv))
+    try:
+        config = load_config(config_path)
+        if not args or args[0] in ("-h", "--help"):
+            print(USAGE + "\n" + build_registry().help_text(LOCAL, "qcm"))
+            return 0
+        if args[0] == "init":
+            asyncio.run(_init(config))
+            print(f"Base prête : {config.database}")
+            return 0
+        if args[0] == "demo":
+            asyncio.run(run_demo(config))
+            return 0
+        if args[0] == "serve":
+            if serve is None:
+                raise ConfigError("qcm serve n'est pas disponible ici.")
+            return serve(config, args[1:])
+        return asyncio.run(_local_command(config, args))
+    except (ConfigError, SchemaTooNew, StoreError) as exc:
+        print(f"qcm : {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"qcm : {exc.strerror or exc} ({getattr(exc, 'filename', '') or ''})", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+async def _init(config: Config) -> None:
+    store = await open_store(config)
+    await store.close()
+

@@ -1,0 +1,49 @@
+"""Screens never paint a widget's new content into its old size.
+
+A widget whose content changes size (`Static.update`, a label, a list) takes
+its new content at once but asks the screen for a layout later, when the
+widget's own message queue is idle. Meanwhile the screen's update timer may
+fire for another change of the same handler (a focus move, a selection) and
+paint: the new text is then drawn clipped to the old region, and a moment
+later the right frame follows. On a busy server the two frames leave seconds
+apart, so a candidate read « elle ouvre le 13/05/2026 à » without the time,
+and the slow link carried both frames.
+
+`LayoutFirst` settles the screen before each paint: while messages are
+still queued for the screen (a widget's Layout right behind its Update), the
+paint waits for them (the screen's idle resumes it; at most a few timer
+periods); a widget that changed size but has not told the screen yet is told
+now, so its ancestors' cached arrangements are dropped and the layout that
+follows sees its new size. Every frame sent shows a settled screen.
+
+It overrides a private method of Textual's `Screen` (`_on_timer_update`) and
+uses the private `_message_queue`, `_update_timer`, `_layout_required` and
+`_check_refresh`; tests/tui/test_layout_first.py fails if they change shape
+(pyproject pins Textual to a minor range).
+"""
+
+from __future__ import annotations
+
+from textual.screen import Screen
+
+MAX_DEFERRALS = 3
+"""Timer periods a paint may wait for queued messages (a flood never starves it)."""
+
+
+class LayoutFirst(Screen):
+    """Base for every screen of the three applications (modals included)."""
+
+    _deferrals = 0
+
+    def _on_timer_update(self) -> None:
+        if not self._message_queue.empty() and self._deferrals < MAX_DEFERRALS:
+            self._deferrals += 1
+            self._update_timer.pause()  # the screen's idle resumes it
+            return
+        self._deferrals = 0
+        pending = [widget for widget in self.walk_children() if widget._layout_required]
+        for widget in pending:
+            widget._check_refresh()  # what its idle would do: drop cached arrangements
+        if pending:
+            self._layout_required = True
+        super()._on_timer_update()
