@@ -11,10 +11,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-<<<<<<< HEAD
-from textual.screen import Screen
-=======
->>>>>>> main
 from textual.widgets import (
     Button,
     Checkbox,
