@@ -28,6 +28,7 @@ from tui.modals.score_copy import ScoreCopyModal
 from tui.widgets.centre_header import CentreHeader
 from tui.widgets.form_row import FormRow, show_errors
 from tui.widgets.plain import Plain
+from tui.widgets.toggles import TickBox
 
 TEXT_FIELDS = ("last_name", "first_name", "company", "company_address", "postal_code",
                "city", "country", "email")
@@ -73,7 +74,7 @@ class ParticipantFormScreen(LayoutFirst):
             yield FormRow("Évaluation pratique", Select(PRACTICAL_CHOICES, id="practical",
                                                         allow_blank=False, compact=True),
                           "practical")
-            yield FormRow("Second passage", Checkbox("rattrapage du QCM seul", id="retake",
+            yield FormRow("Second passage", TickBox("rattrapage du QCM seul", id="retake",
                                                      compact=True), "retake")
             yield FormRow("N° du premier passage", Input(
                 id="retake_of", placeholder="AAAA-NNNNNN", max_length=11, compact=True,

@@ -16,7 +16,6 @@ from textual.widgets import (
     Checkbox,
     Input,
     Label,
-    RadioButton,
     RadioSet,
     Static,
 )
@@ -36,6 +35,7 @@ from store import StoreError
 from tui.layout_first import LayoutFirst
 from tui.quiet import QuietFocus, QuietFooter
 from tui.screens.exam_messages import KeyLost
+from tui.widgets.toggles import RadioChoice, TickBox
 
 TEXT_FIELDS = ("last_name", "first_name", "company", "company_address", "postal_code",
                "city", "country", "email")
@@ -79,7 +79,7 @@ class IdentityScreen(QuietFocus, LayoutFirst):
                 yield Label(IDENTITY_LABELS["civility"], classes="field-label")
                 with RadioSet(id="civility", compact=True):
                     for civility in CIVILITIES:
-                        yield RadioButton(civility, value=identity.civility == civility,
+                        yield RadioChoice(civility, value=identity.civility == civility,
                                           compact=True)
             yield Static("", id="civility-error", classes="field-error", markup=False)
             for name in TEXT_FIELDS:
@@ -90,7 +90,7 @@ class IdentityScreen(QuietFocus, LayoutFirst):
                 yield Static("", id=f"{name}-error", classes="field-error", markup=False)
             with Horizontal(classes="field-row"):
                 yield Label("Second passage", classes="field-label")
-                yield Checkbox("oui, n° du 1er passage :", participant.is_retake,
+                yield TickBox("oui, n° du 1er passage :", participant.is_retake,
                                id="is-retake", compact=True)
                 yield Input(participant.retake_of or "", id="retake_of", max_length=20,
                             placeholder="AAAA-NNNNNN", compact=True,
