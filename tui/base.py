@@ -79,6 +79,10 @@ class QcmApp(App):
         if self.guard is not None:
             self.set_interval(self.guard.interval, self._check_guard, name="session-guard")
 
+    def action_help_quit(self) -> None:
+        """Ctrl+C: Textual's own reminder of how to quit, in French."""
+        self.notify("Pour quitter, appuyez sur Ctrl+Q.", title="Quitter ?")
+
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown)):
             self.last_activity = time.monotonic()

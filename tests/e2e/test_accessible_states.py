@@ -120,3 +120,52 @@ async def test_admin_form_focus_marker_follows_tab(tmp_path, term: str) -> None:
     finally:
         await server.stop()
         await seeded.store.close()
+
+
+ENGLISH = ("Do you want", "Press", "Dismiss", "menu", "quit the app", "Select")
+
+
+async def test_textual_own_texts_are_french(tmp_path) -> None:
+    """Ctrl+C's reminder and an open drop-down's footer, through the real server."""
+    from tests.admin_seed import seed
+    from tui.admin_app import AdminApp
+
+    seeded = await seed(tmp_path / "data")
+    account = await seeded.store.centres.account("admin")
+    server = await start_test_server(
+        tmp_path, lambda principal, process: AdminApp(seeded.store, account, seeded.clock),
+        StaticAuthenticator(passwords={"admin": "secret"}))
+    try:
+        async with await ScreenClient.connect(server.port, username="admin", password="secret",
+                                              term_type="xterm") as client:
+            await client.wait_for("Centres")
+            client.press("ctrl+c")
+            await client.wait_for("Quitter ?")
+            assert "Pour quitter, appuyez sur Ctrl+Q." in " ".join(client.text.split())
+            client.press("3")  # oversight: its first control is a drop-down
+            await client.wait_for("Tous les centres")
+            await client.wait_quiet(0.2)
+            client.press("enter")  # opens it
+            await client.wait_for("Fermer la liste")
+            assert "Échap Fermer la liste" in client.text
+            for english in ENGLISH:
+                assert english not in client.text, english
+    finally:
+        await server.stop()
+        await seeded.store.close()
+
+
+def test_every_drop_down_is_the_french_one() -> None:
+    """Screens take `Select` from tui.widgets.select, never Textual's own."""
+    import ast
+    from pathlib import Path
+
+    import tui
+    offenders = []
+    for path in Path(tui.__file__).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.ImportFrom) and node.module == "textual.widgets"
+                    and any(alias.name == "Select" for alias in node.names)
+                    and path.name != "select.py"):
+                offenders.append(path.name)
+    assert offenders == []

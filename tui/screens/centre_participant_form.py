@@ -8,7 +8,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Checkbox, Footer, Input, Select, Static
+from textual.widgets import Button, Checkbox, Footer, Input, Static
 
 from domain.keys import normalize_participant_number
 from domain.models import ExamSession, Formation, Participant, Practical
@@ -28,6 +28,7 @@ from tui.modals.score_copy import ScoreCopyModal
 from tui.widgets.centre_header import CentreHeader
 from tui.widgets.form_row import FormRow, show_errors
 from tui.widgets.plain import Plain
+from tui.widgets.select import Select
 from tui.widgets.toggles import TickBox
 
 TEXT_FIELDS = ("last_name", "first_name", "company", "company_address", "postal_code",
