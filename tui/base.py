@@ -95,6 +95,10 @@ class QcmApp(App):
     # nothing repainted it (screens skip their repaint on focus moves).
 
     def _on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        # Idle means no bytes: a blinking cursor (Input, TextArea) would send
+        # about 43 B/s to an idle terminal. A steady cursor shows the same.
+        if getattr(event.widget, "cursor_blink", False):
+            event.widget.cursor_blink = False  # type: ignore[attr-defined]
         self._mark_focused_label()
 
     def _on_descendant_blur(self, event: events.DescendantBlur) -> None:
