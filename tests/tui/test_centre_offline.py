@@ -260,3 +260,20 @@ async def test_hostile_text_never_reaches_the_terminal_raw(world):
         await pilot.pause()
         assert "\x1b" not in app.screen.query_one("#last_name", Input).value
         assert "\x1b" not in screen_text(app)
+
+
+async def test_participant_form_footer_fits_80_columns(world):
+    """Every binding of the form's footer shows with its label at 80×24 (even
+    « Noter une copie », shown once the session has paper copies)."""
+    from tui.screens.centre_participant_form import ParticipantFormScreen
+    shown = [(b.key_display or b.key.replace("ctrl+", "^"), b.description)
+             for b in ParticipantFormScreen.BINDINGS if b.show]  # type: ignore[union-attr]
+    assert sum(len(k) + len(d) + 3 for k, d in shown) + len("^q Quitter") <= 80
+    _, session = await offline_session(world)
+    app = CentreApp(world.store, world.account_a, world.clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_participants(pilot, session, add=True)
+        await pilot.pause()
+        footer = screen_text(app).splitlines()[-1]
+        for label in ("^s Enregistrer", "^z Effacer", "Échap Retour", "^q Quitter"):
+            assert label in footer, footer

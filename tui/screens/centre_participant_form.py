@@ -43,9 +43,10 @@ class ParticipantFormScreen(LayoutFirst):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Enregistrer", id="participant_form.save"),
-        Binding("ctrl+z", "reset", "Annuler la saisie", id="participant_form.reset"),
+        Binding("ctrl+z", "reset", "Effacer", id="participant_form.reset"),
         Binding("ctrl+t", "score_copy", "Noter une copie", id="participant_form.score_copy"),
-        Binding("escape", "back", "Retour à la liste", id="participant_form.back"),
+        Binding("escape", "back", "Retour", key_display="Échap",
+                id="participant_form.back"),
     ]
 
     def __init__(self, ctx: CentreContext, session: ExamSession, formation: Formation,
