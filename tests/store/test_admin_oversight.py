@@ -84,4 +84,3 @@ async def test_period_results_oldest_session_first(world):
     assert [r.session.id for r in rows] == [world.paper_session] * 3 + [world.online_session] * 3
     rows = await o.results(ADMIN, Filters(centre_id=world.alpha, date_from=date(2026, 3, 12)))
     assert [r.participant.score for r in rows] == [4, 2, 0]
-

@@ -151,12 +151,12 @@ async def test_home_follows_what_others_change_and_leaves_the_rest_alone(world):
 
 def test_an_attested_session_reads_the_same_for_centre_and_admin() -> None:
     """Every participant locked: « Attestée » in oversight, as on the centre's list."""
-    from datetime import datetime, timezone
+    from datetime import UTC, datetime
 
     from domain.models import ExamSession, SessionKind
     from domain.oversight import SessionState, session_state
     from tui.centre_text import session_state as centre_state
-    now = datetime(2026, 5, 12, 8, 0, tzinfo=timezone.utc)
+    now = datetime(2026, 5, 12, 8, 0, tzinfo=UTC)
     assert session_state(SessionKind.OFFLINE, now, None, None, 3, 3) is SessionState.ATTESTED
     assert session_state(SessionKind.OFFLINE, now, None, None, 3, 2) is SessionState.PAPER
     assert session_state(SessionKind.OFFLINE, now, None, None, 0, 0) is SessionState.PAPER
