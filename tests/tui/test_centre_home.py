@@ -19,6 +19,18 @@ async def start(pilot) -> None:
     await pilot.pause()
 
 
+async def test_header_keeps_a_long_centre_name_at_80_columns(world):
+    async with world.store.db.transaction() as tx:
+        await tx.execute("UPDATE centres SET name = ? WHERE id = ?",
+                         ("Centre de formation Démo", world.centre_a.id))
+    app = CentreApp(world.store, world.account_a, world.clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(pilot)
+        first = screen_text(app).splitlines()[0]
+        assert "Centre de formation Démo · alpha" in first
+        assert "Serveur : 04/07/2026 à 10:00 (Europe/Paris)" in first
+
+
 async def test_header_shows_server_time_in_centre_zone(world):
     app = CentreApp(world.store, world.account_b, world.clock)
     async with app.run_test(size=(80, 24)) as pilot:
