@@ -277,3 +277,16 @@ async def test_participant_form_footer_fits_80_columns(world):
         footer = screen_text(app).splitlines()[-1]
         for label in ("^s Enregistrer", "^z Effacer", "Échap Retour", "^q Quitter"):
             assert label in footer, footer
+
+
+async def test_participant_detail_keeps_the_whole_outcome_at_80_columns(world):
+    """« …lors d'une session de rattrapage » is not cut off the detail lines."""
+    store, scope = world.store, world.scope_a
+    _, session = await offline_session(world)
+    await store.sessions.add_participant(scope, session.id, identity(), 18,
+                                         Practical.FAVOURABLE)
+    app = CentreApp(store, world.account_a, world.clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_participants(pilot, session)
+        await wait_for(pilot, lambda: "Peut repasser" in screen_text(app))
+        assert "session de rattrapage" in " ".join(screen_text(app).split())
