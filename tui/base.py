@@ -105,7 +105,8 @@ class QcmApp(App):
         self._mark_focused_label()
 
     def _mark_focused_label(self) -> None:
-        labels = focus_labels(self.focused)
+        # No screen any more while the app shuts down: nothing to mark.
+        labels = focus_labels(self.focused) if self.screen_stack else []
         for label in self._marked_labels:
             if label not in labels:
                 label.remove_class(FOCUS_CLASS)

@@ -119,9 +119,11 @@ async def test_busy_database_the_candidate_sees_the_save_under_way(exam_server) 
         await answer(client, "a")
         client.press("n")
         await client.wait_until(lambda: shown(client)[0] == 2, what="question 2")
-        blocker = sqlite3.connect(world.store.db.path, isolation_level=None)
+        # In a thread: the server's own short writes (same loop) may need to finish first.
+        blocker = sqlite3.connect(world.store.db.path, isolation_level=None, timeout=30,
+                                  check_same_thread=False)
         try:
-            blocker.execute("BEGIN IMMEDIATE")
+            await asyncio.to_thread(blocker.execute, "BEGIN IMMEDIATE")
             loop = asyncio.get_running_loop()
             pressed = loop.time()
             client.press("b")
