@@ -72,6 +72,9 @@ def _section(cls: type, data: Any, where: str) -> Any:
         expected = type(getattr(cls(), key))
         if expected is int and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
             raise ConfigError(f"{where}.{key} : entier positif attendu.")
+        if expected is float and (not isinstance(value, (int, float)) or isinstance(value, bool)
+                                  or value < 0):
+            raise ConfigError(f"{where}.{key} : nombre positif attendu.")
         if expected is str and not isinstance(value, str):
             raise ConfigError(f"{where}.{key} : texte attendu.")
         values[key] = value
