@@ -57,6 +57,8 @@ def test_file_from_the_environment_and_relative_data_dir(tmp_path, monkeypatch):
     ('timezone = "Mars/Olympus"', "timezone : fuseau inconnu"),
     ("timezone = 5", "timezone : fuseau inconnu"),
     ("data_dir = 5", "data_dir : chemin attendu"),
+    ('[security]\nkey_retry_delay = "vite"', "security.key_retry_delay : nombre positif attendu"),
+    ("[security]\nfailed_keys_per_minute = 10", "Réglage inconnu : security.failed_keys_per_minute"),
 ])
 def test_invalid_files(tmp_path, text, needle):
     file = tmp_path / "c.toml"
