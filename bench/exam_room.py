@@ -51,7 +51,6 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,17 +60,14 @@ import asyncssh
 
 from bench.server_proc import (
     cpu_s,
-    load_demo,
+    exam_keys,
     running_server,
     runqueue_wait_s,
     server_rss_mb,
     wait_workers,
     write_config,
 )
-from domain.clock import SystemClock
-from domain.models import SessionKind
 from domain.validation import IDENTITY_LABELS
-from store import Scope, Store
 from tests.e2e_helpers import ScreenClient
 
 PROMPT = "Votre identifiant"
@@ -385,27 +381,6 @@ def nominal_duration(args: argparse.Namespace) -> float:
     return 2 * args.read + chars / args.cps + 62 * args.pace + 2
 
 
-async def seed(config: Path, data: Path, count: int) -> list[str]:
-    load_demo(config)
-    store = await Store.open(data / "qcm.sqlite3", SystemClock())
-    try:
-        admin = Scope.admin("bench")
-        centre = (await store.centres.centres(admin))[0]
-        scope = Scope.centre(centre.id, "bench")
-        trainer = (await store.centres.trainers(admin, centre.id))[0]
-        qcm = await store.qcms.create_qcm(scope, "PV-RES", "SALLE_PV-RES")
-        now = store.clock.now().replace(second=0, microsecond=0)
-        session = await store.sessions.create_session(
-            scope, qcm.id, SessionKind.ONLINE, trainer.id, "Salle d'examen", now.date(),
-            now - timedelta(hours=1), now + timedelta(hours=6))
-        keys = []
-        for start in range(0, count, 500):  # at most 500 keys per call
-            keys += await store.exam.create_keys(scope, session.id, min(500, count - start))
-        return [key.code for key in keys]
-    finally:
-        await store.close()
-
-
 def pct(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
@@ -589,7 +564,7 @@ async def main(args: argparse.Namespace) -> dict:
     with tempfile.TemporaryDirectory(prefix="qcm-room-") as tmp_name:
         tmp = Path(tmp_name)
         config, data, port = write_config(tmp, args.workers)
-        keys = await seed(config, data, args.candidates)
+        keys = await exam_keys(config, data, args.candidates, "SALLE_PV-RES")
         log = tmp / "server.log"
         env = {}
         if args.probe:  # bench/probe/sitecustomize.py measures inside the workers

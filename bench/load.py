@@ -32,10 +32,7 @@ import gc
 import random
 import re
 import resource
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -47,11 +44,16 @@ sys.path.insert(0, str(ROOT))
 
 import asyncssh  # noqa: E402
 
-from bench.server_proc import free_port, server_cpu_s, server_rss_mb  # noqa: E402
+from bench.server_proc import (  # noqa: E402
+    exam_keys,
+    running_server,
+    server_cpu_s,
+    server_rss_mb,
+    write_config,
+)
 from domain.clock import SystemClock  # noqa: E402
-from domain.models import SessionKind  # noqa: E402
 from domain.validation import validate_identity  # noqa: E402
-from store import Scope, Store  # noqa: E402
+from store import Store  # noqa: E402
 from tests.e2e_helpers import ScreenClient  # noqa: E402
 
 CHOSEN = re.compile(r"^\s*\(x\) ([a-d])\) ")
@@ -73,29 +75,17 @@ async def paper_batches(port: int, copies: int, done: list[int]) -> None:
             done[0] += 1
 
 
-async def seed(config_path: Path, data_dir: Path, count: int) -> list[str]:
-    subprocess.run([sys.executable, "-m", "sshserver.cli", "--config", str(config_path), "demo"],
-                   cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-    store = await Store.open(data_dir / "qcm.sqlite3", SystemClock())
+async def seed(config: Path, data: Path, count: int) -> list[str]:
+    """`count` keys whose identity is already filled in: sessions skip the form."""
+    codes = await exam_keys(config, data, count, "BENCH_PV-RES")
+    store = await Store.open(data / "qcm.sqlite3", SystemClock())
     try:
-        admin = Scope.admin("bench")
-        centre = (await store.centres.centres(admin))[0]
-        scope = Scope.centre(centre.id, "bench")
-        trainer = (await store.centres.trainers(admin, centre.id))[0]
-        qcm = await store.qcms.create_qcm(scope, "PV-RES", "BENCH_PV-RES")
-        now = store.clock.now().replace(second=0, microsecond=0)
-        session = await store.sessions.create_session(
-            scope, qcm.id, SessionKind.ONLINE, trainer.id, "Banc d'essai", now.date(),
-            now - time_delta(hours=1), now + time_delta(hours=6))
-        keys = []
-        for start in range(0, count, 500):  # at most 500 keys per call
-            keys += await store.exam.create_keys(scope, session.id, min(500, count - start))
         identity = validate_identity(IDENTITY)
         token = uuid.uuid4().hex
-        for key in keys:  # leases are released by `qcm serve` at start
-            ticket = await store.exam.open_key(key.code, token)
+        for code in codes:  # leases are released by `qcm serve` at start
+            ticket = await store.exam.open_key(code, token)
             await store.exam.save_identity(ticket.key.id, token, identity, None)
-        return [key.code for key in keys]
+        return codes
     finally:
         await store.close()
 
@@ -246,25 +236,9 @@ async def sequential(port: int, keys: list[str], count: int, warmup: int, root: 
 
 async def main(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory(prefix="qcm-load-") as tmp:
-        data = Path(tmp) / "data"
-        port = free_port()
-        config = Path(tmp) / "qcm.toml"
-        config.write_text(f'data_dir = "{data}"\n[ssh]\nhost = "127.0.0.1"\nport = {port}\n'
-                          f"workers = {args.workers}\n", encoding="utf-8")
+        config, data, port = write_config(Path(tmp), args.workers)
         keys = await seed(config, data, max(args.sessions, 50 if args.sequential else 1))
-        server = subprocess.Popen(
-            [sys.executable, "-m", "sshserver.cli", "--config", str(config), "serve"],
-            cwd=ROOT, stdout=subprocess.PIPE, stderr=open(Path(tmp) / "server.log", "w"),
-            text=True)
-        try:
-            assert server.stdout is not None
-            print(server.stdout.readline().strip(), flush=True)
-            for _ in range(200):
-                try:
-                    with socket.create_connection(("127.0.0.1", port), 0.1):
-                        break
-                except OSError:
-                    time.sleep(0.1)
+        with running_server(config, port, Path(tmp) / "server.log") as server:
             await asyncio.sleep(1.0)
             if args.sessions:
                 print(f"== {args.sessions} concurrent sessions, {args.workers} workers, "
@@ -285,18 +259,11 @@ async def main(args: argparse.Namespace) -> None:
                 print(f"== {args.sequential} sequential sessions after {args.warmup} warm-up",
                       flush=True)
                 await sequential(port, keys[:50], args.sequential, args.warmup, server.pid)
-        finally:
-            server.send_signal(signal.SIGTERM)
-            try:
-                server.wait(30)
-            except subprocess.TimeoutExpired:
-                server.kill()
-            log = (Path(tmp) / "server.log").read_text()
-            errors = log.count("Traceback")
-            if args.server_log:
-                Path(args.server_log).write_text(log)
-            print(f"server stopped (exit {server.returncode}), tracebacks in its log: {errors}")
-
+        log = (Path(tmp) / "server.log").read_text()
+        if args.server_log:
+            Path(args.server_log).write_text(log)
+        print(f"server stopped (exit {server.returncode}), tracebacks in its log: "
+              f"{log.count('Traceback')}")
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])

@@ -149,3 +149,32 @@ async def wait_workers(root: int, workers: int, timeout: float = 30.0) -> list[i
         if len(pids) >= workers or time.monotonic() > deadline:
             return pids
         await asyncio.sleep(0.1)
+
+
+async def exam_keys(config: Path, data: Path, count: int, title: str) -> list[str]:
+    """The demo data, then one online session open for the next six hours
+    with `count` keys, made by the services a centre's screens call."""
+    from datetime import timedelta
+
+    from domain.clock import SystemClock
+    from services.qcms import create_qcm
+    from services.sessions import MAX_KEYS, add_keys, create_online_session
+    from store import Scope, Store
+
+    load_demo(config)
+    store = await Store.open(data / "qcm.sqlite3", SystemClock())
+    try:
+        admin = Scope.admin("bench")
+        centre = (await store.centres.centres(admin))[0]
+        scope = Scope.centre(centre.id, "bench")
+        trainer = (await store.centres.trainers(admin, centre.id))[0]
+        qcm = await create_qcm(store, scope, "PV-RES", title)
+        now = store.clock.now().replace(second=0, microsecond=0)
+        session, keys = await create_online_session(
+            store, scope, qcm.id, min(count, MAX_KEYS), trainer.id, "Salle d'examen",
+            now - timedelta(hours=1), now + timedelta(hours=6))
+        while len(keys) < count:
+            keys += await add_keys(store, scope, session.id, min(MAX_KEYS, count - len(keys)))
+        return [key.code for key in keys]
+    finally:
+        await store.close()
