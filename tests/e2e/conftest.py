@@ -58,3 +58,21 @@ async def exam_server(tmp_path: Path) -> AsyncIterator[ExamServer]:
                 break
             await asyncio.sleep(0.01)
         await world.store.close()
+
+
+@pytest.fixture
+async def admin_server(tmp_path: Path) -> AsyncIterator[RunningServer]:
+    """The administration app on a real server: login « admin », password « secret »."""
+    from tests.admin_seed import seed
+    from tui.admin_app import AdminApp
+
+    seeded = await seed(tmp_path / "data")
+    account = await seeded.store.centres.account("admin")
+    server = await start_test_server(
+        tmp_path, lambda principal, process: AdminApp(seeded.store, account, seeded.clock),
+        StaticAuthenticator(passwords={"admin": "secret"}))
+    try:
+        yield server
+    finally:
+        await server.stop()
+        await seeded.store.close()

@@ -11,7 +11,7 @@ import pytest
 
 from tests.e2e.conftest import ExamServer
 from tests.e2e.test_candidate_e2e import open_key
-from tests.e2e_helpers import ScreenClient, StaticAuthenticator, start_test_server
+from tests.e2e_helpers import RunningServer, ScreenClient, StaticAuthenticator, start_test_server
 from tests.tui.centre_fixtures import documents, render_pool, world  # noqa: F401
 from tui.centre_app import CentreApp
 
@@ -96,63 +96,40 @@ async def test_centre_forms_focus_marker_follows_tab(tmp_path, world, documents,
 
 
 @pytest.mark.parametrize("term", TERMS)
-async def test_admin_form_focus_marker_follows_tab(tmp_path, term: str) -> None:
-    from tests.admin_seed import seed
-    from tui.admin_app import AdminApp
-
-    seeded = await seed(tmp_path / "data")
-    account = await seeded.store.centres.account("admin")
-    server = await start_test_server(
-        tmp_path, lambda principal, process: AdminApp(seeded.store, account, seeded.clock),
-        StaticAuthenticator(passwords={"admin": "secret"}))
-    try:
-        async with await ScreenClient.connect(server.port, username="admin", password="secret",
-                                              term_type=term) as client:
-            await client.wait_for("Centres")
-            client.press("2")
-            await client.wait_for("Centre Alpha")
-            client.press("n")
-            await focus_on(client, "Nom", ("Adresse", "Code postal"))
-            client.press("tab")
-            await focus_on(client, "Adresse", ("Nom", "Code postal"))
-            client.press("tab")
-            await focus_on(client, "Code postal", ("Nom", "Adresse"))
-    finally:
-        await server.stop()
-        await seeded.store.close()
+async def test_admin_form_focus_marker_follows_tab(admin_server: RunningServer,
+                                                  term: str) -> None:
+    async with await ScreenClient.connect(admin_server.port, username="admin", password="secret",
+                                          term_type=term) as client:
+        await client.wait_for("Centres")
+        client.press("2")
+        await client.wait_for("Centre Alpha")
+        client.press("n")
+        await focus_on(client, "Nom", ("Adresse", "Code postal"))
+        client.press("tab")
+        await focus_on(client, "Adresse", ("Nom", "Code postal"))
+        client.press("tab")
+        await focus_on(client, "Code postal", ("Nom", "Adresse"))
 
 
 ENGLISH = ("Do you want", "Press", "Dismiss", "menu", "quit the app", "Select")
 
 
-async def test_textual_own_texts_are_french(tmp_path) -> None:
+async def test_textual_own_texts_are_french(admin_server: RunningServer) -> None:
     """Ctrl+C's reminder and an open drop-down's footer, through the real server."""
-    from tests.admin_seed import seed
-    from tui.admin_app import AdminApp
-
-    seeded = await seed(tmp_path / "data")
-    account = await seeded.store.centres.account("admin")
-    server = await start_test_server(
-        tmp_path, lambda principal, process: AdminApp(seeded.store, account, seeded.clock),
-        StaticAuthenticator(passwords={"admin": "secret"}))
-    try:
-        async with await ScreenClient.connect(server.port, username="admin", password="secret",
-                                              term_type="xterm") as client:
-            await client.wait_for("Centres")
-            client.press("ctrl+c")
-            await client.wait_for("Quitter ?")
-            assert "Pour quitter, appuyez sur Ctrl+Q." in " ".join(client.text.split())
-            client.press("3")  # oversight: its first control is a drop-down
-            await client.wait_for("Tous les centres")
-            await client.wait_quiet(0.2)
-            client.press("enter")  # opens it
-            await client.wait_for("Fermer la liste")
-            assert "Échap Fermer la liste" in client.text
-            for english in ENGLISH:
-                assert english not in client.text, english
-    finally:
-        await server.stop()
-        await seeded.store.close()
+    async with await ScreenClient.connect(admin_server.port, username="admin", password="secret",
+                                          term_type="xterm") as client:
+        await client.wait_for("Centres")
+        client.press("ctrl+c")
+        await client.wait_for("Quitter ?")
+        assert "Pour quitter, appuyez sur Ctrl+Q." in " ".join(client.text.split())
+        client.press("3")  # oversight: its first control is a drop-down
+        await client.wait_for("Tous les centres")
+        await client.wait_quiet(0.2)
+        client.press("enter")  # opens it
+        await client.wait_for("Fermer la liste")
+        assert "Échap Fermer la liste" in client.text
+        for english in ENGLISH:
+            assert english not in client.text, english
 
 
 def test_every_drop_down_is_the_french_one() -> None:

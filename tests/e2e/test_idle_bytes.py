@@ -7,7 +7,7 @@ import asyncio
 
 from tests.e2e.conftest import ExamServer
 from tests.e2e.test_candidate_e2e import open_key
-from tests.e2e_helpers import ScreenClient, StaticAuthenticator, start_test_server
+from tests.e2e_helpers import RunningServer, ScreenClient, StaticAuthenticator, start_test_server
 
 IDLE = 1.6  # seconds: three blinks of Textual's default cursor
 
@@ -33,25 +33,13 @@ async def test_candidate_screens_send_nothing_when_idle(exam_server: ExamServer)
         assert await idle_bytes(client) == 0, "identity form"
 
 
-async def test_staff_forms_send_nothing_when_idle(tmp_path) -> None:
-    from tests.admin_seed import seed
-    from tui.admin_app import AdminApp
-
-    seeded = await seed(tmp_path / "data")
-    account = await seeded.store.centres.account("admin")
-    server = await start_test_server(
-        tmp_path, lambda principal, process: AdminApp(seeded.store, account, seeded.clock),
-        StaticAuthenticator(passwords={"admin": "secret"}))
-    try:
-        async with await ScreenClient.connect(server.port, username="admin", password="secret",
-                                              term_type="xterm") as client:
-            await client.wait_for("Centres")
-            client.press("2")
-            await client.wait_for("Centre Alpha")
-            client.press("n")  # the new-centre form, « Nom » focused
-            client.type("Centre")
-            await client.wait_for("Centre")
-            assert await idle_bytes(client) == 0, "administration form"
-    finally:
-        await server.stop()
-        await seeded.store.close()
+async def test_staff_forms_send_nothing_when_idle(admin_server: RunningServer) -> None:
+    async with await ScreenClient.connect(admin_server.port, username="admin", password="secret",
+                                          term_type="xterm") as client:
+        await client.wait_for("Centres")
+        client.press("2")
+        await client.wait_for("Centre Alpha")
+        client.press("n")  # the new-centre form, « Nom » focused
+        client.type("Centre")
+        await client.wait_for("Centre")
+        assert await idle_bytes(client) == 0, "administration form"
