@@ -72,10 +72,10 @@ def rate(part: int, whole: int) -> float | None:
 def summarize(attempts: Sequence[Attempt], max_score: int | None = None) -> Summary:
     """Counts and rates over `attempts`; the score distribution 0..max_score
     when the attempts share one scale."""
-    scored = [a for a in attempts if a.score is not None]
-    scores = [a.score for a in scored]
-    passed = sum(1 for a in scored if a.score >= a.pass_mark)  # type: ignore[operator]
-    retakes = sum(1 for a in scored if a.is_retake)
+    scored = [(a, a.score) for a in attempts if a.score is not None]
+    scores = [score for _, score in scored]
+    passed = sum(1 for a, score in scored if score >= a.pass_mark)
+    retakes = sum(1 for a, _ in scored if a.is_retake)
     outcomes = {o.value: 0 for o in Outcome}
     for a in attempts:
         outcomes[decide(a.score, a.practical, a.pass_mark, a.is_retake).value] += 1
@@ -83,13 +83,13 @@ def summarize(attempts: Sequence[Attempt], max_score: int | None = None) -> Summ
     if max_score is not None:
         counts = [0] * (max_score + 1)
         for s in scores:
-            counts[min(max(s, 0), max_score)] += 1  # type: ignore[type-var]
+            counts[min(max(s, 0), max_score)] += 1
         distribution = tuple(counts)
     return Summary(
         registered=len(attempts), candidates=len(scored), passed=passed, retakes=retakes,
         pass_rate=rate(passed, len(scored)), retake_rate=rate(retakes, len(scored)),
-        mean=statistics.fmean(scores) if scores else None,  # type: ignore[arg-type]
-        median=float(statistics.median(scores)) if scores else None,  # type: ignore[arg-type]
+        mean=statistics.fmean(scores) if scores else None,
+        median=float(statistics.median(scores)) if scores else None,
         outcomes=outcomes, distribution=distribution)
 
 
@@ -180,11 +180,11 @@ def item_analysis(responses: Sequence[Mapping[int, bool]],
     result = {}
     for qid, pairs in sorted(by_item.items()):
         correct = [ok for ok, _ in pairs]
-        total = [t for _, t in pairs]
+        totals_of_item = [t for _, t in pairs]
         rest = [t - (1 if ok else 0) for ok, t in pairs]
         right = sum(correct)
         result[qid] = ItemStats(qid, len(pairs), right, rate(right, len(pairs)),
-                                discrimination(correct, total, share),
+                                discrimination(correct, totals_of_item, share),
                                 point_biserial(correct, rest))
     return result
 
@@ -198,9 +198,10 @@ def paper_answers(seed: str, copy: int, questions: Sequence[Question],
         raise ValueError(f"{len(letters)} réponses saisies, {len(questions)} attendues.")
     answers = {}
     for question, letter in zip(questions, letters):
-        choice = letter_to_choice(seed, copy, question.id, letter)  # type: ignore[arg-type]
+        assert question.id is not None  # stored questions
+        choice = letter_to_choice(seed, copy, question.id, letter)
         if choice is not None:
-            answers[question.id] = choice  # type: ignore[index]
+            answers[question.id] = choice
     return answers
 
 

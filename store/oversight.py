@@ -63,7 +63,8 @@ class DocumentRow:
 def _where(scope: Scope, f: Filters, centre_column: str,
            formation_column: str | None) -> tuple[str, list]:
     where, params = scope.clause(centre_column)
-    clauses, values = [where], list(params)
+    clauses: list[str] = [where]
+    values: list[object] = list(params)
     if f.centre_id is not None:
         clauses.append(f"{centre_column} = ?")
         values.append(f.centre_id)

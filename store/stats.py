@@ -31,7 +31,8 @@ class QuestionStat:
 
 def _filter_sql(scope: Scope, f: Filters) -> tuple[str, list]:
     where, params = scope.clause("s.centre_id")
-    clauses, values = [where], list(params)
+    clauses: list[str] = [where]
+    values: list[object] = list(params)
     if f.centre_id is not None:
         clauses.append("s.centre_id = ?")
         values.append(f.centre_id)

@@ -82,6 +82,7 @@ class PaperScreen(LayoutFirst):
                               "serveur : aucun lot n'a été créé.")
                 return
             progress.start(f"Génération de {copies} copies…", total=copies)
+            assert self.qcm.id is not None  # a stored QCM
             batch, document = await self.ctx.documents.generate_paper(
                 self.ctx.scope, self.qcm.id, copies, progress=progress.callback())
             progress.finish(f"Lot n°{batch.id} : {copies} copies prêtes.")

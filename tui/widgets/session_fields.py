@@ -96,15 +96,16 @@ class SessionFields(Vertical):
             raise ValidationError(errors)
         return SessionValues(centre_name, trainer, place, day, starts, ends)  # type: ignore[arg-type]
 
-    def _printed(self, errors: dict[str, str]) -> tuple[str, object, str, date]:
+    def _printed(self, errors: dict[str, str]) -> tuple[str, int | None, str, date]:
         centre_name, error = check_text(self.query_one("#centre_name", Input).value, "Centre")
         if error:
             errors["centre_name"] = error
         place, error = check_text(self.query_one("#place", Input).value, "Lieu")
         if error:
             errors["place"] = error
-        trainer = self.query_one("#trainer", Select).value
-        if trainer is Select.NULL:
+        chosen = self.query_one("#trainer", Select).value
+        trainer = chosen if isinstance(chosen, int) else None
+        if trainer is None:
             errors["trainer"] = "Formateur : choisir dans la liste."
         day = self._today
         if not self.online:

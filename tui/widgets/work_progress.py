@@ -32,9 +32,8 @@ class WorkProgress(Vertical):
 
     def finish(self, message: str) -> None:
         bar = self.query_one(ProgressBar)
-        if bar.total is None:
-            bar.update(total=1)
-        bar.update(progress=bar.total)
+        total = 1.0 if bar.total is None else bar.total
+        bar.update(total=total, progress=total)
         self.say(message)
 
     def fail(self, message: str) -> None:
