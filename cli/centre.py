@@ -9,7 +9,7 @@ from typing import Any
 
 from cli.framework import ADMIN, CENTRE, CommandError, Context, Registry, Result, table
 from domain.models import ExamSession, OnlineKey, SessionKind
-from domain.window import local_text, own_end, parse_day, parse_local
+from domain.window import extra_time_text, local_text, own_end, parse_day, parse_local
 from services import qcms, sessions
 from services.export import RESULT_HEADERS, result_rows, to_csv
 
@@ -164,8 +164,7 @@ def register(reg: Registry) -> None:
         end = own_end(s.ends_at, key.extra_minutes)  # type: ignore[arg-type]
         return Result({"session": args.session, "code": key.code,
                        "extra_minutes": key.extra_minutes, "ends_at": end.isoformat()},
-                      f"Clé {key.code} : {key.extra_minutes} min supplémentaire(s), "
-                      f"fin le {local_text(end, timezone)}.")
+                      extra_time_text(key.code, key.extra_minutes, end, timezone))
 
     @reg.command("session show", "Montre une session, ses participants et ses clés",
                  (ADMIN, CENTRE), lambda p: p.add_argument("session", type=int))

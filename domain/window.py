@@ -37,6 +37,13 @@ def third_of(starts_at: datetime, ends_at: datetime) -> int:
     return -(-seconds // 180)
 
 
+def extra_time_text(code: str, minutes: int, end: datetime, tz: str) -> str:
+    """What a centre reads after granting (or withdrawing) a key's extra time."""
+    given = (f"{minutes} min de temps supplémentaire" if minutes
+             else "temps supplémentaire retiré")
+    return f"Clé {code} : {given}, fin le {local_text(end, tz)}."
+
+
 def local_text(moment: datetime, tz: str) -> str:
     """A moment shown in a centre's time zone, French style."""
     local = moment.astimezone(ZoneInfo(tz))

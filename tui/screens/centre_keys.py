@@ -12,7 +12,7 @@ from textual.containers import Horizontal
 from textual.widgets import Button, DataTable, Footer, Static
 
 from domain.models import ExamSession, KeyState, OnlineKey, Participant
-from domain.window import MAX_EXTRA_MINUTES, local_text, own_end, third_of
+from domain.window import MAX_EXTRA_MINUTES, extra_time_text, own_end, third_of
 from services import sessions
 from services.sessions import MAX_KEYS
 from store import StoreError
@@ -41,8 +41,9 @@ def key_cells(key: OnlineKey, participant: Participant) -> tuple:
 
 
 def extra_text(key: OnlineKey) -> str:
-    """The key's extra time as the table shows it (« +20 min »), or nothing."""
-    return f"+{key.extra_minutes} min" if key.extra_minutes else ""
+    """The key's extra time in minutes as the « + min » column shows it
+    (« +20 »), or nothing."""
+    return f"+{key.extra_minutes}" if key.extra_minutes else ""
 
 
 class KeysScreen(LayoutFirst):
@@ -84,9 +85,9 @@ class KeysScreen(LayoutFirst):
 
     async def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        for key, label, width in zip(COLUMNS, ("Clé", "N° particip.", "État", "Temps +",
+        for key, label, width in zip(COLUMNS, ("Clé", "N° particip.", "État", "+ min",
                                                 "Candidat", "Note"),
-                                     (17, 12, 12, 7, 15, 4)):
+                                     (17, 12, 12, 5, 17, 4)):
             table.add_column(label, key=key, width=width)
         if self.ctx.documents is None:
             self.say(UNAVAILABLE)
@@ -188,8 +189,8 @@ class KeysScreen(LayoutFirst):
         s = self.session
         third = third_of(s.starts_at, s.ends_at)  # type: ignore[arg-type]
         minutes = await self.app.push_screen_wait(CountModal(
-            f"Temps supplémentaire pour la clé {key.code} (tiers temps : {third} min, "
-            "0 pour retirer)", "Minutes au-delà de la fin", MAX_EXTRA_MINUTES,
+            f"Temps supplémentaire, clé {key.code}\n"
+            f"Tiers temps : {third} min ; 0 pour retirer.", "Minutes", MAX_EXTRA_MINUTES,
             confirm="Accorder", minimum=0, value=str(key.extra_minutes or third)))
         if minutes is None:
             return
@@ -200,8 +201,7 @@ class KeysScreen(LayoutFirst):
             self.say(str(exc), error=True)
             return
         end = own_end(s.ends_at, granted.extra_minutes)  # type: ignore[arg-type]
-        self.say(f"Clé {key.code} : {granted.extra_minutes} min supplémentaire(s), "
-                 f"fin le {local_text(end, self.ctx.timezone)}.")
+        self.say(extra_time_text(key.code, granted.extra_minutes, end, self.ctx.timezone))
         await self.refresh_keys()
 
     @on(Button.Pressed, "#practical")
