@@ -9,7 +9,7 @@ from typing import Any
 
 from cli.framework import ADMIN, CENTRE, CommandError, Context, Registry, Result, table
 from domain.models import ExamSession, OnlineKey, SessionKind
-from domain.window import local_text, parse_day, parse_local
+from domain.window import extra_time_text, local_text, own_end, parse_day, parse_local
 from services import qcms, sessions
 from services.export import RESULT_HEADERS, result_rows, to_csv
 
@@ -144,6 +144,28 @@ def register(reg: Registry) -> None:
                       f"{len(deleted)} clé(s) supprimée(s)."
                       + "".join(f"\n  {c}" for c in deleted))
 
+    def key_extra_args(p: argparse.ArgumentParser) -> None:
+        p.add_argument("session", type=int)
+        p.add_argument("code", help="clé du candidat")
+        p.add_argument("minutes", type=int, nargs="?",
+                       help="minutes au-delà de la fin de la session (0 pour retirer)")
+        p.add_argument("--third", action="store_true",
+                       help="un tiers de la durée de la session (tiers temps)")
+
+    @reg.command("key extra-time", "Accorde du temps supplémentaire à une clé "
+                 "(aménagement d'épreuve)", (ADMIN, CENTRE), key_extra_args)
+    async def key_extra_time(ctx: Context, args: argparse.Namespace) -> Result:
+        if (args.minutes is None) != args.third:
+            raise CommandError("Donnez un nombre de minutes, ou --third (pas les deux).", 2)
+        key = await sessions.grant_extra_time(ctx.store, ctx.scope, args.session, args.code,
+                                              None if args.third else args.minutes)
+        s = await ctx.store.sessions.session(ctx.scope, args.session)
+        timezone = await _timezone(ctx, session_id=args.session)
+        end = own_end(s.ends_at, key.extra_minutes)  # type: ignore[arg-type]
+        return Result({"session": args.session, "code": key.code,
+                       "extra_minutes": key.extra_minutes, "ends_at": end.isoformat()},
+                      extra_time_text(key.code, key.extra_minutes, end, timezone))
+
     @reg.command("session show", "Montre une session, ses participants et ses clés",
                  (ADMIN, CENTRE), lambda p: p.add_argument("session", type=int))
     async def session_show(ctx: Context, args: argparse.Namespace) -> Result:
@@ -155,7 +177,8 @@ def register(reg: Registry) -> None:
              "first_name": p.identity.first_name, "score": p.score,
              "practical": p.practical.value, "retake_of": p.retake_of, "locked": p.locked,
              "key": keys[p.id].code if p.id in keys else None,
-             "state": keys[p.id].state.value if p.id in keys else None}
+             "state": keys[p.id].state.value if p.id in keys else None,
+             "extra_minutes": keys[p.id].extra_minutes if p.id in keys else 0}
             for p in participants]
         data = {"id": s.id, "kind": s.kind.value, "qcm_id": s.qcm_id,
                 "formation": s.formation_code, "centre": s.centre_name,
@@ -178,7 +201,10 @@ def register(reg: Registry) -> None:
         s = await ctx.store.sessions.session(ctx.scope, args.session)
         participants = await ctx.store.sessions.participants(ctx.scope, args.session)
         formation = await ctx.store.banks.formation(s.formation_code)
-        rows = result_rows(s, participants, formation.pass_mark)
+        extra = ({p.id or 0: k.extra_minutes
+                  for k, p in await ctx.store.exam.keys(ctx.scope, args.session)}
+                 if s.kind is SessionKind.ONLINE else {})
+        rows = result_rows(s, participants, formation.pass_mark, extra)
         return Result({"headers": list(RESULT_HEADERS), "rows": rows},
                       to_csv(RESULT_HEADERS, rows), raw=True)
 

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from domain.models import ExamSession, Formation, OnlineKey, Participant, Question
 from domain.shuffle import choice_order
+from domain.window import own_end
 
 
 class KeyRefusal(str, enum.Enum):
@@ -36,8 +37,9 @@ class ExamTicket:
 
     @property
     def ends_at(self) -> datetime:
+        """The candidate's own end: the session's end plus the key's extra time."""
         assert self.session.ends_at is not None
-        return self.session.ends_at
+        return own_end(self.session.ends_at, self.key.extra_minutes)
 
 
 @dataclass(eq=False)  # not frozen: raising sets __traceback__ on the exception

@@ -204,6 +204,7 @@ class OnlineKey:
     started_at: datetime | None = None
     submitted_at: datetime | None = None
     position: int = 0  # index of the question the candidate was on
+    extra_minutes: int = 0  # granted beyond the session's end (aménagement d'épreuve)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 
@@ -20,6 +20,28 @@ def window_state(now: datetime, starts_at: datetime, ends_at: datetime) -> Windo
     if now >= ends_at:
         return WindowState.CLOSED
     return WindowState.OPEN
+
+
+MAX_EXTRA_MINUTES = 720  # extra time one key may get (store/schema.py STEP_4 checks it too)
+
+
+def own_end(session_end: datetime, extra_minutes: int) -> datetime:
+    """A candidate's own end: the session's end plus the key's extra time."""
+    return session_end + timedelta(minutes=extra_minutes)
+
+
+def third_of(starts_at: datetime, ends_at: datetime) -> int:
+    """One third of a session's duration, in whole minutes rounded up (the
+    usual « tiers temps »)."""
+    seconds = max(0, int((ends_at - starts_at).total_seconds()))
+    return -(-seconds // 180)
+
+
+def extra_time_text(code: str, minutes: int, end: datetime, tz: str) -> str:
+    """What a centre reads after granting (or withdrawing) a key's extra time."""
+    given = (f"{minutes} min de temps supplémentaire" if minutes
+             else "temps supplémentaire retiré")
+    return f"Clé {code} : {given}, fin le {local_text(end, tz)}."
 
 
 def local_text(moment: datetime, tz: str) -> str:

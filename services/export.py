@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from domain.models import ExamSession, Participant
 from domain.rules import decide
@@ -32,11 +32,16 @@ def to_csv(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
 
 RESULT_HEADERS = ("Numéro", "Civilité", "Nom", "Prénom", "Entreprise", "Adresse", "Code postal",
                   "Ville", "Pays", "Email", "Formation", "Session", "Date", "Lieu", "Centre",
-                  "Formateur", "Note QCM", "Évaluation pratique", "Second passage", "Décision")
+                  "Formateur", "Note QCM", "Temps supplémentaire (min)",
+                  "Évaluation pratique", "Second passage", "Décision")
 
 
 def result_rows(session: ExamSession, participants: Sequence[Participant],
-                pass_mark: int) -> list[list[object]]:
+                pass_mark: int, extra_minutes: Mapping[int, int] | None = None,
+                ) -> list[list[object]]:
+    """`extra_minutes`: extra time granted to a participant's key (by
+    participant id); an empty cell when none was granted."""
+    extra = extra_minutes or {}
     rows: list[list[object]] = []
     for p in participants:
         i = p.identity
@@ -45,6 +50,7 @@ def result_rows(session: ExamSession, participants: Sequence[Participant],
                      i.company_address, i.postal_code, i.city, i.country, i.email,
                      session.formation_code, session.id, session.day.strftime("%d/%m/%Y"), session.place,
                      session.centre_name, session.trainer_name,
-                     "" if p.score is None else p.score, p.practical.label,
+                     "" if p.score is None else p.score, extra.get(p.id or 0) or "",
+                     p.practical.label,
                      p.retake_of or "", outcome.label])
     return rows

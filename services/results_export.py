@@ -16,5 +16,6 @@ def period_rows(found: Sequence[ParticipantRow]) -> list[list[object]]:
     for _, group in groupby(found, key=lambda r: r.session.id):
         members = list(group)
         rows += result_rows(members[0].session, [r.participant for r in members],
-                            members[0].pass_mark)
+                            members[0].pass_mark,
+                            {r.participant.id or 0: r.extra_minutes for r in members})
     return rows

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from domain.models import ExamSession, KeyState, OnlineKey, SessionKind
+from domain.window import MAX_EXTRA_MINUTES, third_of
 from services.errors import Invalid, count, text
 from store import Scope, Store
 
@@ -71,6 +72,22 @@ async def delete_keys(store: Store, scope: Scope, session_id: int, codes: list[s
         for key in chosen:
             await store.exam.remove_key(tx, scope, key.id, unused_only=True)  # type: ignore[arg-type]
     return [k.code for k in chosen]
+
+
+async def grant_extra_time(store: Store, scope: Scope, session_id: int, code: str,
+                           minutes: int | None) -> OnlineKey:
+    """Give one key extra time beyond its session's end (aménagement
+    d'épreuve): `minutes`, or a third of the session's duration when None;
+    0 withdraws it. Refused for a submitted key; audited."""
+    session = await store.sessions.session(scope, session_id)
+    if session.kind is not SessionKind.ONLINE or session.starts_at is None \
+            or session.ends_at is None:
+        raise Invalid("Le temps supplémentaire ne concerne que les sessions en ligne.")
+    if minutes is None:
+        minutes = third_of(session.starts_at, session.ends_at)
+    if not 0 <= minutes <= MAX_EXTRA_MINUTES:
+        raise Invalid(f"Temps supplémentaire : de 0 à {MAX_EXTRA_MINUTES} minutes.")
+    return await store.exam.set_extra_time(scope, session_id, code.strip().upper(), minutes)
 
 
 async def change_session(store: Store, scope: Scope, session_id: int, *,

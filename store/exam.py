@@ -14,7 +14,7 @@ from domain.keys import new_key, normalize_key
 from domain.models import (Identity, KeyState, OnlineKey, Participant, Practical,
                            SessionKind)
 from domain.rules import score_answers
-from domain.window import WindowState, window_state
+from domain.window import MAX_EXTRA_MINUTES, WindowState, own_end, window_state
 from store import rows
 from store.banks import QUESTION_COLUMNS, BankRepo
 from store.base import Repo
@@ -114,6 +114,29 @@ class ExamRepo(Repo):
         await tx.execute("DELETE FROM participants WHERE id = ?", (row["participant_id"],))
         await self.audit(tx, scope, "delete_key", "session", row["session_id"], row["code"])
 
+    async def set_extra_time(self, scope: Scope, session_id: int, code: str,
+                             minutes: int) -> OnlineKey:
+        """Give one key of a session `minutes` beyond the session's end
+        (0 withdraws it). Refused once the key is submitted."""
+        if not 0 <= minutes <= MAX_EXTRA_MINUTES:
+            raise Conflict(f"Temps supplémentaire invalide : {minutes} min "
+                           f"(de 0 à {MAX_EXTRA_MINUTES} min).")
+        where, params = scope.clause("s.centre_id")
+        async with self.db.transaction() as tx:
+            row = await tx.one(
+                f"SELECT k.* FROM online_keys k JOIN sessions s ON s.id = k.session_id "
+                f"WHERE k.session_id = ? AND k.code = ? AND {where}",
+                (session_id, code, *params))
+            if row is None:
+                raise NotFound(f"Clé inconnue dans la session {session_id} : {code[:20]}.")
+            if row["state"] == KeyState.SUBMITTED.value:
+                raise Locked(f"La clé {code} est déjà validée : son temps ne change plus.")
+            await tx.execute("UPDATE online_keys SET extra_minutes = ? WHERE id = ?",
+                             (minutes, row["id"]))
+            await self.audit(tx, scope, "extra_time", "session", session_id,
+                             f"{code} : {row['extra_minutes']} -> {minutes} min")
+        return (await self.keys_by_id(scope, [int(row["id"])]))[0]
+
     # Candidate side -----------------------------------------------------
 
     async def open_key(self, typed: str, token: str) -> ExamTicket:
@@ -134,7 +157,9 @@ class ExamRepo(Repo):
             "JOIN centres c ON c.id = s.centre_id WHERE k.code = ?", (code,))
         if row is None:
             raise KeyRefused(KeyRefusal.UNKNOWN)
-        starts, ends = rows.from_ts(row["s_start"]), rows.from_ts(row["s_end"])
+        starts = rows.from_ts(row["s_start"])
+        # The key's own end: extra time carries a candidate past the session's end.
+        ends = own_end(rows.from_ts(row["s_end"]), row["extra_minutes"])  # type: ignore[arg-type]
         if row["state"] == KeyState.SUBMITTED.value:
             raise KeyRefused(KeyRefusal.SUBMITTED)
         state = window_state(now, starts, ends)  # type: ignore[arg-type]
@@ -206,11 +231,12 @@ class ExamRepo(Repo):
             write=True)
 
     async def ends_at(self, key_id: int) -> datetime | None:
-        """The current end of the key's window (centres may move it during the exam)."""
+        """The key's own current end: its session's end (centres may move it
+        during the exam) plus the key's extra time (which may also change)."""
         row = await self.db.one(
-            "SELECT s.ends_at FROM online_keys k JOIN sessions s ON s.id = k.session_id "
-            "WHERE k.id = ?", (key_id,))
-        return None if row is None else rows.from_ts(row[0])
+            "SELECT s.ends_at, k.extra_minutes FROM online_keys k "
+            "JOIN sessions s ON s.id = k.session_id WHERE k.id = ?", (key_id,))
+        return None if row is None else own_end(rows.from_ts(row[0]), row[1])  # type: ignore[arg-type]
 
     async def release(self, key_id: int, token: str) -> None:
         await self.db.run(lambda tx: tx.execute(
@@ -235,7 +261,8 @@ class ExamRepo(Repo):
             raise KeyRefused(KeyRefusal.SUBMITTED)
         if row["lease_token"] != token:
             raise KeyRefused(KeyRefusal.IN_USE)
-        if self.clock.now() >= rows.from_ts(row["s_end"]):  # type: ignore[operator]
+        if self.clock.now() >= own_end(rows.from_ts(row["s_end"]),  # type: ignore[arg-type]
+                                       row["extra_minutes"]):
             raise KeyRefused(KeyRefusal.CLOSED)
         return row
 
@@ -319,10 +346,16 @@ class ExamRepo(Repo):
         return await self.db.run(submit, write=True)
 
     async def submit_expired(self) -> list[int]:
-        """Auto-submit every started key whose window has closed."""
-        expired = await self.db.all(
-            "SELECT k.id FROM online_keys k JOIN sessions s ON s.id = k.session_id "
-            "WHERE k.state = 'in_progress' AND s.ends_at <= ?", (self.now_text(),))
+        """Auto-submit every started key whose own end (session end plus the
+        key's extra time) has passed."""
+        now = self.clock.now()
+        # The session's end comes first (extra time is never negative): the
+        # database narrows by it, the key's own end is judged here.
+        ended = await self.db.all(
+            "SELECT k.id, s.ends_at, k.extra_minutes FROM online_keys k "
+            "JOIN sessions s ON s.id = k.session_id "
+            "WHERE k.state = 'in_progress' AND s.ends_at <= ?", (rows.ts(now),))
+        expired = [r for r in ended if own_end(rows.from_ts(r[1]), r[2]) <= now]  # type: ignore[arg-type]
         done = []
         for row in expired:
             try:

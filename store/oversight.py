@@ -43,6 +43,7 @@ class ParticipantRow:
     session: ExamSession
     pass_mark: int
     state: ParticipantState
+    extra_minutes: int = 0  # granted to the participant's online key
 
     @property
     def outcome(self) -> Outcome:
@@ -133,7 +134,8 @@ class OversightRepo(Repo):
         where, params = scope.clause("p.centre_id")
         result = []
         for r in await self.db.all(
-                "SELECT p.*, k.state AS key_state, f.pass_mark FROM participants p "
+                "SELECT p.*, k.state AS key_state, k.extra_minutes, f.pass_mark "
+                "FROM participants p "
                 "JOIN sessions s ON s.id = p.session_id JOIN qcms q ON q.id = s.qcm_id "
                 "JOIN formations f ON f.code = q.formation_code "
                 "LEFT JOIN online_keys k ON k.participant_id = p.id "
@@ -145,7 +147,7 @@ class OversightRepo(Repo):
             if f.state and f.state != state.value:
                 continue
             result.append(ParticipantRow(participant, sessions[participant.session_id],
-                                         r["pass_mark"], state))
+                                         r["pass_mark"], state, r["extra_minutes"] or 0))
         return result
 
     async def documents(self, scope: Scope, f: Filters = Filters(),

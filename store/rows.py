@@ -86,7 +86,8 @@ def participant(row: Row) -> Participant:
 def online_key(row: Row) -> OnlineKey:
     return OnlineKey(row["id"], row["session_id"], row["code"], row["participant_id"],
                      KeyState(row["state"]), row["seed"], from_ts(row["started_at"]),
-                     from_ts(row["submitted_at"]), row["position"])
+                     from_ts(row["submitted_at"]), row["position"],
+                     row["extra_minutes"])
 
 
 def document(row: Row) -> Document:

@@ -322,4 +322,11 @@ STEP_3 = [
     END""",
 ]
 
-MIGRATIONS: list[list[str]] = [STEP_1, STEP_2, STEP_3]
+# Extra time granted to one key beyond its session's end (aménagement
+# d'épreuve); domain.window.MAX_EXTRA_MINUTES states the bound.
+STEP_4 = [
+    "ALTER TABLE online_keys ADD COLUMN extra_minutes INTEGER NOT NULL DEFAULT 0 "
+    "CHECK (extra_minutes BETWEEN 0 AND 720)",
+]
+
+MIGRATIONS: list[list[str]] = [STEP_1, STEP_2, STEP_3, STEP_4]

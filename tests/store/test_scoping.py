@@ -67,7 +67,7 @@ CHECKED = {
                     "participant", "participant_counts", "locked_counts", "record_scores",
                     "chain_facts", "quoting", "participant_by_number"},
     "ExamRepo": {"create_keys", "insert_keys", "keys_by_id", "keys", "delete_key",
-                 "remove_key"},
+                 "remove_key", "set_extra_time"},
     "DocumentRepo": {"publish", "documents", "document", "mark_sent"},
     "AuditRepo": {"entries"},
     "BankRepo": {"import_bank"},
@@ -165,6 +165,7 @@ async def test_centre_scope_cannot_reach_another_centre(store, world):
         "remove_key": _in_tx(store, lambda tx: store.exam.remove_key(tx, s, b.key.id)),
         "keys": store.exam.keys(s, b.online.id),
         "delete_key": store.exam.delete_key(s, b.key.id),
+        "set_extra_time": store.exam.set_extra_time(s, b.online.id, b.key.code, 20),
         # documents
         "publish_b": store.documents.publish(s, b.centre.id, b.offline.id, [doc]),
         "publish_b_session": store.documents.publish(s, a.centre.id, b.offline.id, [doc]),

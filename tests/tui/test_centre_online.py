@@ -206,3 +206,35 @@ async def test_other_centre_session_is_not_reachable(world):
         await pilot.pause()
         assert "EN_LIGNE" not in screen_text(app)
         assert app.screen.query_one("#sessions", DataTable).row_count == 0
+
+
+async def test_extra_time_from_the_keys_table(world):
+    session, keys = await online_session(world)
+    await take_exam(world, keys[0], "Valide", right=20)
+    app = CentreApp(world.store, world.account_a, world.clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_keys(pilot, session)
+        assert "+ min" in screen_text(app)
+        await pilot.press("t")  # first row: submitted, refused without a dialog
+        await wait_for(pilot, lambda: "déjà validée" in screen_text(app))
+        await pilot.press("down", "t")
+        # Prefilled with a third of the 8-hour session: 160 minutes.
+        await wait_for(pilot, lambda: "Tiers temps : 160 min" in flat_text(app))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: f"Clé {keys[1].code} : 160 min de temps supplémentaire"
+                      in flat_text(app))
+        assert "fin le 04/07/2026 à 19:40" in flat_text(app)
+        await wait_for(pilot, lambda: f"{keys[1].code} " in screen_text(app)
+                      and " +160 " in screen_text(app))
+        await pilot.press("t")
+        await wait_for(pilot, lambda: "Tiers temps" in flat_text(app))
+        await pilot.press("backspace", "backspace", "backspace", "0", "enter")
+        await wait_for(pilot, lambda: f"Clé {keys[1].code} : temps supplémentaire retiré"
+                      in flat_text(app))
+        await wait_for(pilot, lambda: "+160" not in screen_text(app))
+    extra = {k.code: k.extra_minutes for k, _ in await world.store.exam.keys(world.scope_a,
+                                                                              session.id)}
+    assert extra == {keys[0].code: 0, keys[1].code: 0, keys[2].code: 0}
+    audit = await world.store.db.all("SELECT detail FROM audit WHERE action = 'extra_time'")
+    assert [r[0] for r in audit] == [f"{keys[1].code} : 0 -> 160 min",
+                                     f"{keys[1].code} : 160 -> 0 min"]

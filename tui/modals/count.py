@@ -16,11 +16,11 @@ from tui.widgets.form_row import FormRow, show_errors
 from tui.widgets.plain import Plain
 
 
-def parse_count(text: str, label: str, maximum: int) -> int:
-    """A count from 1 to `maximum`, else ValueError with a French message."""
+def parse_count(text: str, label: str, maximum: int, minimum: int = 1) -> int:
+    """A count from `minimum` to `maximum`, else ValueError with a French message."""
     value = text.strip()
-    if not value.isdigit() or not 1 <= int(value) <= maximum:
-        raise ValueError(f"{label} : nombre entier de 1 à {maximum}.")
+    if not value.isdigit() or not minimum <= int(value) <= maximum:
+        raise ValueError(f"{label} : nombre entier de {minimum} à {maximum}.")
     return int(value)
 
 
@@ -29,8 +29,11 @@ class CountModal(LayoutFirst, ModalScreen[int | None]):
         Binding("escape", "cancel", "Annuler", id="count.cancel"),
     ]
 
-    def __init__(self, title: str, label: str, maximum: int, confirm: str = "Valider") -> None:
+    def __init__(self, title: str, label: str, maximum: int, confirm: str = "Valider",
+                 *, minimum: int = 1, value: str = "") -> None:
         super().__init__()
+        self.minimum = minimum
+        self.value = value
         self.title_text = title
         self.label = label
         self.maximum = maximum
@@ -39,8 +42,8 @@ class CountModal(LayoutFirst, ModalScreen[int | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Plain(self.title_text, classes="title")
-            yield FormRow(self.label, Input(id="count", restrict=r"\d*", max_length=4,
-                                            compact=True), "count")
+            yield FormRow(self.label, Input(self.value, id="count", restrict=r"\d*",
+                                            max_length=4, compact=True), "count")
             with Horizontal(classes="buttons"):
                 yield Button("Annuler", id="cancel", compact=True)
                 yield Button(self.confirm, id="ok", variant="primary", compact=True)
@@ -52,7 +55,8 @@ class CountModal(LayoutFirst, ModalScreen[int | None]):
     @on(Button.Pressed, "#ok")
     def submit(self) -> None:
         try:
-            count = parse_count(self.query_one("#count", Input).value, self.label, self.maximum)
+            count = parse_count(self.query_one("#count", Input).value, self.label,
+                                self.maximum, self.minimum)
         except ValueError as exc:
             show_errors(self, {"count": str(exc)})
             return

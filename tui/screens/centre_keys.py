@@ -12,6 +12,7 @@ from textual.containers import Horizontal
 from textual.widgets import Button, DataTable, Footer, Static
 
 from domain.models import ExamSession, KeyState, OnlineKey, Participant
+from domain.window import MAX_EXTRA_MINUTES, extra_time_text, own_end, third_of
 from services import sessions
 from services.sessions import MAX_KEYS
 from store import StoreError
@@ -28,21 +29,28 @@ from tui.widgets.plain import Plain
 from tui.widgets.work_progress import WorkProgress
 
 REFRESH_SECONDS = 2.0
-COLUMNS = ("code", "number", "state", "name", "score")
+COLUMNS = ("code", "number", "state", "extra", "name", "score")
 
 
 def key_cells(key: OnlineKey, participant: Participant) -> tuple:
     """The row of one key; compared between refreshes to touch only changes."""
     submitted = key.state is KeyState.SUBMITTED
     return (key.code, participant.number, key_state_text(key, participant),
-            plain(person(participant), 24),
+            extra_text(key), plain(person(participant), 24),
             str(participant.score) if submitted and participant.score is not None else "")
+
+
+def extra_text(key: OnlineKey) -> str:
+    """The key's extra time in minutes as the « + min » column shows it
+    (« +20 »), or nothing."""
+    return f"+{key.extra_minutes}" if key.extra_minutes else ""
 
 
 class KeysScreen(LayoutFirst):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "add_keys", "Ajouter", id="keys.add"),
         Binding("s,delete", "delete_key", "Supprimer", id="keys.delete"),
+        Binding("t", "extra_time", "Temps suppl.", id="keys.extra_time"),
         Binding("p", "practical", "Pratique", id="keys.practical"),
         Binding("g", "attest", "Attestations", id="keys.attest"),
         Binding("m", "edit", "Modifier", id="keys.edit"),
@@ -77,8 +85,9 @@ class KeysScreen(LayoutFirst):
 
     async def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        for key, label, width in zip(COLUMNS, ("Clé", "N° particip.", "État", "Candidat", "Note"),
-                                     (17, 12, 12, 22, 4)):
+        for key, label, width in zip(COLUMNS, ("Clé", "N° particip.", "État", "+ min",
+                                                "Candidat", "Note"),
+                                     (17, 12, 12, 5, 17, 4)):
             table.add_column(label, key=key, width=width)
         if self.ctx.documents is None:
             self.say(UNAVAILABLE)
@@ -164,6 +173,35 @@ class KeysScreen(LayoutFirst):
             self.say(str(exc), error=True)
             return
         self.say(f"Clé {key.code} supprimée.")
+        await self.refresh_keys()
+
+    @work(exclusive=True, group="keys")
+    async def action_extra_time(self) -> None:
+        """Extra time for the selected key (aménagement d'épreuve), prefilled
+        with a third of the session's duration."""
+        key = self.current()
+        if key is None:
+            return
+        if key.state is KeyState.SUBMITTED:
+            self.say(f"La clé {key.code} est déjà validée : son temps ne change plus.",
+                     error=True)
+            return
+        s = self.session
+        third = third_of(s.starts_at, s.ends_at)  # type: ignore[arg-type]
+        minutes = await self.app.push_screen_wait(CountModal(
+            f"Temps supplémentaire, clé {key.code}\n"
+            f"Tiers temps : {third} min ; 0 pour retirer.", "Minutes", MAX_EXTRA_MINUTES,
+            confirm="Accorder", minimum=0, value=str(key.extra_minutes or third)))
+        if minutes is None:
+            return
+        try:
+            granted = await sessions.grant_extra_time(
+                self.ctx.store, self.ctx.scope, s.id, key.code, minutes)  # type: ignore[arg-type]
+        except StoreError as exc:
+            self.say(str(exc), error=True)
+            return
+        end = own_end(s.ends_at, granted.extra_minutes)  # type: ignore[arg-type]
+        self.say(extra_time_text(key.code, granted.extra_minutes, end, self.ctx.timezone))
         await self.refresh_keys()
 
     @on(Button.Pressed, "#practical")
