@@ -34,6 +34,13 @@ def focus_labels(widget: Widget | None) -> list[Widget]:
     return []
 
 
+KEY_NAMES = {
+    "escape": "Échap", "enter": "Entrée", "delete": "Suppr", "space": "Espace",
+    "backspace": "Effacement", "tab": "Tab", "shift+tab": "Maj+Tab", "home": "Début",
+    "end": "Fin", "pageup": "Pg préc.", "pagedown": "Pg suiv.",
+}
+"""How footers name the keys Textual would show in English (« esc »)."""
+
 IDLE_MESSAGE = "Session fermée après une longue inactivité."
 DISABLED_MESSAGE = "Votre compte a été désactivé : la session est fermée."
 
@@ -74,6 +81,14 @@ class QcmApp(App):
         self.animation_level = "none"
         self.last_activity = time.monotonic()
         self._marked_labels: list[Widget] = []
+
+    def get_key_display(self, binding: Binding) -> str:
+        """Footers name keys in French (Textual's public hook for it)."""
+        if not binding.key_display:
+            name = KEY_NAMES.get(binding.key.split(",")[0])
+            if name is not None:
+                return name
+        return super().get_key_display(binding)
 
     def on_mount(self) -> None:
         if self.guard is not None:

@@ -25,10 +25,10 @@ class OverviewModal(QuietFocus, LayoutFirst, ModalScreen[int | None]):
     """Dismisses with the index of the chosen question, or None."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "choose", "Aller à la question", key_display="Entrée",
+        Binding("enter", "choose", "Aller à la question",
                 id="overview.choose"),
         Binding("u", "next_unanswered", "Suivante sans réponse", id="overview.unanswered"),
-        Binding("escape,v", "close", "Retour", key_display="Échap", id="overview.close"),
+        Binding("escape,v", "close", "Retour", id="overview.close"),
         Binding("left", "step(-1)", show=False, id="overview.left"),
         Binding("right", "step(1)", show=False, id="overview.right"),
         Binding("up", "vertical(-1)", show=False, id="overview.up"),

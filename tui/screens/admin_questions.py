@@ -40,10 +40,10 @@ class QuestionsScreen(LayoutFirst):
     BINDING_GROUP_TITLE = "Questions"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "add", "Ajouter", id="admin.questions.add"),
-        Binding("e", "edit", "Modifier", id="admin.questions.edit"),
+        Binding("e", "edit", "Éditer", id="admin.questions.edit"),
         Binding("d", "toggle", "(Dés)activer", id="admin.questions.toggle"),
         Binding("slash", "search", "Chercher", id="admin.questions.search"),
-        Binding("i", "inactive", "Voir retirées", id="admin.questions.inactive"),
+        Binding("i", "inactive", "Retirées", id="admin.questions.inactive"),
         Binding("escape", "back", "Retour", id="admin.questions.back"),
     ]
 

@@ -51,8 +51,9 @@ class KeysScreen(LayoutFirst):
         Binding("a", "add_keys", "Ajouter", id="keys.add"),
         Binding("s,delete", "delete_key", "Supprimer", id="keys.delete"),
         Binding("t", "extra_time", "Temps suppl.", id="keys.extra_time"),
-        Binding("p", "practical", "Pratique", id="keys.practical"),
-        Binding("g", "attest", "Attestations", id="keys.attest"),
+        # Shown by their buttons below the table: the footer keeps 80 columns.
+        Binding("p", "practical", "Pratique", show=False, id="keys.practical"),
+        Binding("g", "attest", "Attestations", show=False, id="keys.attest"),
         Binding("m", "edit", "Modifier", id="keys.edit"),
         Binding("escape", "back", "Retour", id="keys.back"),
     ]

@@ -46,7 +46,7 @@ class ParticipantFormScreen(LayoutFirst):
         Binding("ctrl+s", "save", "Enregistrer", id="participant_form.save"),
         Binding("ctrl+z", "reset", "Effacer", id="participant_form.reset"),
         Binding("ctrl+t", "score_copy", "Noter une copie", id="participant_form.score_copy"),
-        Binding("escape", "back", "Retour", key_display="Échap",
+        Binding("escape", "back", "Retour",
                 id="participant_form.back"),
     ]
 

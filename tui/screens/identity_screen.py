@@ -48,7 +48,7 @@ class IdentityScreen(QuietFocus, LayoutFirst):
 
     AUTO_FOCUS = "#civility"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Retour au QCM", key_display="Échap", id="identity.back"),
+        Binding("escape", "back", "Retour au QCM", id="identity.back"),
         # Priority: on every field Enter does what the hint says (the radio
         # buttons, the checkbox and the text fields would each do otherwise).
         Binding("enter", "enter", show=False, priority=True, id="identity.enter"),

@@ -66,7 +66,7 @@ class KeyScreen(QuietFocus, LayoutFirst):
 
     AUTO_FOCUS = "#key"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "open", "Identification", show=True, key_display="Entrée",
+        Binding("enter", "open", "Identification", show=True,
                 id="key.open"),
     ]
 

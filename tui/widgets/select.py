@@ -17,7 +17,7 @@ class FrenchOverlay(SelectOverlay):
     """The open list; Échap closes it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "dismiss", "Fermer la liste", key_display="Échap"),
+        Binding("escape", "dismiss", "Fermer la liste"),
     ]
 
 
