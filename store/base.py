@@ -4,19 +4,23 @@ from __future__ import annotations
 
 from domain.clock import Clock
 from store.db import Database, Tx
+from store.pg import PgDatabase, PgTx
 from store.rows import ts
 from store.scope import Scope
 
+AnyDatabase = Database | PgDatabase  # the SQLite file or PostgreSQL
+AnyTx = Tx | PgTx
+
 
 class Repo:
-    def __init__(self, db: Database, clock: Clock) -> None:
+    def __init__(self, db: AnyDatabase, clock: Clock) -> None:
         self.db = db
         self.clock = clock
 
     def now_text(self) -> str:
         return ts(self.clock.now())
 
-    async def audit(self, tx: Tx, scope: Scope | str, action: str, object_type: str,
+    async def audit(self, tx: AnyTx, scope: Scope | str, action: str, object_type: str,
                     object_id: object, detail: str = "") -> None:
         actor = scope if isinstance(scope, str) else scope.actor
         await tx.execute(

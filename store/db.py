@@ -33,6 +33,12 @@ class Tx:
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
 
+    @staticmethod
+    def for_update(alias: str) -> str:
+        """Nothing on SQLite: `BEGIN IMMEDIATE` already holds the write lock
+        (PostgreSQL's Tx locks the rows read: `FOR UPDATE OF alias`)."""
+        return ""
+
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> aiosqlite.Cursor:
         try:
             return await self._conn.execute(sql, params)

@@ -48,7 +48,8 @@ class DocumentRepo(Repo):
                      doc.sha256, now, doc.verify_code)))
             for pid in lock:
                 row = await tx.one(
-                    "SELECT number, locked_at FROM participants WHERE id = ? AND centre_id = ?",
+                    "SELECT number, locked_at FROM participants "
+                    f"WHERE id = ? AND centre_id = ?{tx.for_update('participants')}",
                     (pid, centre_id))
                 if row is None:
                     raise NotFound(f"Participant introuvable : {pid}.")

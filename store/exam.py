@@ -71,7 +71,7 @@ class ExamRepo(Repo):
         async with self.db.transaction() as tx:
             row = await tx.one(
                 f"SELECT k.* FROM online_keys k JOIN sessions s ON s.id = k.session_id "
-                f"WHERE k.id = ? AND {where}", (key_id, *params))
+                f"WHERE k.id = ? AND {where}{tx.for_update('k')}", (key_id, *params))
             if row is None:
                 raise NotFound(f"Clé introuvable : {key_id}.")
             if row["state"] == KeyState.SUBMITTED.value:
@@ -93,7 +93,8 @@ class ExamRepo(Repo):
             row = await tx.one(
                 "SELECT k.*, s.starts_at AS s_start, s.ends_at AS s_end, c.timezone "
                 "FROM online_keys k JOIN sessions s ON s.id = k.session_id "
-                "JOIN centres c ON c.id = s.centre_id WHERE k.code = ?", (code,))
+                f"JOIN centres c ON c.id = s.centre_id WHERE k.code = ?{tx.for_update('k')}",
+                (code,))
             if row is None:
                 raise KeyRefused(KeyRefusal.UNKNOWN)
             starts, ends = rows.from_ts(row["s_start"]), rows.from_ts(row["s_end"])
@@ -177,7 +178,7 @@ class ExamRepo(Repo):
             "SELECT k.*, s.ends_at AS s_end, s.centre_id AS s_centre, q.formation_code "
             "FROM online_keys k "
             "JOIN sessions s ON s.id = k.session_id JOIN qcms q ON q.id = s.qcm_id "
-            "WHERE k.id = ?", (key_id,))
+            f"WHERE k.id = ?{tx.for_update('k')}", (key_id,))
         if row is None or row["state"] == KeyState.SUBMITTED.value:
             raise KeyRefused(KeyRefusal.SUBMITTED)
         if row["lease_token"] != token:
@@ -205,7 +206,7 @@ class ExamRepo(Repo):
                 f"UPDATE participants SET {', '.join(f'{c} = ?' for c in IDENTITY_COLUMNS)}, "
                 # A retake carries the first attempt's practical result over;
                 # withdrawing the retake withdraws that result too.
-                "retake_of = ?, practical = CASE WHEN ? IS NOT NULL THEN ? "
+                "retake_of = ?, practical = CASE WHEN CAST(? AS TEXT) IS NOT NULL THEN ? "
                 "WHEN retake_of IS NOT NULL THEN ? ELSE practical END WHERE id = ?",
                 (*(getattr(identity, c) for c in IDENTITY_COLUMNS), retake_of or None,
                  retake_of or None, Practical.FAVOURABLE.value, Practical.UNKNOWN.value,
@@ -233,7 +234,8 @@ class ExamRepo(Repo):
 
         `token` None is the server's own auto-submission after the window closed."""
         async with self.db.transaction() as tx:
-            row = await tx.one("SELECT * FROM online_keys WHERE id = ?", (key_id,))
+            row = await tx.one(
+                f"SELECT * FROM online_keys k WHERE id = ?{tx.for_update('k')}", (key_id,))
             if row is None or row["state"] == KeyState.SUBMITTED.value:
                 raise KeyRefused(KeyRefusal.SUBMITTED)
             if token is not None and row["lease_token"] != token:

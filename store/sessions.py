@@ -8,8 +8,7 @@ from domain.keys import format_participant_number
 from domain.models import ExamSession, Identity, Participant, Practical, SessionKind
 from domain.rules import FirstAttempt, RetakeRefused, check_retake
 from store import rows
-from store.base import Repo
-from store.db import Tx
+from store.base import AnyTx, Repo
 from store.errors import Conflict, NotFound
 from store.schema import IDENTITY_COLUMNS
 from store.scope import Scope
@@ -97,14 +96,15 @@ class SessionRepo(Repo):
 
     # Participants -------------------------------------------------------
 
-    async def next_number(self, tx: Tx) -> str:
+    async def next_number(self, tx: AnyTx) -> str:
         year = self.clock.now().year
         row = await tx.one(
             "INSERT INTO participant_numbers (year, last) VALUES (?, 1) "
-            "ON CONFLICT(year) DO UPDATE SET last = last + 1 RETURNING last", (year,))
+            "ON CONFLICT(year) DO UPDATE SET last = participant_numbers.last + 1 "
+            "RETURNING last", (year,))
         return format_participant_number(year, row[0])  # type: ignore[index]
 
-    async def check_retake(self, tx: Tx, number: str, formation_code: str,
+    async def check_retake(self, tx: AnyTx, number: str, formation_code: str,
                            exclude_participant: int | None = None,
                            centre_id: int | None = None) -> None:
         """Raise Conflict with the decision table's reason if `number` may not be retaken.
@@ -115,7 +115,7 @@ class SessionRepo(Repo):
             "SELECT p.id, p.number, p.score, p.practical, p.retake_of, p.centre_id, "
             "q.formation_code, "
             "f.pass_mark, "
-            "EXISTS (SELECT 1 FROM participants r WHERE r.retake_of = p.number AND r.id IS NOT ?) "
+            "EXISTS (SELECT 1 FROM participants r WHERE r.retake_of = p.number AND r.id != COALESCE(?, 0)) "
             "AS already FROM participants p JOIN sessions s ON s.id = p.session_id "
             "JOIN qcms q ON q.id = s.qcm_id JOIN formations f ON f.code = q.formation_code "
             "WHERE p.number = ?", (exclude_participant, number))
