@@ -1,6 +1,7 @@
 """The shared command layer: build the registry once per process."""
 
-from cli import admin, admin_accounts, admin_banks, admin_oversight, centre, documents
+from cli import (admin, admin_accounts, admin_banks, admin_oversight, backup, centre,
+                 documents)
 from cli.framework import ADMIN, CENTRE, LOCAL, CommandError, Context, Registry, Result
 
 
@@ -12,6 +13,7 @@ def build_registry() -> Registry:
     admin_oversight.register(registry)
     centre.register(registry)
     documents.register(registry)
+    backup.register(registry)
     return registry
 
 

@@ -7,10 +7,8 @@ says to run SQLite only."""
 
 from __future__ import annotations
 
-import itertools
-import os
 import sqlite3
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
@@ -42,8 +40,8 @@ from domain.models import (
 )
 from store import Scope, Store
 from store.documents import NewDocument
-from store.pg import PgDatabase, to_dollar
-from tests.store.pg_server import PgServer
+from store.pg import to_dollar
+from tests.pg_server import PgDatabases, postgres_wanted
 
 T0 = datetime(2026, 3, 10, 9, 0, tzinfo=timezone.utc)
 ADMIN = Scope.admin("admin-test")
@@ -76,11 +74,6 @@ def sql(path: Path) -> sqlite3.Connection:
 # What direct SQL raises on either backend (a trigger's LOCKED, a constraint).
 DIRECT_ERRORS = (sqlite3.DatabaseError, asyncpg.PostgresError)
 BACKENDS = ["sqlite", "pg"]
-TEMPLATE = "qcm_template"
-
-
-def postgres_wanted() -> bool:
-    return os.environ.get("QCM_TEST_POSTGRES", "1").lower() not in ("0", "no", "false")
 
 
 class DirectSql:
@@ -135,58 +128,6 @@ class Backend:
             yield direct
         finally:
             await direct.close()
-
-
-class PgDatabases:
-    """The session's server, a migrated template, and a new database per test."""
-
-    def __init__(self, server: PgServer) -> None:
-        self.server = server
-        self._names = itertools.count(1)
-        self._template_ready = False
-
-    async def _admin(self) -> asyncpg.Connection:
-        return await asyncpg.connect(self.server.url("postgres"))
-
-    async def _prepare_template(self) -> None:
-        """Once per session: a database migrated by the code under test."""
-        conn = await self._admin()
-        try:
-            await conn.execute(f"CREATE DATABASE {TEMPLATE}")
-        finally:
-            await conn.close()
-        db = await PgDatabase.open(self.server.url(TEMPLATE))
-        await db.close()
-
-    async def create(self, migrated: bool = True) -> str:
-        if migrated and not self._template_ready:
-            await self._prepare_template()
-            self._template_ready = True
-        name = f"test_{os.getpid()}_{next(self._names)}"
-        conn = await self._admin()
-        try:
-            template = TEMPLATE if migrated else "template0"
-            await conn.execute(f"CREATE DATABASE {name} TEMPLATE {template} STRATEGY FILE_COPY")
-        finally:
-            await conn.close()
-        return self.server.url(name)
-
-    async def drop(self, url: str) -> None:
-        name = url.split("/")[3].split("?")[0]
-        conn = await self._admin()
-        try:
-            await conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        finally:
-            await conn.close()
-
-
-@pytest.fixture(scope="session")
-def pg_databases() -> Iterator[PgDatabases]:
-    server = PgServer().start()
-    try:
-        yield PgDatabases(server)
-    finally:
-        server.stop()
 
 
 @pytest.fixture(params=BACKENDS)
