@@ -1,5 +1,10 @@
-"""`qcm backup FILE`: a consistent copy of the SQLite database while the
-server runs (local CLI only: the file is written on the server's machine)."""
+"""Keeping and moving the data, local CLI only (files are written on the
+server's machine):
+
+- `qcm backup FILE`: a consistent copy of the SQLite database while the
+  server runs;
+- `qcm db copy --to postgresql://…`: the SQLite database into an empty
+  PostgreSQL database (server stopped: later writes would not follow)."""
 
 from __future__ import annotations
 
@@ -7,7 +12,7 @@ import argparse
 from pathlib import Path
 
 from cli.framework import LOCAL, CommandError, Context, Registry, Result
-from services.backup import BackupError, backup_sqlite
+from services.backup import BackupError, backup_sqlite, copy_to_postgres
 
 
 def register(reg: Registry) -> None:
@@ -32,3 +37,21 @@ def register(reg: Registry) -> None:
                        "schema_version": report.schema_version, "tables": report.tables},
                       f"Copie écrite : {report.target} ({report.size} octets, schéma "
                       f"{report.schema_version}, {rows} lignes dans {len(report.tables)} tables).")
+
+    def copy_args(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--to", required=True, metavar="URL",
+                       help="base PostgreSQL vide : postgresql://utilisateur@hôte/base")
+
+    @reg.command("db copy", "Copie la base SQLite dans une base PostgreSQL vide", (LOCAL,),
+                 copy_args)
+    async def db_copy(ctx: Context, args: argparse.Namespace) -> Result:
+        try:
+            report = await copy_to_postgres(ctx.config.sqlite_path, args.to)
+        except BackupError as exc:
+            raise CommandError(str(exc)) from None
+        total = sum(report.rows.values())
+        return Result({"schema_version": report.schema_version, "rows": report.rows},
+                      f"{total} lignes copiées dans {len(report.rows)} tables (schéma "
+                      f"{report.schema_version}), comptes vérifiés table par table.\n"
+                      "Pour l'utiliser : [database] url dans la configuration, puis "
+                      "redémarrez le serveur.")

@@ -1,4 +1,5 @@
-"""A consistent copy of the SQLite database while the server runs.
+"""A consistent copy of the SQLite database while the server runs, and the
+move of a SQLite database to PostgreSQL.
 
 SQLite's online backup API copies the pages of one read transaction: under
 WAL, writers (candidates saving answers) go on meanwhile and the copy is the
@@ -17,6 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import aiosqlite
+
+from store.copy import CopyReport, copy_sqlite_to_pg
+from store.pg import PgDatabase, is_postgres_url
 
 
 class BackupError(Exception):
@@ -85,3 +89,17 @@ def _publish(partial: Path, target: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+async def copy_to_postgres(source: Path, url: str) -> CopyReport:
+    """Copy the SQLite database `source` into the empty PostgreSQL database
+    at `url` (created and migrated if needed); counts checked per table."""
+    if not is_postgres_url(url):
+        raise BackupError("--to : URL postgresql://… attendue.")
+    if not source.is_file():
+        raise BackupError(f"Base introuvable : {source}.")
+    target = await PgDatabase.open(url)  # Unreachable: a StoreError, said as is
+    try:
+        return await copy_sqlite_to_pg(source, target)
+    finally:
+        await target.close()

@@ -22,7 +22,7 @@ from typing import Any
 
 import asyncpg  # type: ignore[import-untyped]
 
-from store.errors import Conflict, Locked, SchemaTooNew
+from store.errors import Conflict, Locked, SchemaTooNew, Unreachable
 from store.schema_pg import MIGRATIONS
 
 # Two nodes starting at once migrate one after the other (pg_advisory_xact_lock).
@@ -176,6 +176,15 @@ class PgTx:
         except asyncpg.PostgresError as exc:
             raise self._failure(exc) from exc
 
+    async def copy_rows(self, table: str, columns: Sequence[str],
+                        rows: list[tuple]) -> None:
+        """Bulk load with COPY (moving a database: `store.copy`)."""
+        try:
+            await self._conn.copy_records_to_table(table, records=rows, columns=list(columns))
+        except (asyncpg.PostgresError, TypeError, ValueError) as exc:  # server or encoder
+            self.failed = Conflict(f"Table {table} : {exc}")
+            raise self.failed from exc
+
     async def insert(self, sql: str, params: Sequence[Any] = ()) -> int:
         """An INSERT into a table with an `id` column: the new row's id."""
         row = await self.one(f"{sql} RETURNING id", params)
@@ -213,10 +222,14 @@ class PgDatabase:
                    min_size: int = 1, max_size: int = 10) -> PgDatabase:
         """`busy_timeout_ms`: how long a statement waits for a row or table
         lock held by another transaction before failing (`lock_timeout`)."""
-        pool = await asyncpg.create_pool(
-            url, min_size=min_size, max_size=max_size,
-            server_settings={"lock_timeout": f"{int(busy_timeout_ms)}ms",
-                             "application_name": "qcm-ssh"})
+        try:
+            pool = await asyncpg.create_pool(
+                url, min_size=min_size, max_size=max_size,
+                server_settings={"lock_timeout": f"{int(busy_timeout_ms)}ms",
+                                 "application_name": "qcm-ssh"})
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+            raise Unreachable(f"Base PostgreSQL injoignable ({_redacted(url)}) : "
+                              f"{exc}") from exc
         db = cls(pool, url)
         try:
             if migrate:

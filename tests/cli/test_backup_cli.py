@@ -60,3 +60,27 @@ async def test_the_cli_on_postgresql(qcm: Qcm, pg_url: str):
     assert not qcm.database.exists()  # nothing went to the SQLite file
     refused = qcm("backup", str(qcm.tmp / "copie.sqlite3"))
     assert refused.code == 1 and "pg_dump" in refused.err and len(refused.err_lines) == 1
+
+
+async def test_db_copy_moves_the_sqlite_database_to_postgresql(qcm: Qcm, pg_url: str):
+    qcm.ok("init")
+    qcm.ok("centre", "add", "Centre de Lyon", "--city", "Lyon")
+    qcm.ok("trainer", "add", "1", "Claire Martin")
+    copied = json.loads(qcm.ok("db", "copy", "--to", pg_url, "--json").out)
+    assert copied["rows"]["centres"] == 1 and copied["rows"]["trainers"] == 1
+    # Twice: refused, in one line.
+    again = qcm("db", "copy", "--to", pg_url)
+    assert again.code == 1 and "n'est pas vide" in again.err and len(again.err_lines) == 1
+    # The configuration switched: the same data, now from PostgreSQL.
+    _use_postgres(qcm, pg_url)
+    qcm.database.unlink()
+    assert [c["name"] for c in json.loads(qcm.ok("centre", "list", "--json").out)] == [
+        "Centre de Lyon"]
+    qcm.ok("centre", "add", "Centre de Nantes")
+    assert not qcm.database.exists()  # the SQLite file is not used any more
+
+
+def test_db_copy_needs_a_postgresql_url(qcm: Qcm):
+    qcm.ok("init")
+    run = qcm("db", "copy", "--to", "/tmp/autre.sqlite3")
+    assert run.code == 1 and "postgresql://" in run.err and len(run.err_lines) == 1
