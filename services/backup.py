@@ -17,9 +17,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-import aiosqlite
-
-from store.copy import CopyReport, copy_sqlite_to_pg
+from store.copy import CopyReport, copy_sqlite_to_pg, sqlite_snapshot
 from store.pg import PgDatabase, is_postgres_url
 
 
@@ -49,25 +47,9 @@ async def backup_sqlite(source: Path, target: Path, *, overwrite: bool = False) 
     partial = target.with_name(f".{target.name}.partial-{os.getpid()}")
     partial.unlink(missing_ok=True)
     try:
-        # Read-only: a wrong path never creates an empty database.
-        async with aiosqlite.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True) as src:
-            await src.execute("PRAGMA busy_timeout = 10000")
-            async with aiosqlite.connect(partial) as dst:
-                await src.backup(dst, pages=-1)  # one step: one snapshot
-                # A self-contained file: no -wal beside it once closed.
-                await dst.execute("PRAGMA journal_mode = DELETE")
-                check = await (await dst.execute("PRAGMA integrity_check")).fetchone()
-                if check is None or check[0] != "ok":
-                    raise BackupError(f"Copie incohérente ({check[0] if check else '?'}) : "
-                                      "recommencez.")
-                version = (await (await dst.execute("PRAGMA user_version")).fetchone())[0]
-                names = [r[0] for r in await (await dst.execute(
-                    "SELECT name FROM sqlite_master WHERE type = 'table' "
-                    "AND name NOT LIKE 'sqlite_%' ORDER BY name")).fetchall()]
-                tables = {}
-                for name in names:
-                    row = await (await dst.execute(f'SELECT COUNT(*) FROM "{name}"')).fetchone()
-                    tables[name] = row[0]
+        snapshot = await sqlite_snapshot(source, partial)
+        if snapshot.integrity != "ok":
+            raise BackupError(f"Copie incohérente ({snapshot.integrity}) : recommencez.")
         await asyncio.to_thread(_publish, partial, target)
     except sqlite3.Error as exc:
         raise BackupError(f"Sauvegarde impossible : {exc}.") from exc
@@ -75,7 +57,7 @@ async def backup_sqlite(source: Path, target: Path, *, overwrite: bool = False) 
         partial.unlink(missing_ok=True)
         for suffix in ("-wal", "-shm", "-journal"):
             Path(f"{partial}{suffix}").unlink(missing_ok=True)
-    return BackupReport(target, target.stat().st_size, int(version), tables)
+    return BackupReport(target, target.stat().st_size, snapshot.schema_version, snapshot.rows)
 
 
 def _publish(partial: Path, target: Path) -> None:

@@ -1,4 +1,8 @@
-"""Moving a SQLite database to PostgreSQL (`qcm db copy --to postgresql://…`).
+"""Copies of a whole database: a live SQLite file to a new file (`qcm backup`),
+and a SQLite database to PostgreSQL (`qcm db copy --to postgresql://…`).
+
+The backup uses SQLite's online backup API in one step: the pages of one
+read transaction, while writers go on under WAL.
 
 The SQLite file is read in one read transaction (one instant of it); the
 PostgreSQL database, migrated to the same schema version and empty, receives
@@ -25,6 +29,34 @@ TABLES = ("formations", "themes", "questions", "centres", "trainers", "accounts"
           "account_keys", "qcms", "qcm_questions", "sessions", "participant_numbers",
           "participants", "online_keys", "answers", "documents", "paper_batches", "audit",
           "auth_failures")
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    schema_version: int
+    integrity: str  # "ok", or what PRAGMA integrity_check found
+    rows: dict[str, int]  # per table
+
+
+async def sqlite_snapshot(source: Path, target: Path) -> Snapshot:
+    """Write the database `source` as of one instant to the new file
+    `target` (no -wal beside it once done), then check the copy."""
+    # Read-only: a wrong path never creates an empty database.
+    async with aiosqlite.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True) as src:
+        await src.execute("PRAGMA busy_timeout = 10000")
+        async with aiosqlite.connect(target) as dst:
+            await src.backup(dst, pages=-1)  # one step: one snapshot
+            await dst.execute("PRAGMA journal_mode = DELETE")  # a self-contained file
+            check = await (await dst.execute("PRAGMA integrity_check")).fetchone()
+            version = await (await dst.execute("PRAGMA user_version")).fetchone()
+            names = [r[0] for r in await (await dst.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' "
+                "AND name NOT LIKE 'sqlite_%' ORDER BY name")).fetchall()]
+            rows = {}
+            for name in names:
+                count = await (await dst.execute(f'SELECT COUNT(*) FROM "{name}"')).fetchone()
+                rows[name] = int(count[0]) if count else 0
+    return Snapshot(int(version[0]) if version else 0, str(check[0]) if check else "?", rows)
 
 
 @dataclass(frozen=True)
