@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
@@ -151,6 +152,25 @@ class Database:
                 except sqlite3.DatabaseError as exc:
                     await self._conn.execute("ROLLBACK")
                     raise translate(exc) from exc
+
+    @asynccontextmanager
+    async def singleton(self, name: str) -> AsyncIterator[bool]:
+        """True for the one holder of `name` among the processes sharing this
+        file (an exclusive flock on `<database>.<name>.lock`, released when
+        the block ends or the process dies); False at once for the others."""
+        handle = open(f"{self.path}.{name}.lock", "a+b")  # noqa: SIM115 - closed below
+        try:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                yield False
+                return
+            try:
+                yield True
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+        finally:
+            handle.close()
 
     async def one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
         async with self._lock:

@@ -260,18 +260,23 @@ class ExamRepo(Repo):
         return score_answers(correct, given)
 
     async def submit_expired(self) -> list[int]:
-        """Auto-submit every started key whose window has closed."""
-        expired = await self.db.all(
-            "SELECT k.id FROM online_keys k JOIN sessions s ON s.id = k.session_id "
-            "WHERE k.state = 'in_progress' AND s.ends_at <= ?", (self.now_text(),))
-        done = []
-        for row in expired:
-            try:
-                await self.submit(row[0], None)
-                done.append(row[0])
-            except KeyRefused:
-                pass  # submitted meanwhile by its own connection
-        return done
+        """Auto-submit every started key whose window has closed. One process
+        of all those sharing the database sweeps at a time; the others return
+        [] at once (each key is still submitted at most once, by its row)."""
+        async with self.db.singleton("sweeper") as mine:
+            if not mine:
+                return []
+            expired = await self.db.all(
+                "SELECT k.id FROM online_keys k JOIN sessions s ON s.id = k.session_id "
+                "WHERE k.state = 'in_progress' AND s.ends_at <= ?", (self.now_text(),))
+            done = []
+            for row in expired:
+                try:
+                    await self.submit(row[0], None)
+                    done.append(row[0])
+                except KeyRefused:
+                    pass  # submitted meanwhile by its own connection
+            return done
 
 
 def same_name(a: str, b: str) -> bool:

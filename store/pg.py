@@ -15,6 +15,7 @@ with `tx.for_update(alias)`, which is empty on SQLite."""
 from __future__ import annotations
 
 import functools
+import zlib
 from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -27,6 +28,8 @@ from store.schema_pg import MIGRATIONS
 
 # Two nodes starting at once migrate one after the other (pg_advisory_xact_lock).
 MIGRATION_LOCK = 0x71636D01  # "qcm" 1
+# Advisory locks of `PgDatabase.singleton`: (LOCK_SPACE, crc32 of the name).
+LOCK_SPACE = 0x71636D
 
 
 def is_postgres_url(target: object) -> bool:
@@ -287,6 +290,21 @@ class PgDatabase:
                 await tx.commit()
             except asyncpg.PostgresError as exc:
                 raise translate(exc) from exc
+
+    @asynccontextmanager
+    async def singleton(self, name: str) -> AsyncIterator[bool]:
+        """True for the one holder of `name` across every process of every
+        node (a session advisory lock, on a connection kept meanwhile: it is
+        released when the block ends, or by the server if the node dies);
+        False at once for anyone else."""
+        key = zlib.crc32(name.encode()) & 0x7FFFFFFF
+        async with self._pool.acquire() as conn:
+            mine = await conn.fetchval("SELECT pg_try_advisory_lock($1, $2)", LOCK_SPACE, key)
+            try:
+                yield bool(mine)
+            finally:
+                if mine:
+                    await conn.execute("SELECT pg_advisory_unlock($1, $2)", LOCK_SPACE, key)
 
     async def one(self, sql: str, params: Sequence[Any] = ()) -> PgRow | None:
         async with self._pool.acquire() as conn:

@@ -8,7 +8,9 @@ answers trigger) and constraints."""
 from __future__ import annotations
 
 import asyncio
+import sys
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -18,6 +20,7 @@ from store import Locked
 from tests.store.conftest import T0
 
 NODES = 3
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -116,3 +119,60 @@ async def test_sweeper_and_candidate_race_at_the_window_end(store, world, nodes,
     states = await store.db.all("SELECT state FROM online_keys WHERE id IN (?, ?, ?)",
                                 [k.id for k in keys])
     assert [r[0] for r in states] == ["submitted"] * 3
+
+
+async def test_one_sweeper_at_a_time_across_nodes(store, world, nodes, clock):
+    keys = await _keys(store, world, 3)
+    for key in keys:
+        await store.exam.open_key(key.code, "tok")
+    clock.set(world.a.online.ends_at + timedelta(seconds=1))
+    async with nodes[0].db.singleton("sweeper") as mine:
+        assert mine  # node 0 is sweeping: the others step aside at once
+        assert await asyncio.wait_for(nodes[1].exam.submit_expired(), 5) == []
+        assert await asyncio.wait_for(nodes[2].exam.submit_expired(), 5) == []
+        async with nodes[1].db.singleton("sweeper") as other:
+            assert not other
+        states = await store.db.all("SELECT state FROM online_keys WHERE id IN (?, ?, ?)",
+                                    [k.id for k in keys])
+        assert {r[0] for r in states} == {"in_progress"}
+    # Released: the next node to sweep does it all, once.
+    assert sorted(await nodes[1].exam.submit_expired()) == sorted(k.id for k in keys)
+    assert await nodes[2].exam.submit_expired() == []
+    swept = await store.db.one("SELECT COUNT(*) FROM audit WHERE action = 'auto_submit'")
+    assert swept[0] == len(keys)
+
+
+HOLDER = """
+import asyncio, sys
+from store.store import Store
+
+async def main():
+    store = await Store.open(sys.argv[1])
+    async with store.db.singleton("sweeper") as mine:
+        print("held" if mine else "refused", flush=True)
+        await asyncio.sleep(600)
+
+asyncio.run(main())
+"""
+
+
+async def test_a_killed_sweeper_does_not_block_the_others(store, backend):
+    """The node sweeping is killed (SIGKILL): its lock goes with it (SQLite:
+    the file closes with the process; PostgreSQL: the server ends the
+    session of the dropped connection)."""
+    holder = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", HOLDER, str(backend.target), cwd=ROOT,
+        stdout=asyncio.subprocess.PIPE)
+    try:
+        assert await asyncio.wait_for(holder.stdout.readline(), 60) == b"held\n"
+        async with store.db.singleton("sweeper") as mine:
+            assert not mine
+    finally:
+        holder.kill()
+        await holder.wait()
+    for _ in range(200):
+        async with store.db.singleton("sweeper") as mine:
+            if mine:
+                break
+        await asyncio.sleep(0.05)
+    assert mine
