@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import fcntl
+import os
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
@@ -158,19 +159,19 @@ class Database:
         """True for the one holder of `name` among the processes sharing this
         file (an exclusive flock on `<database>.<name>.lock`, released when
         the block ends or the process dies); False at once for the others."""
-        handle = open(f"{self.path}.{name}.lock", "a+b")  # noqa: SIM115 - closed below
+        fd = os.open(f"{self.path}.{name}.lock", os.O_RDWR | os.O_CREAT, 0o600)
         try:
             try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
                 yield False
                 return
             try:
                 yield True
             finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+                fcntl.flock(fd, fcntl.LOCK_UN)
         finally:
-            handle.close()
+            os.close(fd)
 
     async def one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
         async with self._lock:
