@@ -66,7 +66,10 @@ def _unprivileged_user() -> str | None:
 
 
 class PgServer:
-    def __init__(self) -> None:
+    """`durable`: fsync and synchronous commits on (benchmarks); off for tests."""
+
+    def __init__(self, durable: bool = False) -> None:
+        self.durable = durable
         self.bin = find_bin()
         self.user = _unprivileged_user()
         self.root = Path(tempfile.mkdtemp(prefix="qcm-pg-"))
@@ -91,9 +94,10 @@ class PgServer:
         if done.returncode:
             raise RuntimeError(f"initdb: {done.stderr or done.stdout}")
         # Only a unix socket in our directory; durability is not under test.
-        options = (f"-k {self.root} -c listen_addresses='' -c fsync=off "
-                   "-c synchronous_commit=off -c full_page_writes=off "
-                   "-c max_connections=200 -c shared_buffers=32MB")
+        options = f"-k {self.root} -c listen_addresses='' -c max_connections=200"
+        if not self.durable:
+            options += (" -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+                        " -c shared_buffers=32MB")
         done = self._run(self.bin / "pg_ctl", "-D", self.data, "-l", self.log, "-o", options,
                          "-w", "-t", "60", "start")
         if done.returncode:
