@@ -26,6 +26,8 @@ import time
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
+import asyncpg
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from domain.bank import parse_bank  # noqa: E402
@@ -106,7 +108,6 @@ async def run(target: Path | str, candidates: int, answers_each: int) -> dict[st
 async def main(candidates: int, answers_each: int) -> None:
     server = PgServer(durable=True).start()  # durable commits, like a real server
     try:
-        import asyncpg  # noqa: PLC0415
         conn = await asyncpg.connect(server.url())
         await conn.execute("CREATE DATABASE bench")
         await conn.close()
