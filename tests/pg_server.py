@@ -8,6 +8,7 @@ The binaries are looked for in $QCM_PG_BIN, then /usr/lib/postgresql/*/bin
 
 from __future__ import annotations
 
+import atexit
 import itertools
 import os
 import pwd
@@ -104,6 +105,7 @@ class PgServer:
             log = self.log.read_text(errors="replace") if self.log.exists() else ""
             raise RuntimeError(f"pg_ctl start: {done.stderr or done.stdout}\n{log}")
         self.started = True
+        atexit.register(self.stop)  # also when the session is interrupted (Ctrl-C)
         return self
 
     def url(self, database: str = "postgres") -> str:
