@@ -3,8 +3,8 @@ directory, listening only on a unix socket there, one per test session.
 
 As root (CI), the server runs as an unprivileged account (`postgres`, made
 by Debian's package, else `nobody`): PostgreSQL refuses to run as root.
-The binaries are looked for in $QCM_PG_BIN, then /usr/lib/postgresql/*/bin
-(newest first), then $PATH."""
+The binaries are looked for in $QCM_PG_BIN (only there when set), else in
+/usr/lib/postgresql/*/bin (newest first), then $PATH."""
 
 from __future__ import annotations
 
@@ -37,8 +37,11 @@ class PgUnavailable(RuntimeError):
 
 def find_bin() -> Path:
     candidates: list[Path] = []
-    if os.environ.get("QCM_PG_BIN"):
-        candidates.append(Path(os.environ["QCM_PG_BIN"]))
+    if os.environ.get("QCM_PG_BIN"):  # named: that folder or nothing
+        folder = Path(os.environ["QCM_PG_BIN"])
+        if (folder / "initdb").exists() and (folder / "pg_ctl").exists():
+            return folder
+        raise PgUnavailable(f"QCM_PG_BIN={folder} : initdb et pg_ctl introuvables.")
     versions = sorted(Path("/usr/lib/postgresql").glob("*/bin"),
                       key=lambda p: int(p.parent.name) if p.parent.name.isdigit() else 0,
                       reverse=True)

@@ -36,9 +36,10 @@ def test_backup_is_a_local_command_only(qcm: Qcm):
 
 
 @pytest.fixture
-async def pg_url(pg_databases):
+async def pg_url(request):
     if not postgres_wanted():
         pytest.skip("QCM_TEST_POSTGRES=0 : PostgreSQL non testé")
+    pg_databases = request.getfixturevalue("pg_databases")  # the server starts only now
     url = await pg_databases.create(migrated=False)
     try:
         yield url

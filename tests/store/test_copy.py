@@ -22,9 +22,10 @@ pytestmark = pytest.mark.parametrize("backend_name", ["sqlite"])  # the source
 
 
 @pytest.fixture
-async def pg_url(pg_databases):
+async def pg_url(request):
     if not postgres_wanted():
         pytest.skip("QCM_TEST_POSTGRES=0 : PostgreSQL non testé")
+    pg_databases = request.getfixturevalue("pg_databases")  # the server starts only now
     url = await pg_databases.create(migrated=False)
     try:
         yield url
