@@ -4,9 +4,10 @@ both backends; the two lists of steps keep the same numbering."""
 import pytest
 
 from store import Store
-from store.errors import Conflict, SchemaTooNew
+from store.errors import Conflict, Locked, SchemaTooNew
 from store.schema import MIGRATIONS
 from store.schema_pg import MIGRATIONS as PG_MIGRATIONS
+from store.schema_pg import refuse
 from tests.store.conftest import ADMIN
 
 TABLES = {"formations", "themes", "questions", "centres", "trainers", "accounts",
@@ -117,3 +118,21 @@ async def test_foreign_keys_enforced(store):
         async with store.db.transaction() as tx:
             await tx.execute("INSERT INTO trainers (centre_id, name) VALUES (999, 'x')")
     assert await store.db.all("SELECT * FROM trainers WHERE centre_id = 999") == []
+
+
+@pytest.mark.parametrize("backend_name", ["pg"])
+async def test_trigger_helpers_raise_the_stores_errors(store):
+    """What a ported step uses: refuse() gives Locked, refuse(conflict=True) Conflict."""
+    async with store.db.transaction() as tx:
+        await tx.execute("CREATE TABLE t (x INTEGER)")
+        await tx.execute(refuse("t_locked", "BEFORE UPDATE", "t", "verrou d'essai"))
+        await tx.execute(refuse("t_conflict", "BEFORE INSERT", "t", "refus d'essai",
+                                "NEW.x < 0", conflict=True))
+        await tx.execute("INSERT INTO t VALUES (1)")
+    with pytest.raises(Locked, match="^verrou d'essai$"):
+        async with store.db.transaction() as tx:
+            await tx.execute("UPDATE t SET x = 2")
+    with pytest.raises(Conflict, match="refus d'essai"):
+        async with store.db.transaction() as tx:
+            await tx.execute("INSERT INTO t VALUES (-1)")
+    assert [r[0] for r in await store.db.all("SELECT x FROM t")] == [1]
