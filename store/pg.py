@@ -210,6 +210,10 @@ class PgTx:
             raise self._failure(exc) from exc
 
 
+class _Abandoned(Exception):
+    """Raised in `run`'s worker thread at the statement after its caller was cancelled."""
+
+
 class PgSyncTx:
     """The handle given to work run by `PgDatabase.run`, in a worker thread:
     the same calls as `store.db.SyncTx`, each statement sent to the event
@@ -228,7 +232,7 @@ class PgSyncTx:
     def _wait(self, statement: Coroutine[Any, Any, T]) -> T:
         if self.abandoned:
             statement.close()
-            raise asyncio.CancelledError("PgDatabase.run annulé")
+            raise _Abandoned("PgDatabase.run annulé")
         return asyncio.run_coroutine_threadsafe(statement, self._loop).result()
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Result:
@@ -361,6 +365,8 @@ class PgDatabase:
                 # it stops at its next one; only then is the connection given back.
                 sync.abandoned = True
                 await asyncio.wait([done])
+                if not done.cancelled():
+                    done.exception()  # retrieved: the work's end is of no interest now
                 if transaction is not None:
                     await transaction.rollback()
                 raise
