@@ -8,7 +8,7 @@ subprocess (2 workers) on loopback.
 Each candidate arrives at a time drawn from the arrival curve (all within
 `--arrival` seconds), connects, reads the key screen for `--read` seconds,
 types the key at `--cps` characters per second and Enter, then fills the
-identity form at that pace (Enter on « M. », Tab, each field, Tab... Enter on
+identity form at that pace (Enter on « M. », each field then Tab... Enter on
 « Valider »), answers the 30 questions with `--pace` seconds between
 keystrokes (a letter, then « n »), opens the question list once and closes it,
 presses « t » (Terminer), Tab and Enter to confirm, and reads the score.
@@ -294,22 +294,20 @@ async def candidate(index: int, key: str, plan: Plan, args: argparse.Namespace, 
         # The identity form: Enter on « M. », then Tab and each field.
         step = "identity form"
         await asyncio.sleep(args.read)
-        client.key("form_move", "\r", ANY_REPLY)
+        client.key("form_move", "\r", ANY_REPLY)  # chooses « M. », goes to « Nom »
         await asyncio.sleep(typing)
         for name, text in IDENTITY:
             label = IDENTITY_LABELS[name]
-            client.key("form_move", "\t", ANY_REPLY)
-            await asyncio.sleep(typing)
             for n in range(1, len(text or "") + 1):
                 typed = text[:n]  # type: ignore[index]
                 last = client.key("form_char", typed[-1],
                                   lambda typed=typed, label=label:
                                   client.row_after(label) == typed)
                 await asyncio.sleep(typing)
+            client.key("form_move", "\t", ANY_REPLY)  # to the next field
+            await asyncio.sleep(typing)
         await wait(client, last, args.timeout, step)
-        client.key("form_move", "\t", ANY_REPLY)  # to « Second passage »
-        await asyncio.sleep(typing)
-        client.key("form_move", "\t", ANY_REPLY)  # to « Valider »
+        client.key("form_move", "\t", ANY_REPLY)  # from « Second passage » to « Valider »
         await asyncio.sleep(typing)
         step = "Valider"
         item = client.key("form_submit", "\r", lambda: "Question 1/" in client.text)

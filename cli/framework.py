@@ -29,9 +29,40 @@ class CommandError(Exception):
         self.status = status
 
 
+# What argparse itself writes, in French (its texts go through gettext, whose
+# catalogue is process-wide: translating here keeps it to our parsers).
+_FRENCH = (
+    ("usage: ", "usage : "),
+    ("positional arguments:", "arguments :"),
+    ("options:", "options :"),
+    ("show this help message and exit", "affiche cette aide"),
+    ("the following arguments are required: ", "arguments obligatoires manquants : "),
+    ("unrecognized arguments: ", "arguments inconnus : "),
+    ("invalid choice: ", "choix invalide : "),
+    ("(choose from ", "(possibles : "),
+    ("expected one argument", "une valeur attendue"),
+    ("expected at least one argument", "au moins une valeur attendue"),
+    ("not allowed with argument ", "incompatible avec l'argument "),
+    ("ambiguous option: ", "option ambiguë : "),
+    ("could match ", "possibles : "),
+    ("invalid int value: ", "nombre entier invalide : "),
+    ("invalid float value: ", "nombre invalide : "),
+    ("one of the arguments ", "un des arguments "),
+    (" is required", " est obligatoire"),
+)
+
+
+def french(text: str) -> str:
+    """argparse's English phrases replaced by French ones."""
+    for english, translated in _FRENCH:
+        text = text.replace(english, translated)
+    return text
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse that raises instead of exiting the process, and prints
-    (--help) through the caller's channel rather than the process's stdout."""
+    """argparse that raises instead of exiting the process, prints (--help)
+    through the caller's channel rather than the process's stdout, and speaks
+    French."""
 
     def __init__(self, *args: Any, write: Callable[[str], object] | None = None,
                  **kwargs: Any) -> None:
@@ -44,8 +75,14 @@ class _Parser(argparse.ArgumentParser):
         elif message:
             self._write(message)
 
+    def format_usage(self) -> str:
+        return french(super().format_usage())
+
+    def format_help(self) -> str:
+        return french(super().format_help())
+
     def error(self, message: str):  # type: ignore[override]
-        raise CommandError(f"{self.prog} : {message}", 2)
+        raise CommandError(f"{self.prog} : {french(message)}", 2)
 
     def exit(self, status: int = 0, message: str | None = None):  # type: ignore[override]
         raise CommandError(message or "", status)

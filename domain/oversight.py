@@ -15,11 +15,12 @@ class SessionState(str, enum.Enum):
     OPEN = "open"
     CLOSED = "closed"
     PAPER = "paper"
+    ATTESTED = "attested"  # every participant's documents produced (locked)
 
     @property
     def label(self) -> str:
         return {"upcoming": "À venir", "open": "Ouverte", "closed": "Close",
-                "paper": "Papier"}[self.value]
+                "paper": "Papier", "attested": "Attestée"}[self.value]
 
 
 class ParticipantState(str, enum.Enum):
@@ -44,7 +45,12 @@ class DocumentState(str, enum.Enum):
 
 
 def session_state(kind: SessionKind, now: datetime, starts_at: datetime | None,
-                  ends_at: datetime | None) -> SessionState:
+                  ends_at: datetime | None, participants: int = 0,
+                  locked: int = 0) -> SessionState:
+    """One rule for the centre and the certification body: a session whose
+    participants are all locked (documents produced) is attested."""
+    if participants and locked == participants:
+        return SessionState.ATTESTED
     if kind is SessionKind.OFFLINE or starts_at is None or ends_at is None:
         return SessionState.PAPER
     return {WindowState.NOT_YET_OPEN: SessionState.UPCOMING, WindowState.OPEN: SessionState.OPEN,

@@ -21,7 +21,7 @@ class Outcome(str, enum.Enum):
 
 
 OUTCOME_LABELS = {
-    Outcome.PASSED: "Reçu : attestation de réussite délivrée",
+    Outcome.PASSED: "Reçu : a droit à l'attestation de réussite",
     Outcome.RETAKE_ALLOWED: "Peut repasser uniquement le QCM, une seule fois, lors d'une session de rattrapage",
     Outcome.REDO_TRAINING: "Doit refaire la formation dans sa totalité",
     Outcome.PENDING: "En attente du résultat de l'évaluation pratique",

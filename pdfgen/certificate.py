@@ -11,7 +11,7 @@ from domain.rules import Outcome
 from pdfgen.qr import draw_qr
 from pdfgen.results import ResultData, one_page, require_outcome
 from pdfgen.styles import ACCENT, INK, MUTED, PAGE_H, PAGE_W, TINT, french_date
-from pdfgen.text import clean, draw_text
+from pdfgen.text import clean, draw_text, organised_by
 
 FRAME = 12 * mm
 LEFT = 28 * mm
@@ -72,8 +72,8 @@ def draw_certificate(c: Canvas, data: ResultData) -> None:
             (f"(QCM : {p.score}/{data.out_of})", True),
             (" et l'évaluation pratique de cette formation, lors de la session du ", False),
             (french_date(s.day), True),
-            (f" à {clean(s.place)}, organisée par le centre de formation "
-             f"{clean(s.centre_name)} (formateur : {clean(s.trainer_name)}).", False)]
+            (f" à {clean(s.place)}, {organised_by(s.centre_name)} "
+             f"(formateur : {clean(s.trainer_name)}).", False)]
     if p.retake_of:
         body.append((f" Réussite obtenue en second passage (premier passage : n° "
                      f"{clean(p.retake_of)}).", False))

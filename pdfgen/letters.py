@@ -18,7 +18,7 @@ from pdfgen.results import (ResultData, one_page, outcome_paragraph, qcm_verdict
                             salutation)
 from pdfgen.styles import (ACCENT, FAINT, INK, MUTED, PAGE_H, PAGE_W, RULE, TINT, french_date,
                            hrule)
-from pdfgen.text import Line, clean, draw_lines, draw_text, wrap
+from pdfgen.text import Line, clean, draw_lines, draw_text, organised_by, wrap
 
 LEFT = 20 * mm
 RIGHT = PAGE_W - 20 * mm
@@ -126,8 +126,8 @@ def draw_letter(c: Canvas, data: ResultData) -> None:
     hello = salutation(p.identity.civility)
     top -= draw_text(c, f"{hello},", LEFT, top, BODY, WIDTH, LEAD) + 2.5 * mm
     intro = (f"Vous avez participé le {french_date(s.day)} à l'évaluation de la formation "
-             f"« {clean(f.name)} » ({clean(f.code)}), organisée par le centre de formation "
-             f"{clean(s.centre_name)} à {clean(s.place)} (formateur : {clean(s.trainer_name)}). "
+             f"« {clean(f.name)} » ({clean(f.code)}), {organised_by(s.centre_name)} "
+             f"à {clean(s.place)} (formateur : {clean(s.trainer_name)}). "
              "Voici vos résultats :")
     top -= draw_text(c, intro, LEFT, top, BODY, WIDTH, LEAD) + 3 * mm
     top -= _results_table(c, data, top) + 4 * mm

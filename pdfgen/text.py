@@ -37,6 +37,15 @@ def clean(value: object) -> str:
     return " ".join(text.split())
 
 
+def organised_by(centre_name: str) -> str:
+    """« organisée par le centre de formation X », unless X already says it
+    is one (« Centre de formation Démo »): then « organisée par X »."""
+    name = clean(centre_name)
+    if name.casefold().startswith(("centre", "organisme", "institut", "école", "ecole")):
+        return f"organisée par {name}"
+    return f"organisée par le centre de formation {name}"
+
+
 def _font(ch: str, bold: bool, fs: FontSet) -> str:
     primary = fs.bold if bold else fs.regular
     code = ord(ch)

@@ -30,7 +30,11 @@ class SshSettings:
 class SecuritySettings:
     max_auth_failures: int = 5  # per connection
     failed_passwords_per_minute: int = 10  # per source address
-    failed_keys_per_minute: int = 10  # wrong candidate keys, per source address
+    # Wrong candidate keys per source address per hour: a full room behind one
+    # NAT address (60 candidates, 4 mistakes each); beyond, the address is refused.
+    failed_keys_per_hour: int = 240
+    key_retry_delay: float = 1.0  # per connection: wait after the 1st wrong key, doubling
+    key_retry_delay_max: float = 30.0
 
 
 @dataclass(frozen=True)
@@ -93,6 +97,9 @@ def _section(cls: type, data: Any, where: str) -> Any:
         expected = type(getattr(cls(), key))
         if expected is int and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
             raise ConfigError(f"{where}.{key} : entier positif attendu.")
+        if expected is float and (not isinstance(value, (int, float)) or isinstance(value, bool)
+                                  or value < 0):
+            raise ConfigError(f"{where}.{key} : nombre positif attendu.")
         if expected is str and not isinstance(value, str):
             raise ConfigError(f"{where}.{key} : texte attendu.")
         values[key] = value

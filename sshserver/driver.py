@@ -16,11 +16,12 @@ from codecs import getincrementaldecoder
 from typing import TYPE_CHECKING, Any
 
 import asyncssh
-from textual import constants, events, messages
+from textual import events, messages
+from textual._time import get_time
 from textual.driver import Driver
 from textual.message import Message
 
-from sshserver.inputs import InputParser, TokenBucket
+from sshserver.inputs import InputParser, TokenBucket, settle
 from sshserver.output import ChannelOutput
 from sshserver.terminal import ColorSystemName, clamp_size
 
@@ -43,7 +44,7 @@ QUERY_SYNC_OUTPUT = "\x1b[?2026$p"
 
 READ_SIZE = 1024
 TICK_MARGIN = 0.005
-"""Extra delay after ESCAPE_DELAY before asking the parser for a lone Escape."""
+"""Extra delay after the parser's escape timeout before asking it for a lone Escape."""
 
 
 class SSHDriver(Driver):
@@ -95,12 +96,10 @@ class SSHDriver(Driver):
             process.channel, size or (80, 24), color_system, max_write_buffer, app.exit,
             erase_line=erase_line,
         )
-        self._tick_handle: asyncio.TimerHandle | None = None
         self._reader: asyncio.Task[None] | None = None
         self._parser: InputParser | None = None
         self._decode = getincrementaldecoder("utf-8")(errors="replace").decode
         self._budget = TokenBucket(max_input_rate)
-        self._events = 0
         self._in_app_mode = False
 
     # -- output --------------------------------------------------------------
@@ -143,16 +142,13 @@ class SSHDriver(Driver):
             if self._reader is not asyncio.current_task():
                 self._reader.cancel()
             self._reader = None
-        if self._tick_handle is not None:
-            self._tick_handle.cancel()
-            self._tick_handle = None
         parser, self._parser = self._parser, None
         if parser is not None:
             # Ending the parser generator drops its frame (the last key events).
             try:
                 for _ in parser.feed(""):
                     pass
-            except Exception:
+            except Exception:  # noqa: BLE001,S110 - a broken parser has nothing left to drop
                 pass
 
     def stop_application_mode(self) -> None:
@@ -176,10 +172,18 @@ class SSHDriver(Driver):
 
     async def _read_input(self) -> None:
         stdin = self._process.stdin
+        read: asyncio.Future[bytes] | None = None
         try:
             while True:
+                if read is None:
+                    read = asyncio.ensure_future(stdin.read(READ_SIZE))
+                done, _ = await asyncio.wait({read}, timeout=self._escape_timeout())
+                if not done:  # a lone Escape: no sequence can follow it any more
+                    await self._deliver_all(self._parse(None))
+                    continue
+                finished, read = read, None
                 try:
-                    data = await stdin.read(READ_SIZE)
+                    data = finished.result()
                 except asyncssh.TerminalSizeChanged as change:
                     self._resize(change.width, change.height)
                     continue
@@ -187,79 +191,98 @@ class SSHDriver(Driver):
                     continue
                 if not data:
                     break
-                await self._feed_paced(self._decode(data))
+                await self._deliver_all(self._parse(self._decode(data)))
         except asyncio.CancelledError:
             raise
-        except Exception as error:
+        except Exception as error:  # noqa: BLE001 - whatever ends the input ends the session
             logger.debug("input stream ended: %r", error)
+        finally:
+            if read is not None:
+                read.cancel()
         self._reader = None
         logger.debug("client went away; asking the app to exit")
         self._app.exit()
 
-    async def _feed_paced(self, text: str) -> None:
-        """Feed input in slices no larger than the event budget allows."""
-        while text:
-            size = self._budget.allowance()
-            piece, text = text[:size], text[size:]
-            self._events = 0
-            self._feed(piece, last=not text)
-            # Pace a flood; at least let other sessions run between slices.
-            await asyncio.sleep(self._budget.spend(self._events))
-
-    def _feed(self, text: str, last: bool = True) -> None:
+    def _escape_timeout(self) -> float | None:
+        """How long to wait for more input before a pending Escape stands alone."""
         parser = self._parser
-        if parser is None or not text:
-            return
-        try:
-            for message in parser.feed(text):
-                self._deliver(message)
-        except Exception:
-            logger.warning("unparsable input; parser reset", exc_info=True)
-            self._parser = InputParser()
-        if last:  # a sequence cut between two slices is not a lone Escape
-            self._schedule_tick()
-
-    def _schedule_tick(self) -> None:
-        """Give a lone Escape to the app once no sequence can follow it."""
-        if self._tick_handle is not None:
-            self._tick_handle.cancel()
-            self._tick_handle = None
-        if self._parser is not None and self._parser_waiting(self._parser):
-            self._tick_handle = self._loop.call_later(
-                constants.ESCAPE_DELAY + TICK_MARGIN, self._tick
-            )
-
-    @staticmethod
-    def _parser_waiting(parser: InputParser) -> bool:
         # Private: set while the parser waits for the rest of an escape sequence.
-        return getattr(parser, "_timeout_time", None) is not None
+        deadline = getattr(parser, "_timeout_time", None)
+        if deadline is None:
+            return None
+        return max(0.0, deadline - get_time()) + TICK_MARGIN
 
-    def _tick(self) -> None:
-        self._tick_handle = None
+    def _parse(self, text: str | None) -> list[Message]:
+        """The events in `text` (None: the ones a timeout completes)."""
         parser = self._parser
         if parser is None:
-            return
+            return []
         try:
-            for message in parser.tick():
-                self._deliver(message)
+            return list(parser.tick() if text is None else parser.feed(text))
         except Exception:
             logger.warning("unparsable input; parser reset", exc_info=True)
             self._parser = InputParser()
-        self._schedule_tick()
+            return []
 
-    def _deliver(self, message: Message) -> None:
+    async def _deliver_all(self, batch: list[Message]) -> None:
+        """Hand events to the app one at a time, in order.
+
+        Each key, paste or click is handled by the widget that has the focus
+        once everything the previous one set off is done (a key is only
+        dispatched to the focused widget; bindings such as Tab run when it has
+        bubbled back up, and a screen push takes several messages), whatever
+        arrived in the same packet. While more events of the packet wait,
+        painting is held back (Textual's batch update), so a burst still costs
+        one frame; a slow handler lets the screen paint meanwhile. Pacing:
+        `max_input_rate` events a second.
+        """
+        app = self._app
+        batching = False
+
+        def paint() -> None:
+            nonlocal batching
+            if batching:
+                batching = False
+                app._end_batch()
+                if app.screen_stack:
+                    app.screen.check_idle()
+
+        try:
+            for index, message in enumerate(batch):
+                if self._parser is None:
+                    return
+                more = index + 1 < len(batch)
+                if more and not batching:
+                    app._begin_batch()
+                    batching = True
+                elif not more:
+                    paint()
+                if not self._deliver(message):
+                    continue
+                if isinstance(message, events.InputEvent):
+                    workers = set(app.workers)
+                    if not await settle(app, workers, on_slow=paint):
+                        logger.info("input delivered before the previous one settled")
+                delay = self._budget.spend(1)
+                if delay:
+                    paint()
+                    await asyncio.sleep(delay)
+        finally:
+            paint()
+
+    def _deliver(self, message: Message) -> bool:
         # The size comes from SSH only: a client must not set it in-band.
         if isinstance(message, (events.Resize, messages.InBandWindowResize)):
-            return
-        if isinstance(message, messages.TerminalSupportsSynchronizedOutput):
-            if not self._sync_output:
-                return
+            return False
+        if (isinstance(message, messages.TerminalSupportsSynchronizedOutput)
+                and not self._sync_output):
+            return False
         if isinstance(message, events.MouseEvent):
             width, height = self._size or (0, 0)
             if not (0 <= message.screen_x < width and 0 <= message.screen_y < height):
-                return  # no terminal reports a click off its own screen
-        self._events += 1
+                return False  # no terminal reports a click off its own screen
         self.process_message(message)
+        return True
 
     def _resize(self, width: int, height: int) -> None:
         if width <= 0 or height <= 0:

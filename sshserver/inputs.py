@@ -1,11 +1,20 @@
-"""Input safety: Textual's parser hardened for untrusted clients, and pacing."""
+"""Input safety and order: Textual's parser hardened for untrusted clients,
+pacing, and waiting for an input event's consequences before the next one."""
 
 from __future__ import annotations
 
+import asyncio
 import time
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
 
 from textual import events
 from textual._xterm_parser import XTermParser
+
+if TYPE_CHECKING:
+    from textual.app import App
+    from textual.message_pump import MessagePump
+    from textual.worker import Worker
 
 
 class InputParser(XTermParser):
@@ -51,3 +60,91 @@ class TokenBucket:
         self._refill()
         self._tokens -= count
         return 0.0 if self._tokens >= 0 else -self._tokens / self._rate
+
+
+SETTLE_LIMIT = 20.0
+"""Seconds an input event may wait for the previous one's consequences (more
+than the database busy timeout); past it, it is delivered anyway."""
+SLOW = 0.05
+"""Seconds after which the screen may paint while an event's effects go on."""
+SETTLE_SLICE = 0.5
+"""Seconds between checks of the app's state while waiting."""
+WORKER_POLL = 0.005
+
+
+def _pending(node: MessagePump) -> bool:
+    """Whether `node` has a message queued or being handled, or callbacks due.
+
+    Textual's message queue keeps no count of messages in hand: a pump whose
+    queue is empty is idle only while its task waits for the next message."""
+    if node._closed or node._closing:
+        return False
+    queue: Any = node._message_queue  # textual._queue.Queue
+    if queue.values or node._pending_message is not None or node._next_callbacks:
+        return True
+    if getattr(node, "_callbacks", None):  # a screen's after-refresh callbacks
+        return True
+    if not node._running:
+        return False
+    return not queue.ready_event._waiters
+
+
+async def _drained(node: MessagePump, timeout: float) -> None:
+    """Wait until `node` has handled what it holds now (at most `timeout`)."""
+    done = asyncio.Event()
+    if not node.call_later(done.set):
+        await asyncio.sleep(0)
+        return
+    try:
+        await asyncio.wait_for(done.wait(), timeout)
+    except TimeoutError:
+        pass
+
+
+def _nodes(app: App[Any]) -> Iterator[MessagePump]:
+    yield app
+    stack = app.screen_stack
+    yield from stack[:-1]
+    if stack:
+        yield from stack[-1].walk_children(with_self=True)
+
+
+async def settle(app: App[Any], workers_before: set[Worker[Any]], *,
+                 on_slow: Callable[[], None] | None = None,
+                 limit: float = SETTLE_LIMIT) -> bool:
+    """Wait until the app has handled everything an input event set off.
+
+    That is: the app, every screen of the stack and every widget of the active
+    screen have an empty message queue, no handler running and no callback due
+    (bindings run once a key has bubbled back up; focus moves, screen pushes
+    and list changes are messages too), and every worker started meanwhile
+    has ended or changed the active screen (a worker waiting for a modal's
+    answer waits for later keys). False if `limit` seconds went by first.
+    `on_slow` is called once if it takes more than `SLOW` seconds.
+    """
+    loop = asyncio.get_running_loop()
+    start = loop.time()
+    deadline = start + limit
+    screen = app.screen if app.screen_stack else None
+    while app.is_running and not (app._exit or app._closing):
+        if on_slow is not None and loop.time() - start > SLOW:
+            on_slow()
+            on_slow = None
+        busy = next((node for node in _nodes(app) if _pending(node)), None)
+        if busy is not None:
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                return False
+            slice_ = SLOW if on_slow is not None else SETTLE_SLICE
+            await _drained(busy, min(remaining, slice_))
+            continue
+        active = app.screen if app.screen_stack else None
+        if active is screen and any(
+                not worker.is_finished for worker in app.workers
+                if worker not in workers_before):
+            if loop.time() >= deadline:
+                return False
+            await asyncio.sleep(WORKER_POLL)
+            continue
+        return True
+    return True

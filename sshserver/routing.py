@@ -35,8 +35,11 @@ class Router:
         self.authenticator = authenticator
         self.candidate_options = candidate_options
         self.guard_interval = guard_interval
-        self.throttle = KeyThrottle(limit=config.security.failed_keys_per_minute,
-                                    window=timedelta(minutes=1))
+        security = config.security
+        self.throttle = KeyThrottle(per_address=security.failed_keys_per_hour,
+                                    window=timedelta(hours=1),
+                                    first_delay=security.key_retry_delay,
+                                    max_delay=security.key_retry_delay_max)
         # Parsed CSS, shared by every app of this worker (one Router per worker).
         self.styles = SharedStyles()
 

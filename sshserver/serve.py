@@ -18,13 +18,13 @@ from typing import Any
 
 import asyncssh
 
+from cli import build_registry
 from domain.clock import Clock, SystemClock
 from services.config import Config
 from services.documents import DocumentService
 from services.render_jobs import make_pool
 from sshserver.auth import StoreAuthenticator
 from sshserver.collector import Collector
-from cli import build_registry
 from sshserver.exec import ExecRunner
 from sshserver.hostkey import host_key_fingerprint, load_or_create_host_key
 from sshserver.routing import Router
@@ -120,9 +120,32 @@ async def _prepare(config: Config) -> None:
         await store.close()
 
 
-def _worker_main(config: Config, index: int) -> None:
+LOG_FILE = "qcm.log"
+
+
+def _setup_logging(config: Config, verbose: bool, prefix: str = "") -> None:
+    """Everything from INFO up goes to `data_dir/qcm.log`; the console shows
+    warnings and errors only (every line with `--verbose`), so that the
+    accounts and keys printed at start stay in sight. Workers append to the
+    same file (one line per write)."""
+    layout = f"%(asctime)s {prefix}%(levelname)s %(name)s: %(message)s"
+    root = logging.getLogger()
+    root.setLevel(logging.INFO)
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+    config.data_dir.mkdir(parents=True, exist_ok=True)
+    to_file = logging.FileHandler(config.data_dir / LOG_FILE, encoding="utf-8")
+    to_file.setFormatter(logging.Formatter(layout))
+    console = logging.StreamHandler()
+    console.setLevel(logging.INFO if verbose else logging.WARNING)
+    console.setFormatter(logging.Formatter(layout))
+    root.addHandler(to_file)
+    root.addHandler(console)
+
+
+def _worker_main(config: Config, index: int, verbose: bool = False) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides
-    logging.basicConfig(level=logging.INFO, format=f"%(asctime)s w{index} %(levelname)s %(name)s: %(message)s")
+    _setup_logging(config, verbose, f"w{index} ")
 
     async def run() -> None:
         collector = Collector()
@@ -139,32 +162,37 @@ def _worker_main(config: Config, index: int) -> None:
 def serve_main(config: Config, argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="qcm serve", description="Démarre le serveur SSH.")
     parser.add_argument("--demo", action="store_true", help="charge d'abord les données de démo")
+    parser.add_argument("--verbose", action="store_true",
+                        help="affiche aussi le journal détaillé (sinon dans qcm.log)")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    if args.demo:
-        from cli.local import run_demo
-        asyncio.run(run_demo(config))
+    _setup_logging(config, args.verbose)
     asyncio.run(_prepare(config))
     key = load_or_create_host_key(config.host_key)
     print(f"qcm-ssh écoute sur {config.ssh.host}:{config.ssh.port} "
           f"({config.workers} processus). Empreinte de la clé d'hôte : "
           f"{host_key_fingerprint(key)}", flush=True)
+    print(f"Journal : {config.data_dir / LOG_FILE}", flush=True)
+    if args.demo:  # last, so that the accounts and keys stay in sight
+        from cli.local import run_demo
+        asyncio.run(run_demo(config))
+        sys.stdout.flush()
     if config.workers == 1:
         try:
-            _worker_main(config, 0)
+            _worker_main(config, 0, args.verbose)
         except KeyboardInterrupt:
             pass
         return 0
-    return _supervise(config)
+    return _supervise(config, args.verbose)
 
 
-def _supervise(config: Config) -> int:
+def _supervise(config: Config, verbose: bool = False) -> int:
     """Start the workers, restart one that dies, stop them all on SIGINT/SIGTERM."""
     context = multiprocessing.get_context("spawn")
     stopping = False
 
     def start(index: int) -> multiprocessing.process.BaseProcess:
-        process = context.Process(target=_worker_main, args=(config, index), daemon=False)
+        process = context.Process(target=_worker_main, args=(config, index, verbose),
+                                  daemon=False)
         process.start()
         return process
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from domain.models import AuditEntry
 from store import rows
@@ -34,6 +34,15 @@ class AuditRepo(Repo):
             "SELECT COUNT(*) FROM auth_failures WHERE source = ? AND kind = ? AND at > ?",
             (source, kind, since))
         return int(row[0]) if row else 0
+
+    async def failure_at(self, source: str, kind: str, window: timedelta,
+                         index: int) -> datetime | None:
+        """When the `index`-th oldest failure within `window` happened (0: the oldest)."""
+        since = rows.ts(self.clock.now() - window)
+        row = await self.db.one(
+            "SELECT at FROM auth_failures WHERE source = ? AND kind = ? AND at > ? "
+            "ORDER BY at LIMIT 1 OFFSET ?", (source, kind, since, index))
+        return rows.from_ts(row[0]) if row else None
 
     async def prune_failures(self, older_than: timedelta) -> None:
         async with self.db.transaction() as tx:

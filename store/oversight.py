@@ -115,7 +115,8 @@ class OversightRepo(Repo):
         result = []
         for session, counts in await self._sessions(scope, Filters(
                 f.centre_id, f.formation, f.date_from, f.date_to)):
-            state = session_state(session.kind, now, session.starts_at, session.ends_at)
+            state = session_state(session.kind, now, session.starts_at, session.ends_at,
+                                  counts["n_all"], counts["n_locked"])
             if f.state and f.state != state.value:
                 continue
             result.append(SessionRow(session, state, counts["n_all"], counts["n_scored"],

@@ -10,9 +10,29 @@ from typing import ClassVar
 from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.dom import DOMNode
+from textual.screen import Screen
+from textual.widget import Widget
 
 from domain.clock import Clock
 from tui.shared_styles import SharedStyles
+
+FOCUS_CLASS = "-focus"
+LABEL_CLASS = "field-label"
+
+
+def focus_labels(widget: Widget | None) -> list[Widget]:
+    """The labels of the form line holding `widget`: the `.field-label`
+    children of its nearest ancestor (or itself) that has any."""
+    node: DOMNode | None = widget
+    while node is not None and not isinstance(node, Screen):
+        labels = [child for child in node.children
+                  if isinstance(child, Widget) and child.has_class(LABEL_CLASS)]
+        if labels:
+            return labels
+        node = node.parent
+    return []
+
 
 IDLE_MESSAGE = "Session fermée après une longue inactivité."
 DISABLED_MESSAGE = "Votre compte a été désactivé : la session est fermée."
@@ -53,15 +73,46 @@ class QcmApp(App):
         self.guard = guard
         self.animation_level = "none"
         self.last_activity = time.monotonic()
+        self._marked_labels: list[Widget] = []
 
     def on_mount(self) -> None:
         if self.guard is not None:
             self.set_interval(self.guard.interval, self._check_guard, name="session-guard")
 
+    def action_help_quit(self) -> None:
+        """Ctrl+C: Textual's own reminder of how to quit, in French."""
+        self.notify("Pour quitter, appuyez sur Ctrl+Q.", title="Quitter ?")
+
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown)):
             self.last_activity = time.monotonic()
         await super().on_event(event)
+
+    # One focus marker on every form: the focused field's label is drawn in
+    # reverse video (tui/qcm.tcss, `.field-label.-focus`), which needs no
+    # colour. A class set here, rather than `:focus-within` in the stylesheet:
+    # the label is not the focused widget, so a focus move restyled it but
+    # nothing repainted it (screens skip their repaint on focus moves).
+
+    def _on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        # Idle means no bytes: a blinking cursor (Input, TextArea) would send
+        # about 43 B/s to an idle terminal. A steady cursor shows the same.
+        if getattr(event.widget, "cursor_blink", False):
+            event.widget.cursor_blink = False  # type: ignore[attr-defined]
+        self._mark_focused_label()
+
+    def _on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        self._mark_focused_label()
+
+    def _mark_focused_label(self) -> None:
+        # No screen any more while the app shuts down: nothing to mark.
+        labels = focus_labels(self.focused) if self.screen_stack else []
+        for label in self._marked_labels:
+            if label not in labels:
+                label.remove_class(FOCUS_CLASS)
+        for label in labels:
+            label.add_class(FOCUS_CLASS)
+        self._marked_labels = labels
 
     async def _check_guard(self) -> None:
         guard = self.guard

@@ -15,6 +15,8 @@ from domain.models import (
     Practical,
     SessionKind,
 )
+from domain.oversight import SessionState
+from domain.oversight import session_state as oversight_state
 from domain.rules import Outcome, decide
 from domain.text import safe_text
 from domain.window import WindowState, window_state
@@ -69,8 +71,11 @@ def window_text(session: ExamSession, tz: str) -> str:
 
 
 def session_state(session: ExamSession, now: datetime, count: int, locked: int) -> str:
-    if count and locked == count:
-        return "Attestée"
+    """The domain's state (the certification body reads the same), with the
+    paper session's progress: « Saisie » or « 2/3 att. »."""
+    state = oversight_state(session.kind, now, session.starts_at, session.ends_at, count, locked)
+    if state is SessionState.ATTESTED:
+        return state.label
     if session.kind is SessionKind.ONLINE and session.starts_at and session.ends_at:
         return WINDOW_LABELS[window_state(now, session.starts_at, session.ends_at)]
     return f"{locked}/{count} att." if locked else "Saisie"

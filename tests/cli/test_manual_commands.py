@@ -182,3 +182,19 @@ def test_gift_bank_sizes_a_new_formation_and_its_export_imports_anywhere(qcm: Qc
                               "TROIS", "--name", "Trois", "--pass-mark", "3", "--json").out)
     assert (sized["questions_per_qcm"], sized["pass_mark"]) == (5, 3)
     assert re.fullmatch(r"[A-Z]+", sized["formation"])
+
+
+def test_argument_errors_and_help_speak_french(qcm: Qcm):
+    qcm.ok("init")
+    missing = qcm("qcm", "create", "PV-RES")
+    assert missing.code == 2
+    assert missing.err_lines == [
+        "Erreur : qcm qcm create : arguments obligatoires manquants : title"]
+    unknown = qcm("session", "list", "--bogus")
+    assert unknown.err_lines == ["Erreur : qcm session list : arguments inconnus : --bogus"]
+    assert "nombre entier invalide" in qcm("session", "show", "abc").err
+    shown = qcm.ok("qcm", "create", "--help").out
+    assert shown.startswith("usage : qcm qcm create")
+    assert "affiche cette aide" in shown and "options :" in shown
+    assert not [english for english in ("usage:", "positional arguments", "show this help")
+                if english in shown]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import asyncssh
@@ -39,7 +40,8 @@ async def exam_server(tmp_path: Path) -> AsyncIterator[ExamServer]:
     def factory(principal: str, process: asyncssh.SSHServerProcess[bytes]) -> CandidateApp:
         peer = process.get_extra_info("peername")
         app = CandidateApp(world.store, world.clock, source=str(peer[0]),
-                           key_failures=KeyThrottle(limit=3), check_interval=0.05,
+                           key_failures=KeyThrottle(per_address=3, window=timedelta(minutes=1),
+                                                     first_delay=0.0), check_interval=0.05,
                            renew_interval=0.2)
         apps.append(app)
         return app

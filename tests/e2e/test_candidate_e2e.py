@@ -38,10 +38,11 @@ async def fill_identity(client: ScreenClient) -> None:
     """Keyboard only: civility with Enter, then each field and Enter to go on."""
     await client.wait_for("Vos informations")
     await client.wait_quiet(0.1)  # the form is drawn and focused, as a person would wait
-    client.press("enter")  # « M. » is highlighted in the civility choice
-    for name in ("last_name", "first_name", "company", "company_address", "postal_code",
-                 "city"):
-        client.press("tab")
+    client.press("enter")  # chooses the highlighted « M. » and goes to the name
+    for index, name in enumerate(("last_name", "first_name", "company", "company_address",
+                                  "postal_code", "city")):
+        if index:
+            client.press("tab")
         client.type(IDENTITY[name])
     client.press("tab", "tab")  # the country is already « France »
     client.type(IDENTITY["email"])

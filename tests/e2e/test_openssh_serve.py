@@ -41,11 +41,12 @@ def qcm(config: Path, *args: str, input: str | None = None) -> str:
 
 
 class Serve:
-    def __init__(self, config: Path, port: int) -> None:
+    def __init__(self, config: Path, port: int, *args: str) -> None:
         self.log = config.with_suffix(".log")
         with self.log.open("w") as log:  # a pipe nobody reads could block the server
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "sshserver.cli", "--config", str(config), "serve"],
+                [sys.executable, "-m", "sshserver.cli", "--config", str(config), "serve",
+                 *args],
                 cwd=ROOT, stdout=subprocess.PIPE, stderr=log, text=True)
         self.port = port
 
@@ -124,3 +125,51 @@ async def test_qcm_serve_with_openssh(tmp_path: Path) -> None:
         assert fingerprint in await again.ready()
     finally:
         assert again.stop() == 0
+
+
+async def test_quiet_console_and_the_keys_printed_last(tmp_path: Path) -> None:
+    """asyncssh's per-connection lines go to data_dir/qcm.log, not to the
+    console; the demo accounts and keys are the last lines printed."""
+    port = free_port()
+    config = tmp_path / "qcm.toml"
+    config.write_text(f'data_dir = "{tmp_path / "data"}"\n[ssh]\nhost = "127.0.0.1"\n'
+                      f"port = {port}\nworkers = 1\n", encoding="utf-8")
+    server = Serve(config, port, "--demo")
+    try:
+        first = await server.ready()
+        assert "écoute sur" in first
+        for _ in range(3):  # a few connections: asyncssh logs each at INFO
+            async with asyncssh.connect("127.0.0.1", port, username="candidat",
+                                        known_hosts=None, config=[], agent_path=None):
+                pass
+    finally:
+        assert server.stop() == 0
+        assert server.process.stdout is not None
+    console = server.log.read_text(encoding="utf-8")  # the server's stderr
+    assert "asyncssh" not in console and " INFO " not in console, console
+    logged = (tmp_path / "data" / "qcm.log").read_text(encoding="utf-8")
+    assert "INFO asyncssh" in logged
+
+
+def test_demo_keys_are_printed_last(tmp_path: Path) -> None:
+    port = free_port()
+    config = tmp_path / "qcm.toml"
+    config.write_text(f'data_dir = "{tmp_path / "data"}"\n[ssh]\nhost = "127.0.0.1"\n'
+                      f"port = {port}\nworkers = 1\n", encoding="utf-8")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sshserver.cli", "--config", str(config), "serve", "--demo"],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        assert process.stdout is not None
+        lines: list[str] = []
+        while sum(bool(KEY.match(line)) for line in lines) < 5 and len(lines) < 40:
+            lines.append(process.stdout.readline().rstrip("\n"))
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(20)
+        assert process.stdout is not None
+        process.stdout.close()
+    assert "écoute sur" in lines[0] and lines[1].startswith("Journal : ")
+    keys = [i for i, line in enumerate(lines) if KEY.match(line)]
+    assert len(keys) == 5 and keys[-1] == len(lines) - 1
+    assert lines.index(next(line for line in lines if "Comptes" in line)) < keys[0]

@@ -44,3 +44,10 @@ def test_ellipsize():
     cut = ellipsize(long, 9, 120)
     assert cut.endswith("…") and text_width(cut, 9) <= 120
     assert ellipsize("court", 9, 120) == "court"
+
+
+def test_organised_by_does_not_repeat_centre_de_formation() -> None:
+    from pdfgen.text import organised_by
+    assert organised_by("Centre de formation Démo") == "organisée par Centre de formation Démo"
+    assert organised_by("Soleil Formation") == (
+        "organisée par le centre de formation Soleil Formation")

@@ -68,7 +68,7 @@ async def start_fault_server(tmp_path: Path, keys: int) -> FaultServer:
 
     def factory(principal: str, process: asyncssh.SSHServerProcess[bytes]) -> CandidateApp:
         app = CandidateApp(world.store, world.clock, source="127.0.0.1",
-                           key_failures=KeyThrottle(limit=1000), check_interval=0.05,
+                           key_failures=KeyThrottle(per_address=1000, first_delay=0.0), check_interval=0.05,
                            renew_interval=0.2)
         apps.add(app)
         return app
@@ -82,10 +82,11 @@ async def fill_identity_partly(client: ScreenClient, fields: int, timeout: float
     """Civility, then the first `fields` text fields (8 fills the form and submits)."""
     await client.wait_for("Vos informations", timeout)
     await client.wait_quiet(0.1)
-    client.press("enter")
+    client.press("enter")  # chooses « M. » and goes to « Nom »
     names = ("last_name", "first_name", "company", "company_address", "postal_code", "city")
-    for name in names[:fields]:
-        client.press("tab")
+    for index, name in enumerate(names[:fields]):
+        if index:
+            client.press("tab")
         client.type(IDENTITY[name])
     if fields >= len(names):
         client.press("tab", "tab")

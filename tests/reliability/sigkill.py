@@ -41,7 +41,7 @@ class ServeProcess:
         self.log = self.data_dir / "serve.log"
         (self.data_dir / "qcm.toml").write_text(
             f'data_dir = "{self.data_dir}"\n[ssh]\nhost = "127.0.0.1"\nport = {self.port}\n'
-            "workers = 2\n[security]\nfailed_keys_per_minute = 1000\n")
+            "workers = 2\n[security]\nfailed_keys_per_hour = 100000\n")
 
     async def start(self) -> None:
         env = {**os.environ, "QCM_CONFIG": str(self.data_dir / "qcm.toml"),

@@ -4,6 +4,7 @@ passwords are throttled per address (measured), locked data stays locked."""
 
 from __future__ import annotations
 
+import asyncio
 import math
 import sqlite3
 from dataclasses import replace
@@ -65,54 +66,127 @@ async def test_candidate_reaches_no_exec_sftp_or_forwarding(worker) -> None:
         assert result.exit_status != 0 and "QCM" not in str(result.stdout)
 
 
-async def test_key_guesses_per_minute_from_one_address(worker, capsys) -> None:
-    world, running, config = worker
-    allowed = 0
+@pytest.fixture
+async def guarded(tmp_path):
+    """The real worker with a small per-address limit and short per-connection delays."""
+    config = Config(data_dir=tmp_path, ssh=SshSettings(host="127.0.0.1", port=0, workers=1),
+                    security=SecuritySettings(failed_keys_per_hour=8, key_retry_delay=0.2,
+                                              key_retry_delay_max=0.8))
+    world = await build_world(config.database)
+    running = await start_worker(config, clock=world.clock, port=0, render_workers=1,
+                                 check_interval=0.05, renew_interval=0.2)
+    try:
+        yield world, running, config
+    finally:
+        await running.stop()
+        await world.store.close()
+
+
+async def test_key_guesses_from_one_address(guarded, capsys) -> None:
+    """Wrong keys on one connection are answered ever later (doubling delays);
+    reconnecting does not reset the address's count; past the limit the address
+    is refused, a right key too, until failures leave the hour."""
+    world, running, config = guarded
+    loop = asyncio.get_running_loop()
+    allowed, counted_at = 0, []
     for _connection in range(3):  # reconnecting does not reset the count
         client = await ScreenClient.connect(running.port, username="candidat", password=None,
                                             term_type="xterm")
         await client.wait_for("Votre identifiant")
-        for _ in range(6):
+        counted_at.append([])
+        for _ in range(5):
             client.type(new_key())
             client.press("enter")
-            for _ in range(500):  # until this guess is counted, or refused unread
+            for _ in range(1000):  # until this guess is counted, or refused unread
                 counted = await world.store.audit.failures("127.0.0.1", "key",
-                                                           timedelta(minutes=1))
+                                                           timedelta(hours=1))
                 if counted > allowed or "Trop de clés erronées" in client.text:
                     break
                 await client.wait_quiet(0.01)
             if "Trop de clés erronées" in client.text:
                 break
             allowed += 1
+            counted_at[-1].append(loop.time())
             await client.wait_for("Clé inconnue")
             await client.wait_quiet(0.05)
-            client.press("ctrl+a")  # select-all is harmless if unsupported: key replaced
         blocked = "Trop de clés erronées" in client.text
         await client.close()
         if blocked:
             break
-    # A right key is refused too while the address is throttled.
+    # A right key is refused too while the address is over a full room's mistakes.
     client = await ScreenClient.connect(running.port, username="candidat", password=None,
                                         term_type="xterm")
     await client.wait_for("Votre identifiant")
     client.type(world.keys[0])
     client.press("enter")
     await client.wait_for("Trop de clés erronées")
+    assert "ce poste" not in client.text and "votre réseau" in " ".join(client.text.split())
     await client.close()
-    failures = await world.store.audit.failures("127.0.0.1", "key", timedelta(minutes=1))
+    failures = await world.store.audit.failures("127.0.0.1", "key", timedelta(hours=1))
+    first = counted_at[0]
+    gaps = [round(b - a, 2) for a, b in zip(first, first[1:])]
     bits = KEY_LENGTH * math.log2(len(KEY_ALPHABET))
     with capsys.disabled():
-        print(f"\n[brute force] wrong keys accepted per minute per address: {allowed} "
-              f"(limit {config.security.failed_keys_per_minute}); key entropy {bits:.1f} bits; "
-              f"failures recorded {failures}")
-    assert allowed == config.security.failed_keys_per_minute
-    assert failures == allowed and bits >= 60
+        print(f"\n[brute force] wrong keys accepted per hour per address: {allowed} "
+              f"(limit {config.security.failed_keys_per_hour}); seconds per guess on one "
+              f"connection {gaps}; key entropy {bits:.1f} bits; failures recorded {failures}")
+    assert allowed == config.security.failed_keys_per_hour
+    assert failures == allowed and bits >= 74
+    # On one connection each guess waited for the previous one's delay (0.2, 0.4, 0.8 s).
+    # (observed by polling: allow 10 %)
+    assert [gap >= 0.9 * floor for gap, floor in zip(gaps, (0.2, 0.4, 0.8, 0.8))] == [True] * 4
     logged = await world.store.db.one(
         "SELECT COUNT(*) FROM audit WHERE action = 'failed_key' AND actor = '127.0.0.1'")
     assert logged[0] == failures  # every wrong key is in the audit log
-    # A minute later the address may try again.
-    world.clock.advance(seconds=61)
-    assert await world.store.audit.failures("127.0.0.1", "key", timedelta(minutes=1)) == 0
+    # An hour later the address may try again.
+    world.clock.advance(hours=1, seconds=1)
+    assert await world.store.audit.failures("127.0.0.1", "key", timedelta(hours=1)) == 0
+
+
+async def test_a_room_behind_one_address_is_never_refused(tmp_path, capsys) -> None:
+    """30 candidates of one lab room share one NAT address; 6 of them mistype
+    (10 wrong keys in all) while the others type their keys: every correct key
+    is accepted, with the default settings."""
+    config = Config(data_dir=tmp_path, ssh=SshSettings(host="127.0.0.1", port=0, workers=1))
+    world = await build_world(config.database, keys=30)
+    running = await start_worker(config, clock=world.clock, port=0, render_workers=1,
+                                 check_interval=0.5, renew_interval=1.0)
+    mistakes = [3, 2, 2, 1, 1, 1] + [0] * 24  # 10 wrong keys, from 6 candidates
+    gate = asyncio.Semaphore(10)  # logins in waves, as a room arrives
+    outcomes: list[str] = []
+
+    async def candidate_of(key: str, wrong: int) -> None:
+        async with gate:
+            client = await ScreenClient.connect(running.port, username="candidat",
+                                                password=None, term_type="xterm",
+                                                login_timeout=60)
+        try:
+            await client.wait_for("Votre identifiant", timeout=60)
+            for _ in range(wrong):
+                client.type(new_key())
+                client.press("enter")
+                await client.wait_for("Clé inconnue", timeout=60)
+                await client.wait_quiet(0.05, timeout=60)
+            client.type(key)
+            client.press("enter")
+            await client.wait_until(lambda: "Vos informations" in client.text
+                                    or "Trop de clés" in client.text, 60, "the key's outcome")
+            outcomes.append("accepted" if "Vos informations" in client.text else "refused")
+        finally:
+            await client.close()
+
+    try:
+        await asyncio.gather(*(candidate_of(key, wrong)
+                               for key, wrong in zip(world.keys, mistakes, strict=True)))
+        failures = await world.store.audit.failures("127.0.0.1", "key", timedelta(hours=1))
+    finally:
+        await running.stop()
+        await world.store.close()
+    with capsys.disabled():
+        print(f"\n[one room, one address] {outcomes.count('accepted')} of 30 keys accepted, "
+              f"{failures} wrong keys counted")
+    assert failures == 10
+    assert outcomes.count("accepted") == 30
 
 
 async def test_password_guesses_per_minute_from_one_address(worker, capsys) -> None:

@@ -11,6 +11,7 @@ import subprocess
 import pytest
 
 from store import Store
+from tests.e2e.conftest import exam_server  # noqa: F401
 from tests.tui.conftest import build_world, make_app, screen_text, start_exam, wait_for
 from tui.screens.exam_screen import NOT_SAVED
 
@@ -100,3 +101,41 @@ async def test_answer_refused_when_the_disk_is_full(small_disk) -> None:
         assert len(stored) == 2 and all(stored[q] == c for q, c in saved.items())
     finally:
         await world.store.close()
+
+
+async def test_busy_database_the_candidate_sees_the_save_under_way(exam_server) -> None:  # noqa: F811
+    """Another process holds the write lock for 2 s (less than the busy
+    timeout): within a second the candidate reads that the answer is being
+    saved, then sees it chosen; it is stored."""
+    import asyncio
+
+    from tests.e2e.test_candidate_e2e import answer, shown, start_exam
+    from tui.screens.exam_screen import SAVING
+
+    world = exam_server.world
+    key = world.keys[0]
+    async with await exam_server.connect() as client:
+        await start_exam(client, key)
+        await answer(client, "a")
+        client.press("n")
+        await client.wait_until(lambda: shown(client)[0] == 2, what="question 2")
+        # In a thread: the server's own short writes (same loop) may need to finish first.
+        blocker = sqlite3.connect(world.store.db.path, isolation_level=None, timeout=30,
+                                  check_same_thread=False)
+        try:
+            await asyncio.to_thread(blocker.execute, "BEGIN IMMEDIATE")
+            loop = asyncio.get_running_loop()
+            pressed = loop.time()
+            client.press("b")
+            await client.wait_until(lambda: SAVING in " ".join(client.text.split()),
+                                    timeout=1.0, what="the save under way, within 1 s")
+            told = loop.time() - pressed
+            assert shown(client)[3] is None  # not shown chosen before it is written
+            await asyncio.sleep(2.0 - told)  # the other writer keeps the lock 2 s
+            blocker.execute("ROLLBACK")
+        finally:
+            blocker.close()
+        await client.wait_until(lambda: shown(client)[3] == "b", timeout=15, what="(b) chosen")
+        await client.wait_for("Réponses 2/30")
+        assert SAVING not in " ".join(client.text.split()) and NOT_SAVED not in client.text
+    assert len(await world.stored_answers(key)) == 2

@@ -70,6 +70,8 @@ def test_file_from_the_environment_and_relative_data_dir(tmp_path, monkeypatch):
     ('[database]\nurl = "mysql://x/y"', "database.url : URL postgresql://… attendue"),
     ("[database]\nurl = 5", "database.url : texte attendu"),
     ('[database]\nhost = "x"', "Réglage inconnu : database.host"),
+    ('[security]\nkey_retry_delay = "vite"', "security.key_retry_delay : nombre positif attendu"),
+    ("[security]\nfailed_keys_per_minute = 10", "Réglage inconnu : security.failed_keys_per_minute"),
 ])
 def test_invalid_files(tmp_path, text, needle):
     file = tmp_path / "c.toml"

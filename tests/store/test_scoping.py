@@ -46,6 +46,7 @@ NOT_CENTRE_FACING = {
     "ExamRepo.submit_expired": "server housekeeping",
     "AuditRepo.record_failure": "authentication ledger",
     "AuditRepo.failures": "authentication ledger",
+    "AuditRepo.failure_at": "authentication ledger",
     "AuditRepo.prune_failures": "authentication ledger",
     "SessionRepo.next_number": "internal, takes a transaction",
     "SessionRepo.check_retake": "internal, takes a transaction",

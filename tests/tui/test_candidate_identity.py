@@ -187,17 +187,22 @@ async def test_escape_does_nothing_before_the_exam(world):
         assert isinstance(app.screen, IdentityScreen)
 
 
-async def test_typing_right_after_tab_or_enter_lands_in_the_next_field(world):
-    """Over a slow link a whole burst arrives at once: no character may be lost."""
-    from textual import events
+async def test_enter_goes_to_the_next_field_as_the_hint_says(world):
+    """On Civilité Enter chooses the highlighted civility and moves on; on
+    « Second passage » it moves on without ticking (Space ticks)."""
+    from textual.widgets import Checkbox
     app = make_app(world)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_form(pilot, world, world.keys[0])
-        burst = ["enter", "tab", *"Dupont", "enter", *"Jeanne", "tab", *"ACME"]
-        chars = {"enter": "\r", "tab": "\t"}
-        for key in burst:  # all queued at once, as the SSH driver does with one read
-            app.post_message(events.Key(key, chars.get(key, key)))
-        await wait_for(pilot, lambda: screen.query_one("#company").value == "ACME")
+        assert "Entrée ou Tab : champ suivant" in screen_text(app)
+        await pilot.press("down", "enter", *"Dupont", "enter", *"Jeanne")
+        assert str(screen.query_one("#civility").pressed_button.label) == "Mme"
         assert screen.query_one("#last_name").value == "Dupont"
         assert screen.query_one("#first_name").value == "Jeanne"
-        assert str(screen.query_one("#civility").pressed_button.label) == "M."
+        screen.query_one("#is-retake").focus()
+        await pilot.press("enter")
+        assert screen.query_one("#is-retake", Checkbox).value is False
+        assert app.focused is not screen.query_one("#is-retake")
+        screen.query_one("#is-retake").focus()
+        await pilot.press("space")
+        assert screen.query_one("#is-retake", Checkbox).value is True

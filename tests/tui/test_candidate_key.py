@@ -25,8 +25,11 @@ async def test_key_opens_whatever_the_case_and_dashes(world):
         assert row["state"] == "in_progress" and row["lease_token"] == app.token
 
 
+SMALL = KeyThrottle(per_address=3, window=timedelta(minutes=1), first_delay=0.0)
+
+
 async def test_wrong_key_is_counted_and_the_address_throttled(world):
-    app = make_app(world, key_failures=KeyThrottle(limit=3))
+    app = make_app(world, key_failures=SMALL)
     async with app.run_test(size=(80, 24)) as pilot:
         for attempt in range(3):
             await enter_key(pilot, WRONG)
@@ -38,6 +41,7 @@ async def test_wrong_key_is_counted_and_the_address_throttled(world):
         await wait_for(pilot, lambda: "Trop de clés erronées" in flat(screen_text(app)))
         text = flat(screen_text(app))
         assert "Réessayez à partir de 10:01:00 (heure du serveur)" in text
+        assert "votre réseau" in text and "ce poste" not in text
         assert isinstance(app.screen, KeyScreen)
         assert (await world.key_row(world.keys[0]))["state"] == "unused"
         # A minute later the address may try again.
@@ -49,10 +53,26 @@ async def test_wrong_key_is_counted_and_the_address_throttled(world):
 async def test_throttle_counts_per_address(world):
     for _ in range(3):
         await world.store.audit.record_failure("198.51.100.7", "key")
-    app = make_app(world, key_failures=KeyThrottle(limit=3))
+    app = make_app(world, key_failures=SMALL)
     async with app.run_test(size=(80, 24)) as pilot:
         await enter_key(pilot, world.keys[0])
         await wait_screen(pilot, IdentityScreen)
+
+
+async def test_a_wrong_key_delays_the_next_attempt_on_this_connection(world):
+    """Never refused: after a wrong key the next attempt waits (doubling), then runs."""
+    import time
+    throttle = KeyThrottle(first_delay=0.4)
+    assert [throttle.delay(n) for n in range(8)] == [0, 0.4, 0.8, 1.6, 3.2, 6.4, 12.8, 25.6]
+    assert throttle.delay(9) == 30.0
+    app = make_app(world, key_failures=throttle)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await enter_key(pilot, WRONG)
+        await wait_for(pilot, lambda: "Clé inconnue" in flat(screen_text(app)))
+        started = time.monotonic()
+        await enter_key(pilot, world.keys[0])
+        await wait_screen(pilot, IdentityScreen)
+        assert time.monotonic() - started >= 0.3
 
 
 async def test_malformed_key_explains_the_format_and_is_not_counted(world):

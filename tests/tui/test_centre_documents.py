@@ -100,6 +100,7 @@ async def test_full_offline_path_with_attestations(world, documents):
         await wait_for(pilot, lambda: "participants verrouillés" in screen_text(app))
         text = screen_text(app)
         assert "2 courrier(s) et 1 attestation(s) créés" in text
+        assert text.count("participants verrouillés") == 1  # one status block, not two
         assert text.count("Verrouillé") >= 2
     by_id = {p.id: p for p in await store.sessions.participants(scope, session.id)}
     assert by_id[passing.id].locked and by_id[retake.id].locked

@@ -19,6 +19,18 @@ async def start(pilot) -> None:
     await pilot.pause()
 
 
+async def test_header_keeps_a_long_centre_name_at_80_columns(world):
+    async with world.store.db.transaction() as tx:
+        await tx.execute("UPDATE centres SET name = ? WHERE id = ?",
+                         ("Centre de formation Démo", world.centre_a.id))
+    app = CentreApp(world.store, world.account_a, world.clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(pilot)
+        first = screen_text(app).splitlines()[0]
+        assert "Centre de formation Démo · alpha" in first
+        assert "Serveur : 04/07/2026 à 10:00 (Europe/Paris)" in first
+
+
 async def test_header_shows_server_time_in_centre_zone(world):
     app = CentreApp(world.store, world.account_b, world.clock)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -147,3 +159,20 @@ async def test_home_follows_what_others_change_and_leaves_the_rest_alone(world):
         await store.qcms.create_qcm(world.scope_a, "CESI", "COLLEGUE_QCM")
         await wait_for(pilot, lambda: "COLLEGUE_QCM" in screen_text(app))
         assert table.row_count == 2
+
+
+def test_an_attested_session_reads_the_same_for_centre_and_admin() -> None:
+    """Every participant locked: « Attestée » in oversight, as on the centre's list."""
+    from datetime import UTC, datetime
+
+    from domain.models import ExamSession, SessionKind
+    from domain.oversight import SessionState, session_state
+    from tui.centre_text import session_state as centre_state
+    now = datetime(2026, 5, 12, 8, 0, tzinfo=UTC)
+    assert session_state(SessionKind.OFFLINE, now, None, None, 3, 3) is SessionState.ATTESTED
+    assert session_state(SessionKind.OFFLINE, now, None, None, 3, 2) is SessionState.PAPER
+    assert session_state(SessionKind.OFFLINE, now, None, None, 0, 0) is SessionState.PAPER
+    paper = ExamSession(1, 1, 1, SessionKind.OFFLINE, "PV", "Centre", "Claire", "Lyon",
+                        now.date())
+    assert centre_state(paper, now, 3, 3) == SessionState.ATTESTED.label == "Attestée"
+    assert centre_state(paper, now, 3, 2) == "2/3 att."

@@ -301,3 +301,33 @@ async def test_quoted_first_attempt_cannot_be_modified_or_deleted(world):
         await delete_participant(store, scope, a.id)
     after = await store.sessions.participant(scope, a.id)
     assert (after.score, after.practical) == (18, Practical.FAVOURABLE)
+
+
+async def test_participant_form_footer_fits_80_columns(world):
+    """Every binding of the form's footer shows with its label at 80×24 (even
+    « Noter une copie », shown once the session has paper copies)."""
+    from tui.screens.centre_participant_form import ParticipantFormScreen
+    shown = [(b.key_display or b.key.replace("ctrl+", "^"), b.description)
+             for b in ParticipantFormScreen.BINDINGS if b.show]  # type: ignore[union-attr]
+    assert sum(len(k) + len(d) + 3 for k, d in shown) + len("^q Quitter") <= 80
+    _, session = await offline_session(world)
+    app = CentreApp(world.store, world.account_a, world.clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_participants(pilot, session, add=True)
+        await pilot.pause()
+        footer = screen_text(app).splitlines()[-1]
+        for label in ("^s Enregistrer", "^z Effacer", "Échap Retour", "^q Quitter"):
+            assert label in footer, footer
+
+
+async def test_participant_detail_keeps_the_whole_outcome_at_80_columns(world):
+    """« …lors d'une session de rattrapage » is not cut off the detail lines."""
+    store, scope = world.store, world.scope_a
+    _, session = await offline_session(world)
+    await store.sessions.add_participant(scope, session.id, identity(), 18,
+                                         Practical.FAVOURABLE)
+    app = CentreApp(store, world.account_a, world.clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_participants(pilot, session)
+        await wait_for(pilot, lambda: "Peut repasser" in screen_text(app))
+        assert "session de rattrapage" in " ".join(screen_text(app).split())

@@ -16,10 +16,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Select, Static, TextArea
+from textual.widgets import Button, Input, Label, Static, TextArea
 
 from domain.text import safe_text
 from tui.layout_first import LayoutFirst
+from tui.widgets.select import Select
 
 
 @dataclass(frozen=True)

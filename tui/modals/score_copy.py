@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Select, Static
+from textual.widgets import Button, Input, Static
 
 from domain.models import PaperBatch
 from services.participants import PaperCopy, score_copy
@@ -21,6 +21,7 @@ from tui.centre_text import day_text
 from tui.layout_first import LayoutFirst
 from tui.widgets.form_row import FormRow, show_errors
 from tui.widgets.plain import Plain
+from tui.widgets.select import Select
 
 
 class ScoreCopyModal(LayoutFirst, ModalScreen[tuple[int, int] | None]):

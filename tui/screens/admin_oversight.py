@@ -10,7 +10,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.widgets import Footer, Header, Input, Select, Static
+from textual.widgets import Footer, Header, Input, Static
 
 from domain.models import SessionKind
 from domain.oversight import DocumentState, Filters, ParticipantState, SessionState
@@ -19,6 +19,7 @@ from domain.window import parse_day
 from tui.admin_context import AdminContext
 from tui.layout_first import LayoutFirst
 from tui.widgets.admin_table import AdminTable
+from tui.widgets.select import Select
 
 VIEWS = (("Sessions", "sessions"), ("Participants", "participants"), ("QCM", "qcms"),
          ("Documents", "documents"))

@@ -12,7 +12,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Footer, Header, Input, Select, Static
+from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from domain.models import CHOICE_LETTERS, Formation, Question
 from domain.text import safe_text
@@ -23,6 +23,7 @@ from tui.layout_first import LayoutFirst
 from tui.modals.admin_form import Field, FormModal
 from tui.modals.confirm import ConfirmModal
 from tui.widgets.admin_table import AdminTable
+from tui.widgets.select import Select
 
 
 def question_detail(q: Question) -> Text:

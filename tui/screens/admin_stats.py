@@ -10,7 +10,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, Header, Select, Static
+from textual.widgets import Footer, Header, Static
 
 from domain.oversight import Filters
 from domain.stats import Summary, histogram_lines, percent
@@ -18,6 +18,7 @@ from domain.text import safe_text
 from tui.admin_context import AdminContext
 from tui.layout_first import LayoutFirst
 from tui.screens.admin_question_stats import QuestionStatsScreen
+from tui.widgets.select import Select
 
 
 def summary_text(s: Summary) -> Text:

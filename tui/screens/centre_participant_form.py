@@ -8,7 +8,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Checkbox, Footer, Input, Select, Static
+from textual.widgets import Button, Checkbox, Footer, Input, Static
 
 from domain.keys import normalize_participant_number
 from domain.models import ExamSession, Formation, Participant, Practical
@@ -29,6 +29,8 @@ from tui.modals.score_copy import ScoreCopyModal
 from tui.widgets.centre_header import CentreHeader
 from tui.widgets.form_row import FormRow, show_errors
 from tui.widgets.plain import Plain
+from tui.widgets.select import Select
+from tui.widgets.toggles import TickBox
 
 TEXT_FIELDS = ("last_name", "first_name", "company", "company_address", "postal_code",
                "city", "country", "email")
@@ -42,9 +44,10 @@ class ParticipantFormScreen(LayoutFirst):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Enregistrer", id="participant_form.save"),
-        Binding("ctrl+z", "reset", "Annuler la saisie", id="participant_form.reset"),
+        Binding("ctrl+z", "reset", "Effacer", id="participant_form.reset"),
         Binding("ctrl+t", "score_copy", "Noter une copie", id="participant_form.score_copy"),
-        Binding("escape", "back", "Retour à la liste", id="participant_form.back"),
+        Binding("escape", "back", "Retour", key_display="Échap",
+                id="participant_form.back"),
     ]
 
     def __init__(self, ctx: CentreContext, session: ExamSession, formation: Formation,
@@ -74,7 +77,7 @@ class ParticipantFormScreen(LayoutFirst):
             yield FormRow("Évaluation pratique", Select(PRACTICAL_CHOICES, id="practical",
                                                         allow_blank=False, compact=True),
                           "practical")
-            yield FormRow("Second passage", Checkbox("rattrapage du QCM seul", id="retake",
+            yield FormRow("Second passage", TickBox("rattrapage du QCM seul", id="retake",
                                                      compact=True), "retake")
             yield FormRow("N° du premier passage", Input(
                 id="retake_of", placeholder="AAAA-NNNNNN", max_length=11, compact=True,

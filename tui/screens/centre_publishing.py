@@ -20,7 +20,9 @@ UNAVAILABLE = ("Service de documents indisponible sur ce serveur : les attestati
 async def publish(screen: Screen, ctx: CentreContext, session: ExamSession,
                   progress: WorkProgress) -> str:
     """Ask for confirmation, then generate and lock. Runs inside a worker
-    (it awaits a modal). Returns the French summary to show."""
+    (it awaits a modal). Returns the French message for the screen's status
+    line: empty once the work has started, since `progress` shows its
+    outcome (showing it twice printed every status block twice)."""
     if ctx.documents is None:
         return UNAVAILABLE
     participants = await ctx.store.sessions.participants(ctx.scope, session.id)  # type: ignore[arg-type]
@@ -44,11 +46,11 @@ async def publish(screen: Screen, ctx: CentreContext, session: ExamSession,
                                                         progress=progress.callback())
     except StoreError as exc:
         progress.fail(str(exc))
-        return str(exc)
+        return ""
     except Exception as exc:  # the service failed: nothing was locked
         screen.log.error(f"publish failed: {exc!r}")
         progress.fail("La création des documents a échoué : rien n'a été verrouillé.")
-        return "La création des documents a échoué : rien n'a été verrouillé."
+        return ""
     letters = sum(1 for d in documents if d.kind is DocumentKind.LETTER)
     certificates = sum(1 for d in documents if d.kind is DocumentKind.CERTIFICATE)
     summary = (f"{letters} courrier(s) et {certificates} attestation(s) créés ; "
@@ -59,7 +61,7 @@ async def publish(screen: Screen, ctx: CentreContext, session: ExamSession,
         if command := ctx.fetch_command(folder + "*"):
             summary += f"\nRécupération : {command}"
     progress.finish(summary)
-    return summary
+    return ""
 
 
 def _folder(path: str) -> str:

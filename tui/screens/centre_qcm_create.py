@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Select, Static
+from textual.widgets import Button, Input, Static
 
 from domain.models import Formation, Qcm
 from domain.validation import check_text
@@ -20,6 +20,7 @@ from tui.centre_text import local, plain
 from tui.layout_first import LayoutFirst
 from tui.widgets.form_row import FormRow, show_errors
 from tui.widgets.plain import Plain
+from tui.widgets.select import Select
 
 
 class QcmCreateScreen(LayoutFirst, ModalScreen[Qcm | None]):

@@ -5,6 +5,7 @@ progress line; moving changes the question and its four propositions."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import timedelta
 from typing import ClassVar
@@ -28,11 +29,14 @@ from tui.modals.overview import OverviewModal
 from tui.quiet import QuietFocus, QuietFooter
 from tui.screens.exam_messages import KeyLost
 from tui.screens.identity_screen import IdentityScreen
-from tui.widgets.choice_line import ChoiceLine
+from tui.widgets.choice_line import LETTERS, ChoiceLine
 
 logger = logging.getLogger(__name__)
 
 NOT_SAVED = "Réponse NON enregistrée"
+SAVING = "enregistrement de la réponse en cours…"
+SAVING_AFTER = 0.3
+"""Seconds a save may take before the candidate is told it is under way."""
 
 
 def finish_text(unanswered: list[int]) -> str:
@@ -170,8 +174,14 @@ class ExamScreen(QuietFocus, LayoutFirst):
         question = self.attempt.questions[self.index]
         before = self.attempt.shown_choice(question)
         not_saved = f"Question {self.index + 1} : {NOT_SAVED}"
+        # Written before shown. A busy database can hold the save for seconds:
+        # past SAVING_AFTER the candidate reads that it is under way.
+        save = asyncio.ensure_future(self.attempt.choose(question, position))
+        done, _ = await asyncio.wait({save}, timeout=SAVING_AFTER)
+        if not done:
+            self._status(f"Question {self.index + 1} ({LETTERS[position]}) : {SAVING}")
         try:
-            await self.attempt.choose(question, position)  # written before shown
+            await save
         except KeyRefused as refusal:
             self._status(f"{not_saved}, la clé n'est plus active sur ce poste.", error=True)
             self.post_message(KeyLost(refusal))

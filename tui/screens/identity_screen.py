@@ -16,7 +16,6 @@ from textual.widgets import (
     Checkbox,
     Input,
     Label,
-    RadioButton,
     RadioSet,
     Static,
 )
@@ -37,6 +36,7 @@ from tui.layout_first import LayoutFirst
 from tui.quiet import QuietFocus, QuietFooter
 from tui.screens.exam_messages import KeyLost
 from tui.widgets.text_field import TextField
+from tui.widgets.toggles import RadioChoice, TickBox
 
 TEXT_FIELDS = ("last_name", "first_name", "company", "company_address", "postal_code",
                "city", "country", "email")
@@ -49,12 +49,8 @@ class IdentityScreen(QuietFocus, LayoutFirst):
     AUTO_FOCUS = "#civility"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Retour au QCM", key_display="Échap", id="identity.back"),
-        # Priority: the focus must move before the next key is dispatched, or
-        # what is typed right after Tab/Enter (one burst over a slow link) goes
-        # to the field just left.
-        Binding("tab", "move_focus(1)", show=False, priority=True, id="identity.next"),
-        Binding("shift+tab", "move_focus(-1)", show=False, priority=True,
-                id="identity.previous"),
+        # Priority: on every field Enter does what the hint says (the radio
+        # buttons, the checkbox and the text fields would each do otherwise).
         Binding("enter", "enter", show=False, priority=True, id="identity.enter"),
     ]
 
@@ -74,7 +70,7 @@ class IdentityScreen(QuietFocus, LayoutFirst):
         identity = participant.identity
         with VerticalScroll(id="identity-form"):
             yield Static("Vos informations", classes="title")
-            yield Static("Entrée ou Tab : champ suivant. « Valider » enregistre"
+            yield Static("Entrée ou Tab : champ suivant ; Espace coche. « Valider » enregistre"
                          + (" et commence le QCM." if self.first else " et revient au QCM."),
                          classes="hint")
             yield Static(f"N° de participant : {participant.number} "
@@ -84,7 +80,7 @@ class IdentityScreen(QuietFocus, LayoutFirst):
                 yield Label(IDENTITY_LABELS["civility"], classes="field-label")
                 with RadioSet(id="civility", compact=True):
                     for civility in CIVILITIES:
-                        yield RadioButton(civility, value=identity.civility == civility,
+                        yield RadioChoice(civility, value=identity.civility == civility,
                                           compact=True)
             yield Static("", id="civility-error", classes="field-error", markup=False)
             for name in TEXT_FIELDS:
@@ -95,7 +91,7 @@ class IdentityScreen(QuietFocus, LayoutFirst):
                 yield Static("", id=f"{name}-error", classes="field-error", markup=False)
             with Horizontal(classes="field-row"):
                 yield Label("Second passage", classes="field-label")
-                yield Checkbox("oui, n° du 1er passage :", participant.is_retake,
+                yield TickBox("oui, n° du 1er passage :", participant.is_retake,
                                id="is-retake", compact=True)
                 yield TextField(participant.retake_of or "", id="retake_of", max_length=20,
                             placeholder="AAAA-NNNNNN", compact=True,
@@ -119,19 +115,16 @@ class IdentityScreen(QuietFocus, LayoutFirst):
     def _retake_toggled(self, event: Checkbox.Changed) -> None:
         self.query_one("#retake_of", Input).disabled = not event.value
 
-    def action_move_focus(self, step: int) -> None:
-        if step > 0:
-            self.focus_next()
-        else:
-            self.focus_previous()
-
     def action_enter(self) -> None:
-        """Enter acts on the focused widget now (a field: go to the next one)."""
+        """Enter goes to the next field; on Civilité it first chooses the
+        highlighted civility if none is chosen; on « Valider » it saves."""
         focused = self.focused
-        if isinstance(focused, Input):
+        if isinstance(focused, RadioSet):
+            if focused.pressed_button is None:
+                focused.action_toggle_button()
             self.focus_next()
-        elif isinstance(focused, (RadioSet, Checkbox)):
-            focused.action_toggle_button()
+        elif isinstance(focused, (Input, Checkbox)):
+            self.focus_next()
         elif isinstance(focused, Button):
             focused.action_press()
         else:

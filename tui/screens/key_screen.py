@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import math
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
@@ -24,7 +27,7 @@ from store import Store
 from tui.formatting import clock_text
 from tui.layout_first import LayoutFirst
 from tui.quiet import QuietFocus, QuietFooter
-from tui.widgets.key_input import KeyInput
+from tui.widgets.text_field import TextField
 
 logger = logging.getLogger(__name__)
 
@@ -58,7 +61,8 @@ def refusal_text(refusal: KeyRefused, now: datetime) -> str:
 
 
 class KeyScreen(QuietFocus, LayoutFirst):
-    """Opens a key for this connection, within the per-address throttle."""
+    """Opens a key for this connection: the attempt after a wrong key waits a
+    little longer each time; an address past a full room's mistakes is refused."""
 
     AUTO_FOCUS = "#key"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -83,13 +87,15 @@ class KeyScreen(QuietFocus, LayoutFirst):
         self.timezone = timezone
         self.initial_message = message
         self._opening = False  # a key is being opened: Enter again does nothing
+        self._wrong = 0  # wrong keys typed on this connection
+        self._next_try = 0.0  # monotonic time before which the next attempt waits
 
     def compose(self) -> ComposeResult:
         with Vertical(id="key-box"):
             yield Static("Évaluation QCM en ligne", classes="title")
             yield Static("Votre identifiant (la clé remise par votre formateur) :")
-            yield KeyInput(placeholder="XXXXX-XXXXX-XXXXX", max_length=40, id="key",
-                           compact=True)
+            yield TextField(placeholder="XXXXX-XXXXX-XXXXX", max_length=40, id="key",
+                            compact=True)
             yield Static(self.initial_message, id="key-error", classes="error", markup=False)
             yield Static(FORMAT_TEXT, classes="hint")
         yield QuietFooter()
@@ -118,16 +124,23 @@ class KeyScreen(QuietFocus, LayoutFirst):
 
     async def _open(self, typed: str) -> None:
         try:
+            wait = self._next_try - time.monotonic()
+            if wait > 0:  # this connection's last keys were wrong: answer later, never refuse
+                self._say(f"Vérification de la clé dans {math.ceil(wait)} s…", error=False)
+                await asyncio.sleep(wait)
             retry_at = await self.throttle.blocked_until(self.store, self.source)
             if retry_at is not None:
-                self._error(f"Trop de clés erronées depuis ce poste. Réessayez à partir de "
-                            f"{clock_text(retry_at, self.timezone)}:"
-                            f"{retry_at.second:02d} (heure du serveur).")
+                self._error(f"Trop de clés erronées ont été saisies depuis votre réseau. "
+                            f"Réessayez à partir de {clock_text(retry_at, self.timezone)}:"
+                            f"{retry_at.second:02d} (heure du serveur) ou prévenez votre "
+                            f"formateur.")
                 return
             try:
                 ticket = await open_key(self.store, typed, self.token)
             except KeyRefused as refusal:
                 if refusal.reason is KeyRefusal.UNKNOWN:
+                    self._wrong += 1
+                    self._next_try = time.monotonic() + self.throttle.delay(self._wrong)
                     await self.throttle.record(self.store, self.source)
                 self._error(refusal_text(refusal, self.clock.now()))
                 return

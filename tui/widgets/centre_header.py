@@ -21,8 +21,9 @@ class CentreHeader(Horizontal):
         self.ctx = ctx
 
     def compose(self) -> ComposeResult:
-        who = f"qcm-ssh · {self.ctx.centre.name} · {self.ctx.account.login}"
-        yield Plain(safe_text(who, 44), id="header-who")
+        # At 80 columns the clock takes 44: the centre and login get the rest.
+        who = f"{self.ctx.centre.name} · {self.ctx.account.login}"
+        yield Plain(safe_text(who, 34), id="header-who")
         yield Plain(self.clock_text(), id="header-clock")
 
     def on_mount(self) -> None:

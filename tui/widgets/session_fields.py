@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Input, Select
+from textual.widgets import Input
 
 from domain.models import ExamSession, Formation, Trainer
 from domain.text import safe_text
@@ -16,6 +16,7 @@ from domain.validation import ValidationError, check_text
 from domain.window import parse_day, parse_local
 from tui.centre_text import day_text, input_moment, plain
 from tui.widgets.form_row import FormRow
+from tui.widgets.select import Select
 
 
 @dataclass(frozen=True)
