@@ -174,8 +174,13 @@ class SessionRepo(Repo):
         (domain.invariants rule 1).
 
         `centre_id` is the asking centre: a first attempt of another centre may
-        be retaken there, but a refusal then tells nothing of it."""
-        row = await tx.one(f"{_FACTS_SELECT} WHERE p.number = ?", (number,))
+        be retaken there, but a refusal then tells nothing of it.
+
+        The first attempt's row is locked (PostgreSQL): of two retakes of it
+        added at once, the second waits for the first and is refused with
+        the rules' reason."""
+        row = await tx.one(f"{_FACTS_SELECT} WHERE p.number = ?{tx.for_update('p')}",
+                           (number,))
         if row is not None and exclude_participant is not None and row["id"] == exclude_participant:
             raise Conflict("Un participant ne peut pas être son propre second passage.")
         first = None if row is None else _facts(row)

@@ -15,9 +15,10 @@ from pathlib import Path
 import pytest
 
 from domain.exam import KeyRefusal, KeyRefused
+from domain.models import Practical
 from domain.rules import score_answers
-from store import Locked
-from tests.store.conftest import T0
+from store import Conflict, Locked
+from tests.store.conftest import T0, identity, make_final
 
 NODES = 3
 ROOT = Path(__file__).resolve().parents[2]
@@ -53,6 +54,25 @@ async def test_one_lease_per_key_across_nodes(store, world, nodes):
         assert all(r.reason is KeyRefusal.IN_USE for r in refused)
         row = await store.db.one("SELECT lease_token FROM online_keys WHERE id = ?", (key.id,))
         assert row["lease_token"] is not None
+
+
+async def test_one_retake_per_first_attempt_across_nodes(store, world, nodes):
+    """Every node adds a retake of the same final first attempt at once: one
+    is kept, the others are refused with the rules' reason (not a bare
+    constraint error), on PostgreSQL too where the transactions overlap."""
+    a = world.a
+    first = await make_final(store, a)
+    attempts = [node.sessions.add_participant(a.scope, a.offline.id, identity(f"Second{i}"),
+                                              None, Practical.UNKNOWN, retake_of=first.number)
+                for i, node in enumerate(nodes) for _ in range(2)]
+    results = await asyncio.gather(*attempts, return_exceptions=True)
+    kept = [r for r in results if not isinstance(r, BaseException)]
+    assert len(kept) == 1, results
+    refused = [r for r in results if isinstance(r, BaseException)]
+    assert all(isinstance(r, Conflict) and "unique rattrapage" in str(r) for r in refused), refused
+    retakes = await store.db.all("SELECT number FROM participants WHERE retake_of = ?",
+                                 (first.number,))
+    assert [r[0] for r in retakes] == [kept[0].number]
 
 
 async def test_one_submission_per_key_across_nodes(store, world, nodes):
