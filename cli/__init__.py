@@ -5,6 +5,7 @@ from cli import (
     admin_accounts,
     admin_banks,
     admin_oversight,
+    backup,
     centre,
     documents,
     participants,
@@ -21,6 +22,7 @@ def build_registry() -> Registry:
     centre.register(registry)
     documents.register(registry)
     participants.register(registry)
+    backup.register(registry)
     return registry
 
 

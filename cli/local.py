@@ -147,7 +147,7 @@ def main(argv: Sequence[str] | None = None, serve: Serve | None = None) -> int:
             return 0
         if args[0] == "init":
             asyncio.run(_init(config))
-            print(f"Base prête : {config.database}")
+            print(f"Base prête : {config.database_label}")
             return 0
         if args[0] == "demo":
             asyncio.run(run_demo(config))

@@ -38,15 +38,40 @@ class SecuritySettings:
 
 
 @dataclass(frozen=True)
+class DatabaseSettings:
+    # postgresql://user@host/dbname (password from ~/.pgpass or PGPASSWORD
+    # rather than in this file). Empty: the SQLite file under data_dir.
+    url: str = ""
+
+
+@dataclass(frozen=True)
 class Config:
     data_dir: Path = Path("var")
     timezone: str = "Europe/Paris"
     ssh: SshSettings = field(default_factory=SshSettings)
     security: SecuritySettings = field(default_factory=SecuritySettings)
+    database_settings: DatabaseSettings = field(default_factory=DatabaseSettings)
 
     @property
-    def database(self) -> Path:
+    def sqlite_path(self) -> Path:
+        """Where the embedded database lives (used when no URL is configured)."""
         return self.data_dir / "qcm.sqlite3"
+
+    @property
+    def database(self) -> Path | str:
+        """What `Store.open` takes: the PostgreSQL URL if one is configured,
+        else the SQLite file."""
+        return self.database_settings.url or self.sqlite_path
+
+    @property
+    def database_label(self) -> str:
+        """The database named for people: the URL without its password."""
+        url = self.database_settings.url
+        if not url:
+            return str(self.sqlite_path)
+        scheme, sep, rest = url.partition("://")
+        credentials, at, host = rest.rpartition("@")
+        return f"{scheme}{sep}{credentials.split(':', 1)[0]}{at}{host}" if at else url
 
     @property
     def documents_dir(self) -> Path:
@@ -99,6 +124,12 @@ def load_config(path: Path | str | None = None) -> Config:
             config = replace(config, ssh=_section(SshSettings, value, "ssh"))
         elif key == "security":
             config = replace(config, security=_section(SecuritySettings, value, "security"))
+        elif key == "database":
+            settings = _section(DatabaseSettings, value, "database")
+            if settings.url and not settings.url.startswith(("postgresql://", "postgres://")):
+                raise ConfigError("database.url : URL postgresql://… attendue "
+                                  "(sans URL : la base SQLite du data_dir).")
+            config = replace(config, database_settings=settings)
         elif key == "data_dir":
             if not isinstance(value, str) or not value:
                 raise ConfigError("data_dir : chemin attendu.")

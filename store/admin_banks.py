@@ -15,8 +15,7 @@ from domain.models import CHOICE_LETTERS, Formation, Question
 from domain.search import matches
 from store import rows
 from store.banks import BankRepo
-from store.base import Repo
-from store.db import Tx
+from store.base import AnyTx, Repo
 from store.errors import Conflict, NotFound
 from store.scope import Scope
 
@@ -90,8 +89,9 @@ class AdminBankRepo(Repo):
         _refuse(problems)
         async with self.db.transaction() as tx:
             used = [r["name"] for r in await tx.all(
-                "SELECT DISTINCT t.name FROM themes t JOIN questions q ON q.theme_id = t.id "
-                "WHERE t.formation_code = ? AND q.active = 1 ORDER BY t.position", (code,))]
+                "SELECT t.name FROM themes t WHERE t.formation_code = ? AND EXISTS "
+                "(SELECT 1 FROM questions q WHERE q.theme_id = t.id AND q.active = 1) "
+                "ORDER BY t.position", (code,))]
             missing = [t for t in used if t not in new.themes]
             if missing:
                 raise Conflict("Thème(s) contenant des questions actives, à garder : "
@@ -149,7 +149,7 @@ class AdminBankRepo(Repo):
         return [q for q in found if (theme is None or q.theme == theme)
                 and matches(query, q.text, *q.choices)]
 
-    async def _checked(self, tx: Tx, formation: Formation, theme: str, text: str,
+    async def _checked(self, tx: AnyTx, formation: Formation, theme: str, text: str,
                        choices: Sequence[str], correct: int, label: str,
                        replacing: int | None = None) -> tuple[Question, int]:
         """The checked question and its theme id, inside `tx` (no other
@@ -161,7 +161,7 @@ class AdminBankRepo(Repo):
         _refuse(problems)
         assert question is not None
         same = await tx.all(
-            "SELECT id, text FROM questions WHERE formation_code = ? AND active = 1 AND id IS NOT ?",
+            "SELECT id, text FROM questions WHERE formation_code = ? AND active = 1 AND id != COALESCE(?, 0)",
             (code, replacing))
         twin = next((r["id"] for r in same if r["text"].casefold() == question.text.casefold()),
                     None)
@@ -171,7 +171,7 @@ class AdminBankRepo(Repo):
                                  (code, theme))
         return question, theme_row["id"]  # type: ignore[index]
 
-    async def _insert(self, tx: Tx, code: str, theme_id: int, q: Question,
+    async def _insert(self, tx: AnyTx, code: str, theme_id: int, q: Question,
                       replaces: int | None) -> int:
         return await tx.insert(
             "INSERT INTO questions (formation_code, theme_id, text, choice_a, choice_b, "

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from domain.models import Formation, Question, QuestionBank
 from store import rows
-from store.base import Repo
-from store.db import Tx
+from store.base import AnyTx, Repo
 from store.errors import NotFound
 from store.scope import Scope
 
@@ -99,7 +98,7 @@ class BankRepo(Repo):
             await self.audit(tx, scope, "import_bank", "formation", f.code, str(counts))
         return counts
 
-    async def _sync_themes(self, tx: Tx, f: Formation) -> dict[str, int]:
+    async def _sync_themes(self, tx: AnyTx, f: Formation) -> dict[str, int]:
         existing = {r["name"]: r["id"] for r in await tx.all(
             "SELECT id, name FROM themes WHERE formation_code = ?", (f.code,))}
         # Themes no longer in the file keep their row (old questions refer to

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import fcntl
+import os
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
@@ -36,6 +38,12 @@ class Tx:
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
 
+    @staticmethod
+    def for_update(alias: str) -> str:
+        """Nothing on SQLite: `BEGIN IMMEDIATE` already holds the write lock
+        (PostgreSQL's Tx locks the rows read: `FOR UPDATE OF alias`)."""
+        return ""
+
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> aiosqlite.Cursor:
         try:
             return await self._conn.execute(sql, params)
@@ -66,6 +74,10 @@ class SyncTx:
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self._conn = conn
+
+    @staticmethod
+    def for_update(alias: str) -> str:
+        return Tx.for_update(alias)
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
         try:
@@ -211,6 +223,25 @@ class Database:
             async with self._lock:
                 return await self._conn._execute(_run_in_thread, self._conn, work, write)
         return await self._conn._execute(_run_in_thread, self._conn, work, write)
+
+    @asynccontextmanager
+    async def singleton(self, name: str) -> AsyncIterator[bool]:
+        """True for the one holder of `name` among the processes sharing this
+        file (an exclusive flock on `<database>.<name>.lock`, released when
+        the block ends or the process dies); False at once for the others."""
+        fd = os.open(f"{self.path}.{name}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                yield False
+                return
+            try:
+                yield True
+            finally:
+                fcntl.flock(fd, fcntl.LOCK_UN)
+        finally:
+            os.close(fd)
 
     async def one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
         return await self.run(lambda tx: tx.one(sql, params))

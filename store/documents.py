@@ -9,8 +9,7 @@ from domain.clock import Clock
 from domain.invariants import RuleRefused, check_certificate
 from domain.models import Document, DocumentKind
 from store import rows
-from store.base import Repo
-from store.db import Database, Tx
+from store.base import AnyDatabase, AnyTx, Repo
 from store.errors import Conflict, Locked, NotFound
 from store.scope import Scope
 from store.sessions import SessionRepo
@@ -26,7 +25,7 @@ class NewDocument:
 
 
 class DocumentRepo(Repo):
-    def __init__(self, db: Database, clock: Clock, sessions: SessionRepo) -> None:
+    def __init__(self, db: AnyDatabase, clock: Clock, sessions: SessionRepo) -> None:
         super().__init__(db, clock)
         self.sessions = sessions
 
@@ -59,7 +58,8 @@ class DocumentRepo(Repo):
                      doc.sha256, now, doc.verify_code)))
             for pid in lock:
                 row = await tx.one(
-                    "SELECT number, locked_at FROM participants WHERE id = ? AND centre_id = ?",
+                    "SELECT number, locked_at FROM participants "
+                    f"WHERE id = ? AND centre_id = ?{tx.for_update('participants')}",
                     (pid, centre_id))
                 if row is None:
                     raise NotFound(f"Participant introuvable : {pid}.")
@@ -73,7 +73,7 @@ class DocumentRepo(Repo):
         return [rows.document(r) for r in await self.db.all(
             f"SELECT * FROM documents WHERE id IN ({marks}) ORDER BY id", ids)] if ids else []
 
-    async def _check_certificate(self, tx: Tx, participant_id: int) -> None:
+    async def _check_certificate(self, tx: AnyTx, participant_id: int) -> None:
         """Rules 3 and 4 (domain.invariants) before a certificate is recorded."""
         row = await tx.one("SELECT number FROM participants WHERE id = ?", (participant_id,))
         facts = await self.sessions.facts(tx, row["number"]) if row else None

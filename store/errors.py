@@ -17,5 +17,9 @@ class Locked(StoreError):
     """The data is locked (documents generated or QCM submitted)."""
 
 
+class Unreachable(StoreError):
+    """The database server cannot be reached (or refuses the connection)."""
+
+
 class SchemaTooNew(StoreError):
     """The database was written by a newer version of qcm-ssh."""

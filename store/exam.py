@@ -17,8 +17,7 @@ from domain.rules import score_answers
 from domain.window import MAX_EXTRA_MINUTES, WindowState, own_end, window_state
 from store import rows
 from store.banks import QUESTION_COLUMNS, BankRepo
-from store.base import Repo
-from store.db import SyncTx, Tx
+from store.base import AnySyncTx, AnyTx, Repo
 from store.errors import Conflict, Locked, NotFound
 from store.schema import IDENTITY_COLUMNS
 from store.scope import Scope
@@ -40,7 +39,7 @@ class ExamRepo(Repo):
             created = await self.insert_keys(tx, scope, session_id, count)
         return await self.keys_by_id(scope, created)
 
-    async def insert_keys(self, tx: Tx, scope: Scope, session_id: int,
+    async def insert_keys(self, tx: AnyTx, scope: Scope, session_id: int,
                           count: int) -> list[int]:
         """Create `count` keys (and their participants) inside the caller's
         transaction; return their ids. Limits are the service's to check."""
@@ -92,7 +91,7 @@ class ExamRepo(Repo):
         async with self.db.transaction() as tx:
             await self.remove_key(tx, scope, key_id)
 
-    async def remove_key(self, tx: Tx, scope: Scope, key_id: int,
+    async def remove_key(self, tx: AnyTx, scope: Scope, key_id: int,
                          unused_only: bool = False) -> None:
         """Delete a key, its participant and answers inside the caller's
         transaction. A submitted key is refused; with `unused_only`, so is a
@@ -100,7 +99,7 @@ class ExamRepo(Repo):
         where, params = scope.clause("s.centre_id")
         row = await tx.one(
             f"SELECT k.* FROM online_keys k JOIN sessions s ON s.id = k.session_id "
-            f"WHERE k.id = ? AND {where}", (key_id, *params))
+            f"WHERE k.id = ? AND {where}{tx.for_update('k')}", (key_id, *params))
         if row is None:
             raise NotFound(f"Clé introuvable : {key_id}.")
         if row["state"] == KeyState.SUBMITTED.value:
@@ -150,11 +149,12 @@ class ExamRepo(Repo):
         key_id = await self.db.run(lambda tx: self._take_lease(tx, code, token, now), write=True)
         return await self.ticket(key_id)
 
-    def _take_lease(self, tx: SyncTx, code: str, token: str, now: datetime) -> int:
+    def _take_lease(self, tx: AnySyncTx, code: str, token: str, now: datetime) -> int:
         row = tx.one(
             "SELECT k.*, s.starts_at AS s_start, s.ends_at AS s_end, c.timezone "
             "FROM online_keys k JOIN sessions s ON s.id = k.session_id "
-            "JOIN centres c ON c.id = s.centre_id WHERE k.code = ?", (code,))
+            f"JOIN centres c ON c.id = s.centre_id WHERE k.code = ?{tx.for_update('k')}",
+            (code,))
         if row is None:
             raise KeyRefused(KeyRefusal.UNKNOWN)
         starts = rows.from_ts(row["s_start"])
@@ -182,7 +182,7 @@ class ExamRepo(Repo):
         """Everything a connection needs to show a key's exam, read in one round trip."""
         return await self.db.run(lambda tx: self._ticket(tx, key_id))
 
-    def _ticket(self, tx: SyncTx, key_id: int) -> ExamTicket:
+    def _ticket(self, tx: AnySyncTx, key_id: int) -> ExamTicket:
         key = rows.online_key(tx.one("SELECT * FROM online_keys WHERE id = ?", (key_id,)))  # type: ignore[arg-type]
         session_row = tx.one(f"{SESSION_SELECT} WHERE s.id = ?", (key.session_id,))
         if session_row is None:
@@ -253,7 +253,7 @@ class ExamRepo(Repo):
             return cursor.rowcount
 
     async def _held(self, tx, key_id: int, token: str):
-        return self._check_held(await tx.one(_HELD_SELECT, (key_id,)), token)
+        return self._check_held(await tx.one(_held_select(tx), (key_id,)), token)
 
     def _check_held(self, row, token: str):
         """The key row if this connection holds it in an open window; else KeyRefused."""
@@ -287,9 +287,9 @@ class ExamRepo(Repo):
                                                                 row["participant_id"]))
         return await self.sessions.participant(Scope.admin("candidate"), row["participant_id"])
 
-    def _save_identity(self, tx: SyncTx, key_id: int, token: str,
+    def _save_identity(self, tx: AnySyncTx, key_id: int, token: str,
                        identity: Identity) -> Participant:
-        row = self._check_held(tx.one(_HELD_SELECT, (key_id,)), token)
+        row = self._check_held(tx.one(_held_select(tx), (key_id,)), token)
         tx.execute(_IDENTITY_UPDATE, _identity_params(identity, None, row["participant_id"]))
         return rows.participant(tx.one("SELECT * FROM participants WHERE id = ?",  # type: ignore[arg-type]
                                        (row["participant_id"],)))
@@ -300,8 +300,8 @@ class ExamRepo(Repo):
             raise Conflict("Choix invalide.")
         now = self.now_text()
 
-        def save(tx: SyncTx) -> None:
-            row = self._check_held(tx.one(_HELD_SELECT, (key_id,)), token)
+        def save(tx: AnySyncTx) -> None:
+            row = self._check_held(tx.one(_held_select(tx), (key_id,)), token)
             if not tx.one(
                     "SELECT 1 FROM qcm_questions qq JOIN sessions s ON s.qcm_id = qq.qcm_id "
                     "WHERE s.id = ? AND qq.question_id = ?", (row["session_id"], question_id)):
@@ -320,8 +320,9 @@ class ExamRepo(Repo):
         `token` None is the server's own auto-submission after the window closed."""
         now = self.now_text()
 
-        def submit(tx: SyncTx) -> int:
-            row = tx.one("SELECT * FROM online_keys WHERE id = ?", (key_id,))
+        def submit(tx: AnySyncTx) -> int:
+            row = tx.one(f"SELECT * FROM online_keys k WHERE id = ?{tx.for_update('k')}",
+                         (key_id,))
             if row is None or row["state"] == KeyState.SUBMITTED.value:
                 raise KeyRefused(KeyRefusal.SUBMITTED)
             if token is not None and row["lease_token"] != token:
@@ -347,34 +348,46 @@ class ExamRepo(Repo):
 
     async def submit_expired(self) -> list[int]:
         """Auto-submit every started key whose own end (session end plus the
-        key's extra time) has passed."""
-        now = self.clock.now()
-        # The session's end comes first (extra time is never negative): the
-        # database narrows by it, the key's own end is judged here.
-        ended = await self.db.all(
-            "SELECT k.id, s.ends_at, k.extra_minutes FROM online_keys k "
-            "JOIN sessions s ON s.id = k.session_id "
-            "WHERE k.state = 'in_progress' AND s.ends_at <= ?", (rows.ts(now),))
-        expired = [r for r in ended if own_end(rows.from_ts(r[1]), r[2]) <= now]  # type: ignore[arg-type]
-        done = []
-        for row in expired:
-            try:
-                await self.submit(row[0], None)
-                done.append(row[0])
-            except KeyRefused:
-                pass  # submitted meanwhile by its own connection
-        return done
+        key's extra time) has passed. One process of all those sharing the
+        database sweeps at a time; the others return [] at once (each key is
+        still submitted at most once, by its row)."""
+        async with self.db.singleton("sweeper") as mine:
+            if not mine:
+                return []
+            now = self.clock.now()
+            # The session's end comes first (extra time is never negative): the
+            # database narrows by it, the key's own end is judged here.
+            ended = await self.db.all(
+                "SELECT k.id, s.ends_at, k.extra_minutes FROM online_keys k "
+                "JOIN sessions s ON s.id = k.session_id "
+                "WHERE k.state = 'in_progress' AND s.ends_at <= ?", (rows.ts(now),))
+            expired = [r for r in ended
+                       if own_end(rows.from_ts(r[1]), r[2]) <= now]  # type: ignore[arg-type]
+            done = []
+            for row in expired:
+                try:
+                    await self.submit(row[0], None)
+                    done.append(row[0])
+                except KeyRefused:
+                    pass  # submitted meanwhile by its own connection
+            return done
 
 
 _HELD_SELECT = (
     "SELECT k.*, s.ends_at AS s_end, s.centre_id AS s_centre, q.formation_code "
     "FROM online_keys k JOIN sessions s ON s.id = k.session_id JOIN qcms q ON q.id = s.qcm_id "
     "WHERE k.id = ?")
+
+
+def _held_select(tx: AnyTx | AnySyncTx) -> str:
+    """The key row and what its checks need, locked until the transaction ends
+    (PostgreSQL; SQLite's write transaction holds the whole file)."""
+    return f"{_HELD_SELECT}{tx.for_update('k')}"
 _IDENTITY_UPDATE = (
     f"UPDATE participants SET {', '.join(f'{c} = ?' for c in IDENTITY_COLUMNS)}, "
     # A retake carries the first attempt's practical result over;
     # withdrawing the retake withdraws that result too.
-    "retake_of = ?, practical = CASE WHEN ? IS NOT NULL THEN ? "
+    "retake_of = ?, practical = CASE WHEN CAST(? AS TEXT) IS NOT NULL THEN ? "
     "WHEN retake_of IS NOT NULL THEN ? ELSE practical END WHERE id = ?")
 
 

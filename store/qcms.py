@@ -111,7 +111,8 @@ class QcmRepo(Repo):
         async with self.db.transaction() as tx:
             row = await tx.one(
                 "SELECT q.centre_id, b.document_id FROM paper_batches b "
-                "JOIN qcms q ON q.id = b.qcm_id WHERE b.id = ?", (batch_id,))
+                f"JOIN qcms q ON q.id = b.qcm_id WHERE b.id = ?{tx.for_update('b')}",
+                (batch_id,))
             if row is None:  # discarded meanwhile
                 raise NotFound(f"Lot de copies introuvable : {batch_id}.")
             if row["document_id"] is not None:

@@ -2,14 +2,35 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime, timezone
-from sqlite3 import Row
+from sqlite3 import Row as SqliteRow
+from typing import Any
 
-from domain.models import (Account, Centre, Document, DocumentKind, ExamSession, Formation,
-                           Identity,
-                           KeyState, OnlineKey, PaperBatch, Participant, Practical, Qcm,
-                           Question, Role, SessionKind, Trainer)
+from domain.models import (
+    Account,
+    Centre,
+    Document,
+    DocumentKind,
+    ExamSession,
+    Formation,
+    Identity,
+    KeyState,
+    OnlineKey,
+    PaperBatch,
+    Participant,
+    Practical,
+    Qcm,
+    Question,
+    Role,
+    SessionKind,
+    Trainer,
+)
+from store.pg import PgRow
 from store.schema import IDENTITY_COLUMNS
+
+# A row of either backend, or a dict of one (columns by name).
+Row = SqliteRow | PgRow | Mapping[str, Any]
 
 _FMT = "%Y-%m-%dT%H:%M:%S.%fZ"
 

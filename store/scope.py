@@ -35,5 +35,5 @@ class Scope:
     def clause(self, column: str = "centre_id") -> tuple[str, tuple[int, ...]]:
         """SQL condition restricting `column` to this scope, with its parameters."""
         if self.centre_id is None:
-            return "1", ()
+            return "TRUE", ()
         return f"{column} = ?", (self.centre_id,)

@@ -15,8 +15,7 @@ from domain.invariants import (
 from domain.keys import format_participant_number
 from domain.models import ExamSession, Identity, Participant, Practical, SessionKind
 from store import rows
-from store.base import Repo
-from store.db import Tx
+from store.base import AnyTx, Repo
 from store.errors import Conflict, Locked, NotFound
 from store.schema import IDENTITY_COLUMNS
 from store.scope import Scope
@@ -60,7 +59,7 @@ class SessionRepo(Repo):
                                                    day, starts_at, ends_at, centre_name)
         return await self.session(scope, session_id)
 
-    async def insert_session(self, tx: Tx, scope: Scope, qcm_id: int, kind: SessionKind,
+    async def insert_session(self, tx: AnyTx, scope: Scope, qcm_id: int, kind: SessionKind,
                              trainer_id: int, place: str, day: date,
                              starts_at: datetime | None = None,
                              ends_at: datetime | None = None,
@@ -139,21 +138,23 @@ class SessionRepo(Repo):
 
     # Participants -------------------------------------------------------
 
-    async def next_number(self, tx: Tx) -> str:
+    async def next_number(self, tx: AnyTx) -> str:
         year = self.clock.now().year
         row = await tx.one(
             "INSERT INTO participant_numbers (year, last) VALUES (?, 1) "
-            "ON CONFLICT(year) DO UPDATE SET last = last + 1 RETURNING last", (year,))
+            "ON CONFLICT(year) DO UPDATE SET last = participant_numbers.last + 1 "
+            "RETURNING last", (year,))
         return format_participant_number(year, row[0])  # type: ignore[index]
 
-    async def facts(self, tx: Tx, number: str) -> AttemptFacts | None:
+    async def facts(self, tx: AnyTx, number: str) -> AttemptFacts | None:
         """What the certification rules know of participant `number` (any centre)."""
         row = await tx.one(f"{_FACTS_SELECT} WHERE p.number = ?", (number,))
         return None if row is None else _facts(row)
 
-    async def quoted_by(self, tx: Tx, number: str, exclude: int | None = None) -> str | None:
+    async def quoted_by(self, tx: AnyTx, number: str, exclude: int | None = None) -> str | None:
         """The number of the second attempt quoting `number`, if any."""
-        row = await tx.one("SELECT number FROM participants WHERE retake_of = ? AND id IS NOT ?",
+        row = await tx.one("SELECT number FROM participants WHERE retake_of = ? "
+                           "AND id != COALESCE(?, 0)",
                            (number, exclude))
         return None if row is None else str(row[0])
 
@@ -166,15 +167,20 @@ class SessionRepo(Repo):
         row = await self.db.one("SELECT number FROM participants WHERE retake_of = ?", (number,))
         return None if row is None else str(row[0])
 
-    async def check_retake(self, tx: Tx, number: str, formation_code: str,
+    async def check_retake(self, tx: AnyTx, number: str, formation_code: str,
                            exclude_participant: int | None = None,
                            centre_id: int | None = None) -> None:
         """Raise Conflict with the rules' reason if `number` may not be retaken
         (domain.invariants rule 1).
 
         `centre_id` is the asking centre: a first attempt of another centre may
-        be retaken there, but a refusal then tells nothing of it."""
-        row = await tx.one(f"{_FACTS_SELECT} WHERE p.number = ?", (number,))
+        be retaken there, but a refusal then tells nothing of it.
+
+        The first attempt's row is locked (PostgreSQL): of two retakes of it
+        added at once, the second waits for the first and is refused with
+        the rules' reason."""
+        row = await tx.one(f"{_FACTS_SELECT} WHERE p.number = ?{tx.for_update('p')}",
+                           (number,))
         if row is not None and exclude_participant is not None and row["id"] == exclude_participant:
             raise Conflict("Un participant ne peut pas être son propre second passage.")
         first = None if row is None else _facts(row)
@@ -231,7 +237,8 @@ class SessionRepo(Repo):
         session = await self.session(scope, current.session_id)
         retake_of = retake_of or None
         async with self.db.transaction() as tx:
-            row = await tx.one("SELECT * FROM participants WHERE id = ?", (participant_id,))
+            row = await tx.one("SELECT * FROM participants WHERE id = ?"
+                               f"{tx.for_update('participants')}", (participant_id,))
             if row is None:
                 raise NotFound(f"Participant introuvable : {participant_id}.")
             current = rows.participant(row)
@@ -260,7 +267,8 @@ class SessionRepo(Repo):
     async def set_practical(self, scope: Scope, participant_id: int, practical: Practical) -> None:
         await self.participant(scope, participant_id)
         async with self.db.transaction() as tx:
-            row = await tx.one("SELECT * FROM participants WHERE id = ?", (participant_id,))
+            row = await tx.one("SELECT * FROM participants WHERE id = ?"
+                               f"{tx.for_update('participants')}", (participant_id,))
             if row is None:
                 raise NotFound(f"Participant introuvable : {participant_id}.")
             current = rows.participant(row)
@@ -283,7 +291,7 @@ class SessionRepo(Repo):
             for record in records:
                 row = await tx.one(
                     "SELECT p.*, s.kind, s.qcm_id FROM participants p "
-                    "JOIN sessions s ON s.id = p.session_id WHERE p.id = ?",
+                    f"JOIN sessions s ON s.id = p.session_id WHERE p.id = ?{tx.for_update('p')}",
                     (record.participant_id,))
                 if row is None:
                     raise NotFound(f"Participant introuvable : {record.participant_id}.")
@@ -304,7 +312,8 @@ class SessionRepo(Repo):
     async def delete_participant(self, scope: Scope, participant_id: int) -> None:
         await self.participant(scope, participant_id)
         async with self.db.transaction() as tx:
-            row = await tx.one("SELECT * FROM participants WHERE id = ?", (participant_id,))
+            row = await tx.one("SELECT * FROM participants WHERE id = ?"
+                               f"{tx.for_update('participants')}", (participant_id,))
             if row is None:
                 raise NotFound(f"Participant introuvable : {participant_id}.")
             current = rows.participant(row)
@@ -316,7 +325,7 @@ class SessionRepo(Repo):
             await tx.execute("DELETE FROM participants WHERE id = ?", (participant_id,))
             await self.audit(tx, scope, "delete_participant", "participant", current.number)
 
-    async def check_change(self, tx: Tx, current: Participant, **changes: bool) -> None:
+    async def check_change(self, tx: AnyTx, current: Participant, **changes: bool) -> None:
         """Rules 2 and 4 before `current` changes: a quoted first attempt keeps
         its decision (the refusal names the second attempt), locked data stays."""
         try:
@@ -328,7 +337,7 @@ class SessionRepo(Repo):
             raise Locked(f"{current.number} est verrouillé : ses documents sont créés, "
                          "ses données ne changent plus.")
 
-    async def _write_answers(self, tx: Tx, qcm_id: int, participant_id: int,
+    async def _write_answers(self, tx: AnyTx, qcm_id: int, participant_id: int,
                              answers: Mapping[int, int]) -> None:
         """Replace the answers kept for a participant's paper copy."""
         drawn = {r[0] for r in await tx.all(

@@ -11,12 +11,13 @@ from store.centres import CentreRepo
 from store.db import Database
 from store.documents import DocumentRepo
 from store.exam import ExamRepo
+from store.pg import PgDatabase, is_postgres_url
 from store.qcms import QcmRepo
 from store.sessions import SessionRepo
 
 
 class Store:
-    def __init__(self, db: Database, clock: Clock) -> None:
+    def __init__(self, db: Database | PgDatabase, clock: Clock) -> None:
         self.db = db
         self.clock = clock
         self.banks = BankRepo(db, clock)
@@ -28,12 +29,19 @@ class Store:
         self.audit = AuditRepo(db, clock)
 
     @classmethod
-    async def open(cls, path: Path | str, clock: Clock | None = None, *,
+    async def open(cls, target: Path | str, clock: Clock | None = None, *,
                    busy_timeout_ms: int = 10000) -> Store:
-        """`busy_timeout_ms`: how long a statement waits for another process's
-        write lock before failing (tests make it short)."""
-        return cls(await Database.open(path, busy_timeout_ms=busy_timeout_ms),
-                   clock or SystemClock())
+        """`target`: a SQLite file, or a `postgresql://…` URL.
+
+        `busy_timeout_ms`: how long a statement waits for another process's
+        write lock (PostgreSQL: another transaction's row lock) before
+        failing (tests make it short)."""
+        db: Database | PgDatabase
+        if is_postgres_url(target):
+            db = await PgDatabase.open(str(target), busy_timeout_ms=busy_timeout_ms)
+        else:
+            db = await Database.open(target, busy_timeout_ms=busy_timeout_ms)
+        return cls(db, clock or SystemClock())
 
     async def close(self) -> None:
         await self.db.close()

@@ -64,10 +64,13 @@ class Seed:
     documents: dict[str, int] = field(default_factory=dict)
 
 
-async def seed(path: Path, filename: str = "db.sqlite3") -> Seed:
+async def seed(path: Path, filename: str = "db.sqlite3", *,
+               target: Path | str | None = None) -> Seed:
+    """The seeded world in `path / filename`, or in `target` (a SQLite file
+    or a PostgreSQL URL: the store tests run on both)."""
     clock = FixedClock(NOW)
     path.mkdir(parents=True, exist_ok=True)
-    store = await Store.open(path / filename, clock)
+    store = await Store.open(target or path / filename, clock)
     s = Seed(store, Admin(store), clock)
     await store.banks.import_bank(parse_bank(BANK), ADMIN)
     alpha = await store.centres.add_centre(ADMIN, "Centre Alpha", city="Lyon")

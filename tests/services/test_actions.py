@@ -11,23 +11,47 @@ from domain.models import Role
 from services import accounts, banks, centres, qcms, sessions
 from services.errors import Forbidden, Invalid
 from store import Conflict, StoreError
-from tests.store.conftest import ADMIN, T0, clock, db_path, store, world  # noqa: F401
+from tests.store.conftest import (  # noqa: F401
+    ADMIN,
+    T0,
+    backend,
+    backend_name,
+    clock,
+    store,
+    world,
+)
+
+# A real failure of the database half-way through the keys (a trigger
+# aborting the third insert), as a full disk or a constraint would.
+_THIRD_KEY_FAILS = {
+    "sqlite": [
+        "CREATE TRIGGER third_key BEFORE INSERT ON online_keys WHEN "
+        "(SELECT COUNT(*) FROM online_keys WHERE session_id = NEW.session_id) >= 2 "
+        "BEGIN SELECT RAISE(ABORT, 'plus de place'); END"],
+    "pg": [
+        "CREATE FUNCTION third_key() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        "IF (SELECT COUNT(*) FROM online_keys WHERE session_id = NEW.session_id) >= 2 THEN "
+        "RAISE EXCEPTION 'plus de place' USING ERRCODE = 'integrity_constraint_violation'; "
+        "END IF; RETURN NEW; END $$",
+        "CREATE TRIGGER third_key BEFORE INSERT ON online_keys "
+        "FOR EACH ROW EXECUTE FUNCTION third_key()"],
+}
+_THIRD_KEY_DROPPED = {"sqlite": "DROP TRIGGER third_key",
+                      "pg": "DROP TRIGGER third_key ON online_keys"}
 
 
-async def test_an_online_session_is_never_left_without_its_keys(store, world):
+async def test_an_online_session_is_never_left_without_its_keys(store, world, backend):
     a = world.a
     before = await store.sessions.sessions(a.scope)
-    # A real failure of the database half-way through the keys (a trigger
-    # aborting the third insert), as a full disk or a constraint would.
-    await store.db.one(
-        "CREATE TEMP TRIGGER third_key BEFORE INSERT ON online_keys WHEN "
-        "(SELECT COUNT(*) FROM online_keys WHERE session_id = NEW.session_id) >= 2 "
-        "BEGIN SELECT RAISE(ABORT, 'plus de place'); END")
+    async with backend.sql() as conn:
+        for statement in _THIRD_KEY_FAILS[backend.name]:
+            await conn.execute(statement)
     with pytest.raises(Conflict):
         await sessions.create_online_session(store, a.scope, a.qcm.id, 3, a.trainer.id,
                                              "Lyon", T0, T0 + timedelta(hours=2))
     assert await store.sessions.sessions(a.scope) == before
-    await store.db.one("DROP TRIGGER third_key")
+    async with backend.sql() as conn:
+        await conn.execute(_THIRD_KEY_DROPPED[backend.name])
     session, keys = await sessions.create_online_session(
         store, a.scope, a.qcm.id, 3, a.trainer.id, "Lyon", T0, T0 + timedelta(hours=2))
     assert [k.code for k, _ in await store.exam.keys(a.scope, session.id)] == \

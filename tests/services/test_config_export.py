@@ -26,6 +26,16 @@ def test_defaults_without_a_file(monkeypatch):
     assert config.timezone == "Europe/Paris" and config.workers >= 1
 
 
+def test_database_url_chooses_postgresql(tmp_path):
+    file = tmp_path / "qcm.toml"
+    file.write_text('[database]\nurl = "postgresql://qcm:s3cret@db.example.org:5433/qcm"\n')
+    config = load_config(file)
+    assert config.database == "postgresql://qcm:s3cret@db.example.org:5433/qcm"
+    assert config.database_label == "postgresql://qcm@db.example.org:5433/qcm"
+    assert config.sqlite_path == Path("var/qcm.sqlite3")
+    assert Config().database_label == "var/qcm.sqlite3"
+
+
 def test_example_file_is_the_defaults(tmp_path):
     example = load_config(ROOT / "config.example.toml")
     assert example.data_dir == ROOT / "var"
@@ -57,6 +67,9 @@ def test_file_from_the_environment_and_relative_data_dir(tmp_path, monkeypatch):
     ('timezone = "Mars/Olympus"', "timezone : fuseau inconnu"),
     ("timezone = 5", "timezone : fuseau inconnu"),
     ("data_dir = 5", "data_dir : chemin attendu"),
+    ('[database]\nurl = "mysql://x/y"', "database.url : URL postgresql://… attendue"),
+    ("[database]\nurl = 5", "database.url : texte attendu"),
+    ('[database]\nhost = "x"', "Réglage inconnu : database.host"),
     ('[security]\nkey_retry_delay = "vite"', "security.key_retry_delay : nombre positif attendu"),
     ("[security]\nfailed_keys_per_minute = 10", "Réglage inconnu : security.failed_keys_per_minute"),
 ])

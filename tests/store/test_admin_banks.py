@@ -10,8 +10,8 @@ CENTRE = Scope.centre(1, "alpha")
 
 
 @pytest.fixture
-async def world(tmp_path):
-    s = await seed(tmp_path)
+async def world(tmp_path, backend):
+    s = await seed(tmp_path, target=backend.target)
     yield s
     await s.store.close()
 

@@ -8,8 +8,8 @@ from tests.admin_seed import ADMIN, seed
 
 
 @pytest.fixture
-async def world(tmp_path):
-    s = await seed(tmp_path)
+async def world(tmp_path, backend):
+    s = await seed(tmp_path, target=backend.target)
     yield s
     await s.store.close()
 

@@ -1,25 +1,33 @@
-"""Long reads go through a second, read-only connection: they never make the
-main connection (candidates' answers) wait, and they cannot write."""
+"""Long reads go through a connection of their own (SQLite: a second,
+read-only connection; PostgreSQL: a pooled one in a read-only snapshot):
+they never make the writers (candidates' answers) wait, and cannot write."""
 
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 
 import pytest
 
 from store.db import Database
+from store.pg import PgDatabase
+from tests.store.conftest import DIRECT_ERRORS
 
 SLOW_COUNT = ("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < ?) "
               "SELECT count(*) FROM c")
 
 
-async def test_a_long_report_does_not_hold_up_writes(tmp_path) -> None:
-    db = await Database.open(tmp_path / "qcm.sqlite3")
+async def _open(backend) -> Database | PgDatabase:
+    if backend.is_pg:
+        return await PgDatabase.open(backend.target)
+    return await Database.open(backend.target)
+
+
+async def test_a_long_report_does_not_hold_up_writes(backend) -> None:
+    db = await _open(backend)
     try:
         await db.report("SELECT 1")  # the reader is open
         report = asyncio.ensure_future(db.report(SLOW_COUNT, (5_000_000,)))
-        await asyncio.sleep(0.05)  # the report is running in its own thread
+        await asyncio.sleep(0.05)  # the report is running
         async with db.transaction() as tx:
             await tx.execute("CREATE TABLE t (x INTEGER)")
             await tx.execute("INSERT INTO t VALUES (1)")
@@ -32,10 +40,10 @@ async def test_a_long_report_does_not_hold_up_writes(tmp_path) -> None:
         await db.close()
 
 
-async def test_the_report_connection_cannot_write(tmp_path) -> None:
-    db = await Database.open(tmp_path / "qcm.sqlite3")
+async def test_the_report_connection_cannot_write(backend) -> None:
+    db = await _open(backend)
     try:
-        with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        with pytest.raises(DIRECT_ERRORS, match="(?i)read-?only"):
             await db.report("CREATE TABLE t (x INTEGER)")
     finally:
         await db.close()

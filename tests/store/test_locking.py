@@ -3,7 +3,6 @@ the repositories and by the database itself (direct SQL on the file)."""
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date
 
 import pytest
@@ -11,7 +10,7 @@ import pytest
 from domain.models import DocumentKind, Practical, SessionKind
 from store import Conflict, Locked
 from store.documents import NewDocument
-from tests.store.conftest import ADMIN, identity, sql
+from tests.store.conftest import ADMIN, DIRECT_ERRORS, identity
 
 LOCKED = "LOCKED"
 
@@ -68,25 +67,29 @@ async def test_locked_participant_refused_by_the_repositories(store, world):
                                             Practical.FAVOURABLE)
 
 
-async def test_locked_participant_refused_by_direct_sql(store, world, db_path):
+async def test_locked_participant_refused_by_direct_sql(store, world, backend):
     session, keep, victim = await _locked_participant(store, world)
     qid = world.a.qcm.question_ids[0]
-    conn = sql(db_path)
-    for statement, params in [
-        ("UPDATE participants SET last_name = 'Pirate' WHERE id = ?", (victim.id,)),
-        ("UPDATE participants SET score = 30 WHERE id = ?", (victim.id,)),
-        ("UPDATE participants SET practical = 'unfavourable' WHERE id = ?", (victim.id,)),
-        ("UPDATE participants SET locked_at = NULL WHERE id = ?", (victim.id,)),
-        ("DELETE FROM participants WHERE id = ?", (victim.id,)),
-        ("INSERT INTO answers (participant_id, question_id, choice, answered_at) "
-         "VALUES (?, ?, 1, 'x')", (victim.id, qid)),
-    ]:
-        with pytest.raises(sqlite3.DatabaseError, match=LOCKED):
-            conn.execute(statement, params)
-    conn.execute("UPDATE participants SET last_name = 'Libre2' WHERE id = ?", (keep.id,))
-    conn.close()
+    async with backend.sql() as conn:
+        await _all_refused(conn, [
+            ("UPDATE participants SET last_name = 'Pirate' WHERE id = ?", (victim.id,)),
+            ("UPDATE participants SET score = 30 WHERE id = ?", (victim.id,)),
+            ("UPDATE participants SET practical = 'unfavourable' WHERE id = ?", (victim.id,)),
+            ("UPDATE participants SET locked_at = NULL WHERE id = ?", (victim.id,)),
+            ("DELETE FROM participants WHERE id = ?", (victim.id,)),
+            ("INSERT INTO answers (participant_id, question_id, choice, answered_at) "
+             "VALUES (?, ?, 1, 'x')", (victim.id, qid)),
+        ])
+        await conn.execute("UPDATE participants SET last_name = 'Libre2' WHERE id = ?", (keep.id,))
     now = await store.sessions.participant(world.a.scope, victim.id)
     assert (now.identity, now.score, now.practical) == (victim.identity, 25, Practical.FAVOURABLE)
+
+
+async def _all_refused(conn, statements) -> None:
+    """Each statement, run alone by direct SQL, is refused by a trigger."""
+    for statement, params in statements:
+        with pytest.raises(DIRECT_ERRORS, match=LOCKED):
+            await conn.execute(statement, params)
 
 
 async def _submitted(store, world, clock):
@@ -101,33 +104,31 @@ async def _submitted(store, world, clock):
     return ticket
 
 
-async def test_submitted_participant_refused_by_direct_sql(store, world, clock, db_path):
+async def test_submitted_participant_refused_by_direct_sql(store, world, clock, backend):
     ticket = await _submitted(store, world, clock)
     pid = ticket.participant.id
     q0, q5 = ticket.questions[0].id, ticket.questions[5].id
-    conn = sql(db_path)
-    for statement, params in [
-        ("UPDATE participants SET last_name = 'Pirate' WHERE id = ?", (pid,)),
-        ("UPDATE participants SET email = 'x@y.fr' WHERE id = ?", (pid,)),
-        ("UPDATE participants SET score = 6 WHERE id = ?", (pid,)),
-        ("UPDATE participants SET submitted = 0 WHERE id = ?", (pid,)),
-        ("DELETE FROM participants WHERE id = ?", (pid,)),
-        ("UPDATE answers SET choice = (choice + 1) % 4 WHERE participant_id = ?", (pid,)),
-        ("DELETE FROM answers WHERE participant_id = ?", (pid,)),
-        ("INSERT INTO answers (participant_id, question_id, choice, answered_at) "
-         "VALUES (?, ?, 0, 'x')", (pid, q5)),
-        ("UPDATE online_keys SET state = 'unused' WHERE participant_id = ?", (pid,)),
-        ("DELETE FROM online_keys WHERE participant_id = ?", (pid,)),
-    ]:
-        with pytest.raises(sqlite3.DatabaseError, match=LOCKED):
-            conn.execute(statement, params)
-    # Refused by the lock, or before it by the retake rules (2026-000001 is not final).
-    with pytest.raises(sqlite3.DatabaseError, match="LOCKED|RULE"):
-        conn.execute("UPDATE participants SET retake_of = '2026-000001', "
-                     "practical = 'favourable' WHERE id = ?", (pid,))
-    # The practical result is still typed in later.
-    conn.execute("UPDATE participants SET practical = 'favourable' WHERE id = ?", (pid,))
-    conn.close()
+    async with backend.sql() as conn:
+        await _all_refused(conn, [
+            ("UPDATE participants SET last_name = 'Pirate' WHERE id = ?", (pid,)),
+            ("UPDATE participants SET email = 'x@y.fr' WHERE id = ?", (pid,)),
+            ("UPDATE participants SET score = 6 WHERE id = ?", (pid,)),
+            ("UPDATE participants SET submitted = 0 WHERE id = ?", (pid,)),
+            ("DELETE FROM participants WHERE id = ?", (pid,)),
+            ("UPDATE answers SET choice = (choice + 1) % 4 WHERE participant_id = ?", (pid,)),
+            ("DELETE FROM answers WHERE participant_id = ?", (pid,)),
+            ("INSERT INTO answers (participant_id, question_id, choice, answered_at) "
+             "VALUES (?, ?, 0, 'x')", (pid, q5)),
+            ("UPDATE online_keys SET state = 'unused' WHERE participant_id = ?", (pid,)),
+            ("DELETE FROM online_keys WHERE participant_id = ?", (pid,)),
+        ])
+        # Refused by the lock, or before it by the retake rules (2026-000001 is not final).
+        with pytest.raises(DIRECT_ERRORS, match="LOCKED|RULE"):
+            await conn.execute("UPDATE participants SET retake_of = '2026-000001', "
+                               "practical = 'favourable' WHERE id = ?", (pid,))
+        # The practical result is still typed in later.
+        await conn.execute("UPDATE participants SET practical = 'favourable' WHERE id = ?",
+                           (pid,))
     after = await store.sessions.participant(ADMIN, pid)
     assert (after.identity.last_name, after.score, after.practical) == (
         "Enligne", 3, Practical.FAVOURABLE)

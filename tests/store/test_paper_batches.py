@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-from contextlib import closing
-
 import pytest
 
 from domain.models import DocumentKind
 from store import Conflict, NotFound
-from tests.store.conftest import ADMIN, sql
+from tests.store.conftest import ADMIN
 
 SHA = "5" * 64
 
 
-def batch_ids(db_path) -> list[int]:
+async def batch_ids(backend) -> list[int]:
     """Every batch row, read behind the application's back."""
-    with closing(sql(db_path)) as conn:
-        return [r[0] for r in conn.execute("SELECT id FROM paper_batches ORDER BY id")]
+    async with backend.sql() as conn:
+        return [r[0] for r in await conn.all("SELECT id FROM paper_batches ORDER BY id")]
 
 
 async def test_a_batch_is_listed_for_scoring_once_its_pdf_is_recorded(store, world):
@@ -36,7 +34,7 @@ async def test_a_batch_is_listed_for_scoring_once_its_pdf_is_recorded(store, wor
         "Lyon/lettre.pdf", "Lyon/lot.pdf"]
 
 
-async def test_discarding_removes_only_a_batch_without_its_pdf(store, world, db_path):
+async def test_discarding_removes_only_a_batch_without_its_pdf(store, world, backend):
     a = world.a
     kept = await store.qcms.create_paper_batch(a.scope, a.qcm.id, 4)
     await store.qcms.record_batch_document(a.scope, kept.id, "Lyon/lot.pdf", SHA)
@@ -48,27 +46,27 @@ async def test_discarding_removes_only_a_batch_without_its_pdf(store, world, db_
         await store.qcms.paper_batch(a.scope, a.batch.id)
     with pytest.raises(NotFound):  # discarded meanwhile: its PDF cannot be recorded
         await store.qcms.record_batch_document(a.scope, a.batch.id, "Lyon/tard.pdf", SHA)
-    assert batch_ids(db_path) == sorted([kept.id, world.b.batch.id])
+    assert await batch_ids(backend) == sorted([kept.id, world.b.batch.id])
     [entry] = [e for e in await store.audit.entries(ADMIN) if e.action == "discard_paper_batch"]
     assert (entry.actor, entry.object_id) == ("centre-a", str(a.qcm.id))
     assert f"lot {a.batch.id}" in entry.detail
 
 
-async def test_a_centre_cannot_discard_another_centres_batch(store, world, db_path):
+async def test_a_centre_cannot_discard_another_centres_batch(store, world, backend):
     a, b = world.a, world.b
     with pytest.raises(NotFound):
         await store.qcms.discard_paper_batch(a.scope, b.batch.id)
-    assert batch_ids(db_path) == [a.batch.id, b.batch.id]
+    assert await batch_ids(backend) == [a.batch.id, b.batch.id]
     assert await store.qcms.discard_paper_batch(ADMIN, b.batch.id) is True  # the body may
-    assert batch_ids(db_path) == [a.batch.id]
+    assert await batch_ids(backend) == [a.batch.id]
 
 
-async def test_server_start_removes_every_batch_left_without_its_pdf(store, world, db_path):
+async def test_server_start_removes_every_batch_left_without_its_pdf(store, world, backend):
     a, b = world.a, world.b
     printed = await store.qcms.create_paper_batch(b.scope, b.qcm.id, 2)
     await store.qcms.record_batch_document(b.scope, printed.id, "Nantes/lot.pdf", SHA)
     assert await store.qcms.discard_unfinished_batches() == 2  # A's and B's first batches
-    assert batch_ids(db_path) == [printed.id]
+    assert await batch_ids(backend) == [printed.id]
     assert await store.qcms.discard_unfinished_batches() == 0
     [entry] = [e for e in await store.audit.entries(ADMIN)
                if e.action == "discard_unfinished_batches"]

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import re
-import sqlite3
 from datetime import date, datetime, timezone
 
 import pytest
 
 from domain.models import Practical, SessionKind
 from store import Conflict
-from tests.store.conftest import ADMIN, identity, make_final, small_bank, sql
+from tests.store.conftest import ADMIN, DIRECT_ERRORS, identity, make_final, small_bank
 
 FAV, UNFAV, UNKNOWN = Practical.FAVOURABLE, Practical.UNFAVOURABLE, Practical.UNKNOWN
 
@@ -71,7 +70,7 @@ async def test_retake_of_an_eligible_first_attempt(store, world):
     assert again.retake_of == first.number
 
 
-async def test_retake_only_once(store, world, db_path):
+async def test_retake_only_once(store, world, backend):
     first = await make_final(store, world.a)
     session = await _offline(store, world)
     await store.sessions.add_participant(world.a.scope, session.id, identity(), None, UNKNOWN,
@@ -85,11 +84,10 @@ async def test_retake_only_once(store, world, db_path):
         await store.sessions.update_participant(world.a.scope, other.id, identity("Ter"), None,
                                                 UNKNOWN, retake_of=first.number)
     # The database itself refuses a second retake of the same number.
-    conn = sql(db_path)
-    with pytest.raises(sqlite3.IntegrityError, match="UNIQUE"):
-        conn.execute("UPDATE participants SET retake_of = ?, practical = 'favourable' "
-                     "WHERE id = ?", (first.number, other.id))
-    conn.close()
+    async with backend.sql() as conn:
+        with pytest.raises(DIRECT_ERRORS, match="(?i)unique"):
+            await conn.execute("UPDATE participants SET retake_of = ?, practical = 'favourable' "
+                               "WHERE id = ?", (first.number, other.id))
     assert len([p for p in await store.sessions.participants(world.a.scope, session.id)
                 if p.retake_of == first.number]) == 1
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date, timedelta
 
 import pytest
@@ -10,7 +9,7 @@ import pytest
 from domain.models import DocumentKind, Practical, SessionKind
 from store import Conflict, Locked, NotFound
 from store.documents import NewDocument
-from tests.store.conftest import T0, identity, sql
+from tests.store.conftest import DIRECT_ERRORS, T0, identity
 
 
 async def test_create_and_update_session(store, world):
@@ -40,7 +39,7 @@ async def test_create_and_update_session(store, world):
                                             date(2026, 4, 1))
 
 
-async def test_printed_fields_frozen_once_a_participant_submitted(store, world, db_path):
+async def test_printed_fields_frozen_once_a_participant_submitted(store, world, backend):
     a = world.a
     await store.exam.open_key(a.key.code, "t")
     await store.exam.submit(a.key.id, "t")
@@ -55,11 +54,10 @@ async def test_printed_fields_frozen_once_a_participant_submitted(store, world, 
     later = a.online.ends_at + timedelta(hours=1)
     moved = await store.sessions.update_session(a.scope, a.online.id, ends_at=later)
     assert moved.ends_at == later and moved.place == a.online.place
-    conn = sql(db_path)
-    with pytest.raises(sqlite3.DatabaseError, match="LOCKED"):
-        conn.execute("UPDATE sessions SET place = 'SQL' WHERE id = ?", (a.online.id,))
-    conn.execute("UPDATE sessions SET place = 'Libre' WHERE id = ?", (a.offline.id,))
-    conn.close()
+    async with backend.sql() as conn:
+        with pytest.raises(DIRECT_ERRORS, match="LOCKED"):
+            await conn.execute("UPDATE sessions SET place = 'SQL' WHERE id = ?", (a.online.id,))
+        await conn.execute("UPDATE sessions SET place = 'Libre' WHERE id = ?", (a.offline.id,))
 
 
 async def test_printed_fields_frozen_once_a_participant_is_locked(store, world):
