@@ -36,6 +36,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
+from weakref import WeakKeyDictionary
 
 from textual.cache import LRUCache
 from textual.css.model import RuleSet
@@ -109,6 +110,8 @@ class SharedStylesheet(Stylesheet):
         self._pseudo_classes: tuple[str, ...] = ()  # those the rules name
         self._capturing: list | None = None  # [node, the rules apply() gave it]
         self._memo: dict | None = None  # node -> its path, while a node is styled
+        # node -> the rules replace_rules gave it, and its CSS styles' update count then
+        self._given: WeakKeyDictionary[DOMNode, tuple[RulesMap, int]] = WeakKeyDictionary()
 
     def _variables_key(self) -> bytes:
         # Textual replaces `_variables` with a new dict (set_variables) when
@@ -198,10 +201,19 @@ class SharedStylesheet(Stylesheet):
 
     def replace_rules(self, node: DOMNode, rules: RulesMap,  # type: ignore[override]
                       animate: bool = False) -> None:
+        """Textual's replace_rules, skipped when the node already has exactly
+        these rules: the same (shared) rules object it was given last time,
+        and nothing has changed its CSS styles since (their update count)."""
         capturing = self._capturing
         if capturing is not None and capturing[0] is node:
             capturing[1] = rules
+        base = node.styles.base
+        given = self._given.get(node)
+        if given is not None and given[0] is rules and given[1] == base._updates:
+            node.notify_style_update()
+            return
         Stylesheet.replace_rules(node, rules, animate=animate)
+        self._given[node] = (rules, base._updates)
 
     def copy(self) -> SharedStylesheet:
         stylesheet = SharedStylesheet(self.shared, variables=self._variables.copy())

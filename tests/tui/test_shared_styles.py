@@ -239,3 +239,29 @@ async def test_shared_rules_look_exactly_like_textual_s_own(world):
     assert shared.applied.hits > 100  # the fourth app styled its nodes from the third's
     for look in looks[1:]:
         assert look == looks[0]
+
+
+async def test_rules_a_node_already_has_are_not_set_again(world, monkeypatch):
+    """Styling a node again with the same shared rules skips Textual's
+    replace_rules (a setattr per rule); a change made to its CSS styles since
+    (an animation, say) is undone as Textual would."""
+    replaced: list[object] = []
+    replace = Stylesheet.replace_rules.__func__  # type: ignore[attr-defined]
+
+    def counting(cls, node, rules, animate=False):  # type: ignore[no-untyped-def]
+        replaced.append(node)
+        replace(cls, node, rules, animate)
+
+    app = make_app(world, styles=SharedStyles())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await enter_key(pilot, world.keys[0])
+        await wait_screen(pilot, IdentityScreen)
+        await pilot.pause()
+        field = app.screen.query_one("#last_name", Input)
+        background = field.styles.background
+        monkeypatch.setattr(Stylesheet, "replace_rules", classmethod(counting))
+        app.stylesheet.apply(field)
+        assert field not in replaced and field.styles.background == background
+        field.styles.base.background = Color(1, 2, 3)
+        app.stylesheet.apply(field)
+        assert field in replaced and field.styles.background == background
