@@ -4,7 +4,8 @@ Server and client in this process, over real SSH on loopback: a candidate app
 per connection (as a worker builds it, with the worker's shared CSS), driven
 through key, identity form, 30 answers with « next », the list, finish. For each
 kind of step: the process's CPU time (less the client's pyte screen), how many
-layout passes Textual ran, and the bytes sent. With
+layout passes Textual ran, how many widget renders (`render_lines` calls) and
+the bytes sent. With
 `--profile KIND`, a cProfile of that kind of step (top functions, cumulative).
 
     .venv/bin/python bench/candidate_cpu.py --candidates 5 [--profile next]
@@ -27,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 import asyncssh
 from textual.screen import Screen
+from textual.widget import Widget
 
 from services.throttle import KeyThrottle
 from tests.e2e_helpers import ScreenClient, StaticAuthenticator, start_test_server
@@ -45,6 +47,7 @@ def count(name: str, method):
 
 
 Screen._refresh_layout = count("layout", Screen._refresh_layout)  # type: ignore[method-assign]
+Widget.render_lines = count("render", Widget.render_lines)  # type: ignore[method-assign]
 CLIENT = [0.0]
 """CPU spent by the client side (pyte, waiting predicates): subtracted."""
 
@@ -66,13 +69,15 @@ class Steps:
     def __init__(self, profile: str | None) -> None:
         self.cpu: dict[str, list[float]] = defaultdict(list)
         self.layouts: dict[str, list[int]] = defaultdict(list)
+        self.renders: dict[str, list[int]] = defaultdict(list)
         self.bytes: dict[str, list[int]] = defaultdict(list)
         self.profile_kind = profile
         self.profiler = cProfile.Profile() if profile else None
 
     async def step(self, client: ScreenClient, kind: str, keys: str, done) -> None:
         await client.wait_quiet(0.05, 10)
-        layouts, sent, began = COUNTS["layout"], client.bytes_received, time.process_time()
+        layouts, renders = COUNTS["layout"], COUNTS["render"]
+        sent, began = client.bytes_received, time.process_time()
         client_began = CLIENT[0]
         if self.profiler and kind == self.profile_kind:
             self.profiler.enable()
@@ -84,18 +89,20 @@ class Steps:
         # The quiet wait itself costs little CPU; it is included for every kind alike.
         self.cpu[kind].append(time.process_time() - began - (CLIENT[0] - client_began))
         self.layouts[kind].append(COUNTS["layout"] - layouts)
+        self.renders[kind].append(COUNTS["render"] - renders)
         self.bytes[kind].append(client.bytes_received - sent)
 
 
 async def one(port: int, key: str, steps: Steps) -> None:
     began = time.process_time()
-    layouts = COUNTS["layout"]
+    layouts, renders = COUNTS["layout"], COUNTS["render"]
     client = await ScreenClient.connect(port, username="candidat", password=None,
                                         term_type="xterm-256color")
     await client.wait_for("XXXXX-XXXXX-XXXXX", 10)
     await client.wait_quiet(0.05, 10)
     steps.cpu["connect+first screen"].append(time.process_time() - began)
     steps.layouts["connect+first screen"].append(COUNTS["layout"] - layouts)
+    steps.renders["connect+first screen"].append(COUNTS["render"] - renders)
     steps.bytes["connect+first screen"].append(client.bytes_received)
     for n, char in enumerate(key[:5]):
         await steps.step(client, "key char", char, lambda n=n: key[:n + 1] in client.text)
@@ -148,13 +155,16 @@ async def main(args: argparse.Namespace) -> None:
         finally:
             await server.stop()
             await world.store.close()
-    print(f"{'step':<24}{'n':>4}{'CPU ms (median)':>17}{'layouts':>9}{'bytes':>8}")
+    print(f"{'step':<24}{'n':>4}{'CPU ms (median)':>17}{'layouts':>9}{'renders':>9}"
+          f"{'bytes':>8}")
     for kind, values in steps.cpu.items():
         ordered = sorted(values)
         layouts = sorted(steps.layouts[kind])
+        renders = sorted(steps.renders[kind])
         sent = sorted(steps.bytes[kind])
         print(f"{kind:<24}{len(values):4}{ordered[len(ordered) // 2] * 1000:17.1f}"
-              f"{layouts[len(layouts) // 2]:9}{sent[len(sent) // 2]:8}")
+              f"{layouts[len(layouts) // 2]:9}{renders[len(renders) // 2]:9}"
+              f"{sent[len(sent) // 2]:8}")
     whole = sorted(steps.bytes["whole exam"])
     print(f"whole exam, bytes (xterm-256color): {whole[len(whole) // 2]}")
     if steps.profiler:

@@ -27,14 +27,24 @@ from __future__ import annotations
 from textual.screen import Screen
 from textual.widget import Widget
 
+from tui.visible_renders import VisibleRendersCompositor
+
 MAX_DEFERRALS = 3
 """Timer periods a paint may wait for queued messages (a flood never starves it)."""
 
 
 class LayoutFirst(Screen):
-    """Base for every screen of the three applications (modals included)."""
+    """Base for every screen of the three applications (modals included).
+
+    Its compositor renders, for a partial repaint, only the widgets whose
+    visible part it touches (tui/visible_renders.py)."""
 
     _deferrals = 0
+
+    def __init__(self, name: str | None = None, id: str | None = None,
+                 classes: str | None = None) -> None:
+        super().__init__(name, id, classes)
+        self._compositor = VisibleRendersCompositor()
 
     def _on_timer_update(self) -> None:
         if not self._message_queue.empty() and self._deferrals < MAX_DEFERRALS:

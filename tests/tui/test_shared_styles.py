@@ -46,6 +46,28 @@ def test_textual_parse_rules_still_has_the_shape_we_override():
         assert attribute in reparse, attribute
 
 
+def test_textual_apply_still_has_the_shape_we_cache():
+    apply = inspect.getsource(Stylesheet.apply)
+    for part in ("self.replace_rules(node, node_rules, animate=animate)",
+                 "self.replace_rules(node, cached_result, animate=animate)",
+                 "self._process_component_classes(node)", "node._has_hover_style =",
+                 "node._has_focus_within =", "node._has_order_style =",
+                 "node._has_odd_or_even =", "_check_rule", "css_path_nodes"):
+        assert part in apply, part
+    assert list(inspect.signature(Stylesheet.apply).parameters) == [
+        "self", "node", "animate", "cache"]
+    assert list(inspect.signature(Stylesheet.replace_rules).parameters) == [
+        "node", "rules", "animate"]  # a classmethod
+    # What a selector looks at: type, id, classes and pseudo classes.
+    from textual.css import model
+    assert "has_pseudo_classes" in inspect.getsource(model.Selector.check)
+    assert set(model._CHECKS.values()) == {model._check_universal, model._check_type,
+                                           model._check_class, model._check_id}
+    checks = "".join(inspect.getsource(check) for check in model._CHECKS.values())
+    for part in ("node.has_class(", "node._css_type_names", "node._classes", "node.id =="):
+        assert part in checks, part
+
+
 def test_same_variables_share_rules_other_variables_do_not():
     shared = SharedStyles()
     first = shared.stylesheet(dict(VARIABLES))
@@ -208,8 +230,38 @@ async def test_shared_rules_look_exactly_like_textual_s_own(world):
             await enter_key(pilot, world.keys[0])
             await wait_screen(pilot, IdentityScreen)
             await pilot.pause()
-            looks.append((key_screen, _look(app)))
+            identity = _look(app)
+            await pilot.press("tab", "tab", "D", "tab")  # focus and focus-within move
+            await pilot.pause()
+            looks.append((key_screen, identity, _look(app)))
     assert type(plain.stylesheet) is Stylesheet
     assert same_objects(apps[2].stylesheet.rules, apps[3].stylesheet.rules)
+    assert shared.applied.hits > 100  # the fourth app styled its nodes from the third's
     for look in looks[1:]:
         assert look == looks[0]
+
+
+async def test_rules_a_node_already_has_are_not_set_again(world, monkeypatch):
+    """Styling a node again with the same shared rules skips Textual's
+    replace_rules (a setattr per rule); a change made to its CSS styles since
+    (an animation, say) is undone as Textual would."""
+    replaced: list[object] = []
+    replace = Stylesheet.replace_rules.__func__  # type: ignore[attr-defined]
+
+    def counting(cls, node, rules, animate=False):  # type: ignore[no-untyped-def]
+        replaced.append(node)
+        replace(cls, node, rules, animate)
+
+    app = make_app(world, styles=SharedStyles())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await enter_key(pilot, world.keys[0])
+        await wait_screen(pilot, IdentityScreen)
+        await pilot.pause()
+        field = app.screen.query_one("#last_name", Input)
+        background = field.styles.background
+        monkeypatch.setattr(Stylesheet, "replace_rules", classmethod(counting))
+        app.stylesheet.apply(field)
+        assert field not in replaced and field.styles.background == background
+        field.styles.base.background = Color(1, 2, 3)
+        app.stylesheet.apply(field)
+        assert field in replaced and field.styles.background == background
