@@ -26,8 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from domain.clock import FixedClock  # noqa: E402
-from domain.models import (Formation, Identity, Practical, Question, QuestionBank,  # noqa: E402
-                           SessionKind)
+from domain.models import Formation, Identity, Practical, Question, QuestionBank, SessionKind  # noqa: E402
 from pdfgen.results import Issuer  # noqa: E402
 from services import render_jobs  # noqa: E402
 from services.documents import DocumentService  # noqa: E402

@@ -28,8 +28,16 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from domain.clock import FixedClock  # noqa: E402
-from domain.models import (DocumentKind, Formation, Identity, Practical,  # noqa: E402
-                           Question, QuestionBank, Role, SessionKind)
+from domain.models import (  # noqa: E402
+    DocumentKind,
+    Formation,
+    Identity,
+    Practical,
+    Question,
+    QuestionBank,
+    Role,
+    SessionKind,
+)
 from services.participants import edit_participant  # noqa: E402
 from store.documents import NewDocument  # noqa: E402
 from store.scope import Scope  # noqa: E402

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-
 from datetime import date, datetime
 from typing import Any
 

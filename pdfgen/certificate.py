@@ -3,7 +3,6 @@ verification code, printed and as a QR code."""
 
 from __future__ import annotations
 
-
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 

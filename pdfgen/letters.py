@@ -8,16 +8,20 @@ the window even if the sheet slides 5 mm either way.
 
 from __future__ import annotations
 
-
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from domain.models import Identity
 from domain.rules import Outcome
-from pdfgen.results import (ResultData, one_page, outcome_paragraph, qcm_verdict, require_outcome,
-                            salutation)
-from pdfgen.styles import (ACCENT, FAINT, INK, MUTED, PAGE_H, PAGE_W, RULE, TINT, french_date,
-                           hrule)
+from pdfgen.results import (
+    ResultData,
+    one_page,
+    outcome_paragraph,
+    qcm_verdict,
+    require_outcome,
+    salutation,
+)
+from pdfgen.styles import ACCENT, FAINT, INK, MUTED, PAGE_H, PAGE_W, RULE, TINT, french_date, hrule
 from pdfgen.text import Line, clean, draw_lines, draw_text, organised_by, wrap
 
 LEFT = 20 * mm

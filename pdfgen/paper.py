@@ -23,9 +23,19 @@ from domain.models import CHOICE_LETTERS
 from domain.shuffle import choice_order
 from pdfgen import paper_forms as forms
 from pdfgen.fonts import fonts
-from pdfgen.paper_layout import (CONTENT_W, GRID_BOX, HEADER_H, NUM_W,
-                                 QR_SIZE, TEXT_DX, TOP, PaperLayout, PaperSpec, grid_box,
-                                 layout)
+from pdfgen.paper_layout import (
+    CONTENT_W,
+    GRID_BOX,
+    HEADER_H,
+    NUM_W,
+    QR_SIZE,
+    TEXT_DX,
+    TOP,
+    PaperLayout,
+    PaperSpec,
+    grid_box,
+    layout,
+)
 from pdfgen.presentation import draw_presentation
 from pdfgen.qr import draw_qr, paper_payload
 from pdfgen.styles import ACCENT, FOOTER_Y, INK, MARGIN_X, PAGE_W

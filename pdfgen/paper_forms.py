@@ -13,14 +13,51 @@ from reportlab.pdfgen.canvas import Canvas
 
 from domain.models import CHOICE_LETTERS
 from pdfgen.fonts import fonts
-from pdfgen.paper_layout import (BOX, C_LEAD, C_SIZE, CORR_HEADER_H, FIELDS_H,
-                                 GRID_BOX, GRID_COLS, GRID_NUM_W, GRID_ROW, GRID_TITLE_H,
-                                 HEADER_H, INSTR_LEAD, INSTR_SIZE, LETTER_DX, NUM_W, Q_LEAD,
-                                 Q_SIZE, QR_SIZE, ROW_H, ROW_SIZE, TABLE_HEAD_H, THEME_LEAD,
-                                 THEME_SIZE, TOP, PaperLayout, PaperSpec, grid_box, grid_height,
-                                 grid_rows)
-from pdfgen.styles import (ACCENT, CONTENT_W, FAINT, INK, MARGIN_X, MUTED, PAGE_H, PAGE_W, RULE,
-                           TINT, local_day, short_date)
+from pdfgen.paper_layout import (
+    BOX,
+    C_LEAD,
+    C_SIZE,
+    CORR_HEADER_H,
+    FIELDS_H,
+    GRID_BOX,
+    GRID_COLS,
+    GRID_NUM_W,
+    GRID_ROW,
+    GRID_TITLE_H,
+    HEADER_H,
+    INSTR_LEAD,
+    INSTR_SIZE,
+    LETTER_DX,
+    NUM_W,
+    Q_LEAD,
+    Q_SIZE,
+    QR_SIZE,
+    ROW_H,
+    ROW_SIZE,
+    TABLE_HEAD_H,
+    THEME_LEAD,
+    THEME_SIZE,
+    TOP,
+    PaperLayout,
+    PaperSpec,
+    grid_box,
+    grid_height,
+    grid_rows,
+)
+from pdfgen.styles import (
+    ACCENT,
+    CONTENT_W,
+    FAINT,
+    INK,
+    MARGIN_X,
+    MUTED,
+    PAGE_H,
+    PAGE_W,
+    RULE,
+    TINT,
+    local_day,
+    short_date,
+)
 from pdfgen.text import clean, draw_lines, draw_text, ellipsize
 
 HEADER, FIELDS, GRID_TITLE, GRID, BLANK = "Head", "Fields", "GridT", "Grid", "Blank"

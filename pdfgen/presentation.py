@@ -6,8 +6,18 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from pdfgen.paper_layout import TOP, PaperLayout, PaperSpec
-from pdfgen.styles import (ACCENT, CONTENT_W, FOOTER_Y, INK, MARGIN_X, MUTED, RULE,
-                           french_date, hrule, local_day)
+from pdfgen.styles import (
+    ACCENT,
+    CONTENT_W,
+    FOOTER_Y,
+    INK,
+    MARGIN_X,
+    MUTED,
+    RULE,
+    french_date,
+    hrule,
+    local_day,
+)
 from pdfgen.text import Span, clean, draw_text
 
 BODY, LEAD = 10.0, 13.4

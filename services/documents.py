@@ -32,9 +32,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from domain.invariants import RuleRefused, check_certificate
 from domain.keys import new_key
 from domain.models import Document, DocumentKind, KeyState, PaperBatch, SessionKind
-from domain.invariants import RuleRefused, check_certificate
 from domain.rules import Outcome
 from services.errors import count
 from services.paper_undo import PaperAttempt, PaperUndo, remove_files, retrieve

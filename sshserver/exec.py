@@ -8,11 +8,11 @@ import shlex
 
 import asyncssh
 
-from services.config import Config
-from sshserver.auth import Candidate, Principal
 from cli import ADMIN, CENTRE, CommandError, Context, Registry
 from cli.framework import error_text
 from cli.stdin import read_all
+from services.config import Config
+from sshserver.auth import Candidate, Principal
 from store import Scope, Store
 
 logger = logging.getLogger(__name__)

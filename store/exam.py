@@ -11,8 +11,7 @@ from datetime import datetime, timedelta
 
 from domain.exam import ExamTicket, KeyRefusal, KeyRefused
 from domain.keys import new_key, normalize_key
-from domain.models import (Identity, KeyState, OnlineKey, Participant, Practical,
-                           SessionKind)
+from domain.models import Identity, KeyState, OnlineKey, Participant, Practical, SessionKind
 from domain.rules import score_answers
 from domain.window import MAX_EXTRA_MINUTES, WindowState, own_end, window_state
 from store import rows

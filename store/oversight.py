@@ -9,9 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from domain.models import (Document, DocumentKind, ExamSession, KeyState, Participant, Qcm)
-from domain.oversight import (DocumentState, Filters, ParticipantState, SessionState,
-                              participant_state, session_state)
+from domain.models import Document, DocumentKind, ExamSession, KeyState, Participant, Qcm
+from domain.oversight import (
+    DocumentState,
+    Filters,
+    ParticipantState,
+    SessionState,
+    participant_state,
+    session_state,
+)
 from domain.rules import Outcome, decide
 from store import rows
 from store.base import Repo

@@ -19,6 +19,7 @@ def test_paper_generate_then_score_copies(qcm: Qcm):
 
     # Recompute copy 2's key independently from the stored seed and questions.
     import asyncio
+
     from store import Scope, Store
 
     async def key_of_copy(copy: int) -> str:

@@ -6,10 +6,10 @@ import json
 
 import pytest
 
+from cli import ADMIN, CENTRE, Context, build_registry
 from domain.clock import FixedClock
 from domain.models import Role
 from services.config import Config
-from cli import ADMIN, CENTRE, Context, build_registry
 from store import Scope, Store
 from tests.store.conftest import T0
 

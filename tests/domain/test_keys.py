@@ -3,8 +3,14 @@
 import math
 import re
 
-from domain.keys import (KEY_ALPHABET, KEY_LENGTH, format_participant_number, new_key,
-                         normalize_key, normalize_participant_number)
+from domain.keys import (
+    KEY_ALPHABET,
+    KEY_LENGTH,
+    format_participant_number,
+    new_key,
+    normalize_key,
+    normalize_participant_number,
+)
 
 
 def test_entropy_at_least_60_bits():

@@ -3,8 +3,16 @@
 import pytest
 
 from domain.models import Practical
-from domain.rules import (FirstAttempt, Outcome, RetakeRefused, check_retake, decide,
-                          letters_score, qcm_passed, score_answers)
+from domain.rules import (
+    FirstAttempt,
+    Outcome,
+    RetakeRefused,
+    check_retake,
+    decide,
+    letters_score,
+    qcm_passed,
+    score_answers,
+)
 
 FAV, UNFAV, UNKNOWN = Practical.FAVOURABLE, Practical.UNFAVOURABLE, Practical.UNKNOWN
 

@@ -5,8 +5,18 @@ import math
 import pytest
 
 from domain.models import Practical
-from domain.stats import (Attempt, ItemStats, discrimination, group_size, group_weights,
-                          histogram_lines, item_analysis, percent, point_biserial, summarize)
+from domain.stats import (
+    Attempt,
+    ItemStats,
+    discrimination,
+    group_size,
+    group_weights,
+    histogram_lines,
+    item_analysis,
+    percent,
+    point_biserial,
+    summarize,
+)
 
 # Ten candidates, four questions a, b, c, d (ids 1-4), all presented to all.
 #            a  b  c  d   total

@@ -4,8 +4,14 @@ import pytest
 
 from domain.models import Identity, Practical
 from domain.text import safe_text
-from domain.validation import (REQUIRED, ValidationError, check_text, parse_practical,
-                               parse_score, validate_identity)
+from domain.validation import (
+    REQUIRED,
+    ValidationError,
+    check_text,
+    parse_practical,
+    parse_score,
+    validate_identity,
+)
 
 GOOD = {"civility": "Mme", "last_name": "Dupont", "first_name": "Gérard",
         "company": "Solaire & Fils", "company_address": "3 rue du Soleil",

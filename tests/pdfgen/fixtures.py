@@ -4,8 +4,18 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
-from domain.models import (Centre, ExamSession, Formation, Identity, PaperBatch, Participant,
-                           Practical, Qcm, Question, SessionKind)
+from domain.models import (
+    Centre,
+    ExamSession,
+    Formation,
+    Identity,
+    PaperBatch,
+    Participant,
+    Practical,
+    Qcm,
+    Question,
+    SessionKind,
+)
 
 THEMES = ("Réglementation", "Sécurité électrique", "Dimensionnement", "Mise en œuvre",
           "Maintenance & contrôle")

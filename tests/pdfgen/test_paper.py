@@ -9,8 +9,15 @@ from pdfgen.paper import page_counts, render_paper
 from pdfgen.paper_layout import PaperLayoutError
 from pdfgen.qr import paper_payload, parse_paper_payload, qr_matrix
 from tests.pdfgen.fixtures import paper_spec, question
-from tests.pdfgen.pdftext import (HAS_PDFTOPPM, HAS_ZBAR, KEY_RE, decode_qr, flat, pages_text,
-                                  render_png)
+from tests.pdfgen.pdftext import (
+    HAS_PDFTOPPM,
+    HAS_ZBAR,
+    KEY_RE,
+    decode_qr,
+    flat,
+    pages_text,
+    render_png,
+)
 
 COPIES = 5
 STEM = re.compile(r"Question (\d+) : que vaut")

@@ -7,7 +7,7 @@ import multiprocessing
 from pathlib import Path
 
 from domain.clock import FixedClock
-from domain.exam import KeyRefused, KeyRefusal
+from domain.exam import KeyRefusal, KeyRefused
 from store import Store
 from store.exam import LEASE
 from tests.tui.conftest import NOW, build_world

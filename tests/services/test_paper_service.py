@@ -5,8 +5,8 @@ import pytest
 
 from domain.models import DocumentKind, QuestionBank
 from domain.shuffle import answer_key
-from services.documents import ScoringError
 from pdfgen.paper_layout import PaperLayoutError
+from services.documents import ScoringError
 from store.errors import NotFound
 from store.scope import Scope
 from tests.pdfgen.fixtures import FORMATION, questions

@@ -39,10 +39,10 @@ from domain.rules import Outcome, decide
 from domain.shuffle import answer_key
 from domain.validation import ValidationError
 from pdfgen.results import Issuer
+from services import participants as roster
 from services.attempt import Attempt
 from services.documents import DocumentService
 from services.export import result_rows
-from services import participants as roster
 from store import Scope, Store, StoreError
 from tests.pdfgen.pdftext import flat, pages_text
 from tests.pg_server import PgDatabases, postgres_wanted

@@ -6,7 +6,6 @@ import asyncio
 import gc
 import logging
 import weakref
-
 from pathlib import Path
 
 import pytest

@@ -13,8 +13,8 @@ import sys
 
 from rich.color import ColorSystem
 from rich.console import Console
-from textual.app import App
 from textual._xterm_parser import XTermParser
+from textual.app import App
 
 from sshserver.inputs import InputParser
 from sshserver.session import configure_app

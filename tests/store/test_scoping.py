@@ -13,10 +13,9 @@ from store.audit import AuditRepo
 from store.banks import BankRepo
 from store.centres import CentreRepo
 from store.documents import DocumentRepo, NewDocument
-from store.sessions import ScoreRecord
 from store.exam import ExamRepo
 from store.qcms import QcmRepo
-from store.sessions import SessionRepo
+from store.sessions import ScoreRecord, SessionRepo
 from tests.store.conftest import ADMIN, identity, small_bank
 
 # Every public coroutine of the repositories is either checked below with

@@ -16,8 +16,16 @@ from textual.app import App
 from textual.pilot import Pilot
 
 from domain.clock import FixedClock
-from domain.models import (Account, Centre, Formation, Identity, Question, QuestionBank, Role,
-                           Trainer)
+from domain.models import (
+    Account,
+    Centre,
+    Formation,
+    Identity,
+    Question,
+    QuestionBank,
+    Role,
+    Trainer,
+)
 from services import render_jobs
 from services.documents import DocumentService
 from store import Scope, Store

@@ -4,8 +4,16 @@ from __future__ import annotations
 
 from textual.command import CommandPalette
 
-from tests.tui.conftest import (enter_key, fill_identity, flat, make_app, screen_text, start_exam,
-                                wait_for, wait_screen)
+from tests.tui.conftest import (
+    enter_key,
+    fill_identity,
+    flat,
+    make_app,
+    screen_text,
+    start_exam,
+    wait_for,
+    wait_screen,
+)
 from tui.candidate_app import CandidateApp
 from tui.screens.identity_screen import IdentityScreen
 from tui.screens.key_screen import KeyScreen

@@ -12,7 +12,6 @@ from tests.tui.conftest import enter_key, fill_identity, make_app, wait_for, wai
 from tui.screens.exam_screen import ExamScreen
 from tui.screens.identity_screen import IdentityScreen
 
-
 # Ceilings well above what was measured (see the report printed with -s), far
 # below a full screen (3-4 KB per full repaint at 80x24 in 16 colours).
 CHOOSE_MAX = 600

@@ -7,14 +7,21 @@ import re
 from textual import events
 from textual.widgets import Button
 
-from tests.tui.conftest import (ADMIN, enter_key, flat, make_app, screen_text, start_exam,
-                                wait_for, wait_screen)
+from tests.tui.conftest import (
+    ADMIN,
+    enter_key,
+    flat,
+    make_app,
+    screen_text,
+    start_exam,
+    wait_for,
+    wait_screen,
+)
 from tui.modals.confirm import ConfirmModal
 from tui.modals.overview import OverviewModal
 from tui.screens.exam_screen import ExamScreen
 from tui.screens.key_screen import KeyScreen
 from tui.screens.result_screen import ResultScreen
-
 
 CHOICE = re.compile(r"^\s*\((x| )\) ([a-d])\) (.+?)\s*$")
 QUESTION = re.compile(r"^\s*(\d+)\. (Question T\d-\d .*?)\s*$")

@@ -13,8 +13,16 @@ from domain.exam import KeyRefusal, KeyRefused
 from services import sessions
 from services.errors import Invalid
 from store.errors import Locked, NotFound
-from tests.tui.conftest import (ADMIN, NOW, flat, make_app, screen_text, start_exam, wait_for,
-                                wait_screen)
+from tests.tui.conftest import (
+    ADMIN,
+    NOW,
+    flat,
+    make_app,
+    screen_text,
+    start_exam,
+    wait_for,
+    wait_screen,
+)
 from tui.screens.exam_screen import ExamScreen
 from tui.screens.result_screen import ResultScreen
 

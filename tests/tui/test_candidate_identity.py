@@ -3,8 +3,18 @@
 from __future__ import annotations
 
 from domain.models import Identity, Practical
-from tests.tui.conftest import (ADMIN, IDENTITY, enter_key, fill_identity, flat, make_app,
-                                screen_text, start_exam, wait_for, wait_screen)
+from tests.tui.conftest import (
+    ADMIN,
+    IDENTITY,
+    enter_key,
+    fill_identity,
+    flat,
+    make_app,
+    screen_text,
+    start_exam,
+    wait_for,
+    wait_screen,
+)
 from tui.screens.exam_screen import ExamScreen
 from tui.screens.identity_screen import IdentityScreen
 

@@ -10,7 +10,6 @@ from tests.tui.conftest import NOW, enter_key, flat, make_app, screen_text, wait
 from tui.screens.identity_screen import IdentityScreen
 from tui.screens.key_screen import OPENING_TEXT, KeyScreen
 
-
 WRONG = "ABCDE-FGHJK-MNPQR"
 
 

@@ -4,13 +4,21 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.tui.conftest import (ADMIN, NOW, enter_key, flat, make_app, screen_text, start_exam,
-                                wait_for, wait_screen)
+from tests.tui.conftest import (
+    ADMIN,
+    NOW,
+    enter_key,
+    flat,
+    make_app,
+    screen_text,
+    start_exam,
+    wait_for,
+    wait_screen,
+)
 from tui.modals.overview import OverviewModal
 from tui.screens.exam_screen import tick_lead
 from tui.screens.identity_screen import IdentityScreen
 from tui.screens.result_screen import ResultScreen
-
 
 ENDS = NOW + timedelta(hours=2)
 

@@ -4,17 +4,27 @@ from __future__ import annotations
 
 from datetime import date
 
-from tests.tui.centre_fixtures import (IDENTITY, documents, error_of, fill_form, flat_text,  # noqa: F401
-                                      identity, open_participants, render_pool, screen_text,
-                                      wait_for, world)
 from textual.widgets import Input, ProgressBar
 
 from domain.models import DocumentKind, Practical, SessionKind
 from domain.shuffle import answer_key
+from tests.tui.centre_fixtures import (  # noqa: F401
+    IDENTITY,
+    documents,
+    error_of,
+    fill_form,
+    flat_text,
+    identity,
+    open_participants,
+    render_pool,
+    screen_text,
+    wait_for,
+    world,
+)
 from tui.centre_app import CentreApp
+from tui.modals.score_copy import ScoreCopyModal
 from tui.screens.centre_home import CentreHomeScreen
 from tui.screens.centre_paper import PaperScreen
-from tui.modals.score_copy import ScoreCopyModal
 from tui.screens.centre_participant_form import ParticipantFormScreen
 
 HINT = "scp -P 2222 alpha@qcm.example.fr:{path} ."

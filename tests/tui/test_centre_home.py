@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from tests.tui.centre_fixtures import error_of, screen_text, wait_for, world  # noqa: F401
 from textual.widgets import DataTable, Input, Select
 
 from domain.models import SessionKind
+from tests.tui.centre_fixtures import error_of, screen_text, wait_for, world  # noqa: F401
 from tui.centre_app import CentreApp
 from tui.screens.centre_home import CentreHomeScreen
 from tui.screens.centre_qcm_create import QcmCreateScreen

@@ -5,11 +5,19 @@ from __future__ import annotations
 
 from datetime import date
 
-from tests.tui.centre_fixtures import (IDENTITY, error_of, fill_form, identity,  # noqa: F401
-                             open_participants, screen_text, wait_for, world)
 from textual.widgets import DataTable, Input
 
 from domain.models import Practical, SessionKind
+from tests.tui.centre_fixtures import (  # noqa: F401
+    IDENTITY,
+    error_of,
+    fill_form,
+    identity,
+    open_participants,
+    screen_text,
+    wait_for,
+    world,
+)
 from tui.centre_app import CentreApp
 from tui.screens.centre_home import CentreHomeScreen
 from tui.screens.centre_offline_session import OfflineSessionScreen
@@ -270,8 +278,8 @@ async def test_hostile_text_never_reaches_the_terminal_raw(world):
 async def test_quoted_first_attempt_cannot_be_modified_or_deleted(world):
     """Issue 13: A (18/30, practical favourable) gets its letter, R retakes it;
     then « Modifier » and « Supprimer » on A are refused, naming R."""
-    from store.documents import NewDocument
     from domain.models import DocumentKind
+    from store.documents import NewDocument
     store, scope = world.store, world.scope_a
     _, session = await offline_session(world)
     a = await store.sessions.add_participant(scope, session.id, identity(), 18,

@@ -5,11 +5,20 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
-from tests.tui.centre_fixtures import (documents, error_of, fill_form, flat_text,  # noqa: F401
-                                      identity, render_pool, screen_text, wait_for, world)
 from textual.widgets import DataTable, Input
 
 from domain.models import KeyState, Practical, SessionKind
+from tests.tui.centre_fixtures import (  # noqa: F401
+    documents,
+    error_of,
+    fill_form,
+    flat_text,
+    identity,
+    render_pool,
+    screen_text,
+    wait_for,
+    world,
+)
 from tui.centre_app import CentreApp
 from tui.screens.centre_home import CentreHomeScreen
 from tui.screens.centre_keys import KeysScreen

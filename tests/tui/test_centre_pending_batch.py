@@ -8,8 +8,14 @@ from datetime import date
 from textual.widgets import Select
 
 from domain.models import SessionKind
-from tests.tui.centre_fixtures import (documents, open_participants, render_pool,  # noqa: F401
-                                      screen_text, wait_for, world)
+from tests.tui.centre_fixtures import (  # noqa: F401
+    documents,
+    open_participants,
+    render_pool,
+    screen_text,
+    wait_for,
+    world,
+)
 from tui.centre_app import CentreApp
 from tui.modals.score_copy import ScoreCopyModal
 from tui.screens.centre_participant_form import ParticipantFormScreen

@@ -23,6 +23,7 @@ from tui.modals.confirm import ConfirmModal
 from tui.screens.admin_keys import KeysScreen
 from tui.widgets.admin_table import AdminTable
 
+
 def confirmed(values: dict[str, str]) -> str:
     """The password typed twice (its rules are the service's)."""
     if values["password"] != values["confirm"]:

@@ -22,7 +22,6 @@ from tui.widgets.plain import Plain
 from tui.widgets.work_progress import WorkProgress
 
 
-
 class PaperScreen(LayoutFirst):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Retour à la liste", id="paper.back"),
