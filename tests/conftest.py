@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.pg_server import PgDatabases, PgServer
+from tests.pg_server import PgDatabases, PgServer, postgres_wanted
 
 
 @pytest.fixture(scope="session")
@@ -17,3 +17,16 @@ def pg_databases() -> Iterator[PgDatabases]:
         yield PgDatabases(server)
     finally:
         server.stop()
+
+
+@pytest.fixture
+async def pg_url(request):
+    """An empty PostgreSQL database (not migrated), dropped after the test."""
+    if not postgres_wanted():
+        pytest.skip("QCM_TEST_POSTGRES=0 : PostgreSQL non testé")
+    pg_databases = request.getfixturevalue("pg_databases")  # the server starts only now
+    url = await pg_databases.create(migrated=False)
+    try:
+        yield url
+    finally:
+        await pg_databases.drop(url)

@@ -9,7 +9,6 @@ from contextlib import closing
 import pytest
 
 from tests.cli.conftest import Qcm
-from tests.pg_server import postgres_wanted
 
 
 def test_backup_writes_a_copy_and_never_overwrites(qcm: Qcm):
@@ -33,18 +32,6 @@ def test_backup_is_a_local_command_only(qcm: Qcm):
     from cli import ADMIN, build_registry
     names = {c.name for c in build_registry().visible(ADMIN)}
     assert "backup" not in names and "centre add" in names
-
-
-@pytest.fixture
-async def pg_url(request):
-    if not postgres_wanted():
-        pytest.skip("QCM_TEST_POSTGRES=0 : PostgreSQL non testé")
-    pg_databases = request.getfixturevalue("pg_databases")  # the server starts only now
-    url = await pg_databases.create(migrated=False)
-    try:
-        yield url
-    finally:
-        await pg_databases.drop(url)
 
 
 def _use_postgres(qcm: Qcm, url: str) -> None:

@@ -15,22 +15,9 @@ from store.copy import TABLES, copy_sqlite_to_pg
 from store.errors import Locked
 from store.pg import PgDatabase
 from store.schema import MIGRATIONS
-from tests.pg_server import postgres_wanted
 from tests.store.conftest import ADMIN, DIRECT_ERRORS, Backend, identity
 
 pytestmark = pytest.mark.parametrize("backend_name", ["sqlite"])  # the source
-
-
-@pytest.fixture
-async def pg_url(request):
-    if not postgres_wanted():
-        pytest.skip("QCM_TEST_POSTGRES=0 : PostgreSQL non testé")
-    pg_databases = request.getfixturevalue("pg_databases")  # the server starts only now
-    url = await pg_databases.create(migrated=False)
-    try:
-        yield url
-    finally:
-        await pg_databases.drop(url)
 
 
 async def _busy_world(store, world):
