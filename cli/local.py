@@ -14,7 +14,7 @@ from concurrent.futures import Executor
 from cli import LOCAL, CommandError, Context, build_registry
 from cli.framework import error_text
 from cli.stdin import read_all
-from services.config import Config, ConfigError, load_config
+from services.config import Config, ConfigError, load_config, prepare_documents_dir
 from services.documents import DocumentService
 from store import Scope, Store, StoreError
 from store.errors import SchemaTooNew
@@ -51,7 +51,7 @@ def _split_config(argv: list[str]) -> tuple[str | None, list[str]]:
 
 async def open_store(config: Config) -> Store:
     config.data_dir.mkdir(parents=True, exist_ok=True)
-    config.documents_dir.mkdir(parents=True, exist_ok=True)
+    prepare_documents_dir(config)
     return await Store.open(config.database)
 
 

@@ -20,7 +20,7 @@ import asyncssh
 
 from cli import build_registry
 from domain.clock import Clock, SystemClock
-from services.config import Config
+from services.config import Config, prepare_documents_dir
 from services.documents import DocumentService
 from services.render_jobs import make_pool
 from sshserver.auth import StoreAuthenticator
@@ -82,8 +82,7 @@ async def start_worker(config: Config, *, clock: Clock | None = None, port: int 
         keepalive_interval=config.ssh.keepalive_interval,
         max_password_failures=config.security.max_auth_failures,
         reuse_port=reuse_port, exec_handler=runner,
-        sftp_factory=lambda principal, chan: DocumentsSFTP(chan, principal,
-                                                           config.documents_dir),
+        sftp_factory=lambda principal, chan: DocumentsSFTP(chan, principal, documents),
         live=live)
     sweeper = asyncio.ensure_future(_sweep(store))
     return Worker(acceptor, store, pool, sweeper, live)
@@ -107,7 +106,7 @@ async def _prepare(config: Config) -> None:
     """Once per start, before the workers: migrate, forget stale leases (no
     connection survives a restart) and remove the paper batches whose PDF a
     stopped process was still drawing (no drawing survives it either)."""
-    config.documents_dir.mkdir(parents=True, exist_ok=True)
+    prepare_documents_dir(config)
     store = await Store.open(config.database)
     try:
         released = await store.exam.release_all()
