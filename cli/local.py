@@ -24,6 +24,7 @@ USAGE = """Usage : qcm [--config FICHIER] COMMANDE ...
   init                 crée le répertoire de données et la base (sans effet si déjà fait)
   demo                 init + données de démonstration (affiche les comptes créés)
   serve [--demo]       démarre le serveur SSH
+  restore FICHIER      remet une copie de qcm backup à la place de la base (serveur arrêté)
   help                 liste les commandes d'administration
 """
 
@@ -152,6 +153,9 @@ def main(argv: Sequence[str] | None = None, serve: Serve | None = None) -> int:
         if args[0] == "demo":
             asyncio.run(run_demo(config))
             return 0
+        if args[0] == "restore":
+            from cli.backup import restore_main
+            return restore_main(config, args[1:])
         if args[0] == "serve":
             if serve is None:
                 raise ConfigError("qcm serve n'est pas disponible ici.")

@@ -7,18 +7,25 @@ database as of one instant, never a file caught half-written. The copy is
 written beside its destination under a temporary name, checked, flushed to
 disk and only then renamed: a failed backup leaves no file behind.
 
-Restoring is stopping the server and copying the file back (README)."""
+`restore_sqlite` is the way back (`qcm restore FILE`): server stopped (no
+process may hold the database: store.db.in_use_lock), the backup checked,
+copied beside the database, then put in its place in one rename; the
+database it replaces is kept beside it, with its -wal, never deleted."""
 
 from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import sqlite3
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
-from store.copy import CopyReport, copy_sqlite_to_pg, sqlite_snapshot
+from store.copy import CopyReport, copy_sqlite_to_pg, sqlite_snapshot, tables_at
+from store.db import exclusive_use
 from store.pg import PgDatabase, is_postgres_url
+from store.schema import MIGRATIONS
 
 
 class BackupError(Exception):
@@ -71,6 +78,110 @@ def _publish(partial: Path, target: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+@dataclass(frozen=True)
+class RestoreReport:
+    database: Path
+    schema_version: int
+    tables: dict[str, int]  # rows per table, as restored
+    replaced: Path | None  # where the database it replaced is kept
+
+
+SIDE_FILES = ("-wal", "-shm", "-journal")
+
+
+async def restore_sqlite(backup: Path, database: Path, *, force: bool = False) -> RestoreReport:
+    """Put the backup `backup` (a `qcm backup` copy) in place of `database`.
+
+    Refused while any process has the database open (the server, a command),
+    for a file that is not a sound qcm-ssh database at a schema this version
+    knows, and, without `force`, whenever a database is there: whatever was
+    written since the backup would leave the live database (it is kept, as
+    `<name>.replaced-<time>`, not deleted)."""
+    backup = backup.absolute()
+    if not backup.is_file():
+        raise BackupError(f"Sauvegarde introuvable : {backup}.")
+    if database.exists() and backup.resolve() == database.resolve():
+        raise BackupError("La sauvegarde est la base elle-même : choisissez une copie.")
+    database.parent.mkdir(parents=True, exist_ok=True)
+    with exclusive_use(database):  # InUse (one French line) while the server runs
+        if database.exists() and not force:
+            raise BackupError(
+                f"{database} existe : la remplacer par la sauvegarde retire tout ce qui y a "
+                "été écrit depuis ; relancez avec --force (elle sera conservée sous "
+                f"{database.name}.replaced-…).")
+        partial = database.with_name(f".{database.name}.restore-{os.getpid()}")
+        _remove_with_side_files(partial)
+        try:
+            try:
+                snapshot = await sqlite_snapshot(backup, partial)
+            except sqlite3.Error as exc:
+                if "not a database" in str(exc):
+                    raise BackupError(f"{backup} n'est pas une base SQLite ({exc}).") from None
+                raise BackupError(f"{backup} est endommagée ou illisible ({exc}) : choisissez "
+                                  "une autre sauvegarde.") from None
+            _check_restorable(backup, snapshot.integrity, snapshot.schema_version,
+                              set(snapshot.rows))
+            replaced = await asyncio.to_thread(_swap, partial, database)
+        finally:
+            _remove_with_side_files(partial)
+    return RestoreReport(database, snapshot.schema_version, snapshot.rows, replaced)
+
+
+def _check_restorable(backup: Path, integrity: str, version: int, tables: set[str]) -> None:
+    if integrity != "ok":
+        raise BackupError(f"{backup} est endommagée (PRAGMA integrity_check : "
+                          f"{integrity.splitlines()[0]}) : choisissez une autre sauvegarde.")
+    if version > len(MIGRATIONS):
+        raise BackupError(f"{backup} est au schéma {version}, plus récent que celui de cette "
+                          f"version de qcm-ssh ({len(MIGRATIONS)}) : mettez qcm-ssh à jour.")
+    if version < 1 or tables != tables_at(version):
+        raise BackupError(f"{backup} n'est pas une base qcm-ssh (schéma {version}, "
+                          f"{len(tables)} tables).")
+
+
+def _remove_with_side_files(path: Path) -> None:
+    path.unlink(missing_ok=True)
+    for suffix in SIDE_FILES:
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def _swap(partial: Path, database: Path) -> Path | None:
+    """`partial` in place of `database`, in one rename. The database it
+    replaces is kept under another name with its -wal (the answers a killed
+    server had committed there) and journal; its -shm, an index rebuilt
+    from the -wal, goes. A crash at any step leaves either database whole
+    under one of the names."""
+    with open(partial, "rb+") as handle:
+        os.fsync(handle.fileno())
+    replaced = None
+    if database.exists():
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        replaced = database.with_name(f"{database.name}.replaced-{stamp}")
+        n = 1
+        while replaced.exists():
+            n += 1
+            replaced = database.with_name(f"{database.name}.replaced-{stamp}-{n}")
+        try:
+            os.link(database, replaced)
+        except OSError:  # a file system without hard links
+            shutil.copy2(database, replaced)
+    for suffix in ("-wal", "-journal"):
+        side = Path(f"{database}{suffix}")
+        if side.exists():
+            if replaced is not None:
+                os.replace(side, f"{replaced}{suffix}")
+            else:
+                side.unlink()
+    Path(f"{database}-shm").unlink(missing_ok=True)
+    os.replace(partial, database)
+    fd = os.open(database.parent, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    return replaced
 
 
 async def copy_to_postgres(source: Path, url: str) -> CopyReport:

@@ -14,6 +14,7 @@ import sys
 import time
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import asyncssh
@@ -31,6 +32,7 @@ from sshserver.routing import Router
 from sshserver.server import LiveSessions, start_server
 from sshserver.sftp import DocumentsSFTP
 from store import Store
+from store.db import shared_use_while
 
 logger = logging.getLogger("qcm")
 SWEEP_SECONDS = 15.0
@@ -165,6 +167,15 @@ def serve_main(config: Config, argv: list[str]) -> int:
                         help="affiche aussi le journal détaillé (sinon dans qcm.log)")
     args = parser.parse_args(argv)
     _setup_logging(config, args.verbose)
+    # On SQLite, the whole life of `qcm serve` (workers restarting included)
+    # marks the database in use: `qcm restore` refuses meanwhile.
+    in_use = (shared_use_while(config.database) if isinstance(config.database, Path)
+              else contextlib.nullcontext())
+    with in_use:
+        return _serve(config, args)
+
+
+def _serve(config: Config, args: argparse.Namespace) -> int:
     asyncio.run(_prepare(config))
     key = load_or_create_host_key(config.host_key)
     print(f"qcm-ssh écoute sur {config.ssh.host}:{config.ssh.port} "

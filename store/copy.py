@@ -15,7 +15,10 @@ commit; any difference rolls everything back."""
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import closing
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import aiosqlite
@@ -57,6 +60,18 @@ async def sqlite_snapshot(source: Path, target: Path) -> Snapshot:
                 count = await (await dst.execute(f'SELECT COUNT(*) FROM "{name}"')).fetchone()
                 rows[name] = int(count[0]) if count else 0
     return Snapshot(int(version[0]) if version else 0, str(check[0]) if check else "?", rows)
+
+
+@cache
+def tables_at(version: int) -> frozenset[str]:
+    """The tables a qcm-ssh database has at schema `version` (its
+    migrations run on an empty database in memory)."""
+    with closing(sqlite3.connect(":memory:")) as conn:
+        for step in MIGRATIONS[:version]:
+            for statement in step:
+                conn.execute(statement)
+        return frozenset(r[0] for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"))
 
 
 @dataclass(frozen=True)
