@@ -49,20 +49,32 @@ def register(reg: Registry) -> None:
     def copy_args(p: argparse.ArgumentParser) -> None:
         p.add_argument("--to", required=True, metavar="URL",
                        help="base PostgreSQL vide : postgresql://utilisateur@hôte/base")
+        p.add_argument("--documents-to", metavar="DOSSIER",
+                       help="dossier (partagé) où copier les documents ; par défaut ils "
+                            "restent dans documents_dir")
 
     @reg.command("db copy", "Copie la base SQLite dans une base PostgreSQL vide", (LOCAL,),
                  copy_args)
     async def db_copy(ctx: Context, args: argparse.Namespace) -> Result:
         try:
-            report = await copy_to_postgres(ctx.config.sqlite_path, args.to)
+            moved = await copy_to_postgres(
+                ctx.config.sqlite_path, args.to, ctx.config.documents_dir,
+                Path(args.documents_to).absolute() if args.documents_to else None)
         except BackupError as exc:
             raise CommandError(str(exc)) from None
+        report = moved.copy
         total = sum(report.rows.values())
-        return Result({"schema_version": report.schema_version, "rows": report.rows},
+        where = ("" if moved.documents_dir == ctx.config.documents_dir else
+                 f" et documents_dir = \"{moved.documents_dir}\"")
+        return Result({"schema_version": report.schema_version, "rows": report.rows,
+                       "documents": moved.documents, "documents_dir": str(moved.documents_dir),
+                       "copied_files": moved.copied_files},
                       f"{total} lignes copiées dans {len(report.rows)} tables (schéma "
                       f"{report.schema_version}), comptes vérifiés table par table.\n"
-                      "Pour l'utiliser : [database] url dans la configuration, puis "
-                      "redémarrez le serveur.")
+                      f"{moved.documents} documents vérifiés (SHA-256) dans "
+                      f"{moved.documents_dir} ({moved.copied_files} fichiers copiés).\n"
+                      f"Pour l'utiliser : [database] url{where} dans la configuration, "
+                      "puis redémarrez le serveur.")
 
 
 def restore_main(config: Config, argv: list[str]) -> int:

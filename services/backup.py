@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from services.document_files import sha256_of
 from store.copy import CopyReport, copy_sqlite_to_pg, sqlite_snapshot, tables_at
 from store.db import exclusive_use
 from store.pg import PgDatabase, is_postgres_url
@@ -184,15 +185,97 @@ def _swap(partial: Path, database: Path) -> Path | None:
     return replaced
 
 
-async def copy_to_postgres(source: Path, url: str) -> CopyReport:
+@dataclass(frozen=True)
+class MoveReport:
+    copy: CopyReport
+    documents: int  # files found with their recorded SHA-256 in the target folder
+    documents_dir: Path  # the target folder
+    copied_files: int  # of those, copied there now (0 when the folder stays the same)
+
+
+async def copy_to_postgres(source: Path, url: str, documents_from: Path,
+                           documents_to: Path | None = None) -> MoveReport:
     """Copy the SQLite database `source` into the empty PostgreSQL database
-    at `url` (created and migrated if needed); counts checked per table."""
+    at `url` (created and migrated if needed), with its documents.
+
+    Counts are checked per table; then every document row's file, read from
+    `documents_from`, must hold its recorded SHA-256, is copied into
+    `documents_to` (default: the same folder, files left in place) and found
+    there intact, all before the PostgreSQL transaction commits. Anything
+    missing, altered or failing rolls the database back and removes the
+    files this copy wrote: nothing half-written on the target."""
     if not is_postgres_url(url):
         raise BackupError("--to : URL postgresql://… attendue.")
     if not source.is_file():
         raise BackupError(f"Base introuvable : {source}.")
+    documents_to = documents_from if documents_to is None else documents_to
+    if not documents_to.is_dir():
+        raise BackupError(f"Dossier des documents cible introuvable : {documents_to}.")
+    written: list[Path] = []  # by this copy: removed if it fails
+    counts = [0, 0]  # documents checked, files copied
+
+    async def move_documents(rows: list[tuple[int, str, str]]) -> None:
+        counts[:] = await asyncio.to_thread(_move_documents, rows, documents_from,
+                                            documents_to, written)
+
     target = await PgDatabase.open(url)  # Unreachable: a StoreError, said as is
     try:
-        return await copy_sqlite_to_pg(source, target)
+        report = await copy_sqlite_to_pg(source, target, move_documents)
+    except BaseException:
+        await asyncio.to_thread(_remove_files, written)
+        raise
     finally:
         await target.close()
+    return MoveReport(report, counts[0], documents_to, counts[1])
+
+
+def _move_documents(rows: list[tuple[int, str, str]], source: Path, target: Path,
+                    written: list[Path]) -> tuple[int, int]:
+    """Check each document's file in `source`, copy it to `target` (unless
+    the same folder, or the same content is already there), check it there.
+    Files created are appended to `written` as they are (for the undo)."""
+    same = source.resolve() == target.resolve()
+    copied = 0
+    for doc_id, path, sha in rows:
+        origin = source / path
+        label = f"Document {doc_id} ({path})"
+        found = _sha256_or_none(origin)
+        if found is None:
+            raise BackupError(f"{label} : fichier absent de {source}. Rien n'a été copié.")
+        if found != sha:
+            raise BackupError(f"{label} : fichier altéré dans {source} (empreinte SHA-256 "
+                              "différente de celle enregistrée). Rien n'a été copié.")
+        if same:
+            continue
+        final = target / path
+        there = _sha256_or_none(final)
+        if there is None:
+            final.parent.mkdir(parents=True, exist_ok=True)
+            partial = final.with_name(f".{final.name}.copy-{os.getpid()}")
+            written.append(partial)
+            shutil.copyfile(origin, partial)
+            with open(partial, "rb+") as handle:
+                os.fsync(handle.fileno())
+            os.replace(partial, final)
+            written.append(final)
+            copied += 1
+        elif there != sha:
+            raise BackupError(f"{label} : {final} existe déjà avec un autre contenu. "
+                              "Rien n'a été copié.")
+        if _sha256_or_none(final) != sha:
+            raise BackupError(f"{label} : la copie dans {target} ne correspond pas à "
+                              "l'empreinte enregistrée. Rien n'a été copié.")
+    return len(rows), copied
+
+
+def _sha256_or_none(path: Path) -> str | None:
+    try:
+        with open(path, "rb") as handle:
+            return sha256_of(handle)
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+        return None
+
+
+def _remove_files(paths: list[Path]) -> None:
+    for path in paths:
+        path.unlink(missing_ok=True)
