@@ -94,14 +94,17 @@ def restore_main(config: Config, argv: list[str]) -> int:
                 f"La base est PostgreSQL ({config.database_label}) : restaurez-la avec "
                 "pg_restore, serveur arrêté (voir le README, « Backups »).")
         report = asyncio.run(restore_sqlite(Path(args.file), config.database,
-                                            force=args.force))
+                                            force=args.force,
+                                            documents_dir=config.documents_dir))
     except (CommandError, BackupError, StoreError) as exc:
         sys.stderr.write(error_text(str(exc)))
         return 1
     if args.json:
         print(json.dumps({"database": str(report.database),
                           "schema_version": report.schema_version, "tables": report.tables,
-                          "replaced": str(report.replaced) if report.replaced else None},
+                          "replaced": str(report.replaced) if report.replaced else None,
+                          "documents": report.documents,
+                          "missing_documents": list(report.missing)},
                          ensure_ascii=False, indent=2))
     else:
         rows = sum(report.tables.values())
@@ -109,4 +112,9 @@ def restore_main(config: Config, argv: list[str]) -> int:
               f"lignes dans {len(report.tables)} tables).")
         if report.replaced:
             print(f"L'ancienne base est conservée sous {report.replaced}.")
+    if report.missing:
+        sys.stderr.write(
+            f"Attention : {len(report.missing)} des {report.documents} documents de la base "
+            f"restaurée n'ont pas de fichier dans {config.documents_dir} (premier : "
+            f"{report.missing[0]}) : restaurez aussi ce dossier.\n")
     return 0

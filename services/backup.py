@@ -18,6 +18,7 @@ import asyncio
 import os
 import shutil
 import sqlite3
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -87,19 +88,24 @@ class RestoreReport:
     schema_version: int
     tables: dict[str, int]  # rows per table, as restored
     replaced: Path | None  # where the database it replaced is kept
+    documents: int = 0  # document rows in the restored database
+    missing: tuple[str, ...] = ()  # their paths with no file in the documents folder
 
 
 SIDE_FILES = ("-wal", "-shm", "-journal")
 
 
-async def restore_sqlite(backup: Path, database: Path, *, force: bool = False) -> RestoreReport:
+async def restore_sqlite(backup: Path, database: Path, *, force: bool = False,
+                         documents_dir: Path | None = None) -> RestoreReport:
     """Put the backup `backup` (a `qcm backup` copy) in place of `database`.
 
     Refused while any process has the database open (the server, a command),
     for a file that is not a sound qcm-ssh database at a schema this version
     knows, and, without `force`, whenever a database is there: whatever was
     written since the backup would leave the live database (it is kept, as
-    `<name>.replaced-<time>`, not deleted)."""
+    `<name>.replaced-<time>`, not deleted). With `documents_dir`, the report
+    names the restored database's documents whose file is not there (the
+    restore is done: the files are the operator's to bring back)."""
     backup = backup.absolute()
     if not backup.is_file():
         raise BackupError(f"Sauvegarde introuvable : {backup}.")
@@ -127,7 +133,16 @@ async def restore_sqlite(backup: Path, database: Path, *, force: bool = False) -
             replaced = await asyncio.to_thread(_swap, partial, database)
         finally:
             _remove_with_side_files(partial)
-    return RestoreReport(database, snapshot.schema_version, snapshot.rows, replaced)
+        paths = await asyncio.to_thread(_document_paths, database)
+    missing = tuple(p for p in paths
+                    if documents_dir is not None and not (documents_dir / p).is_file())
+    return RestoreReport(database, snapshot.schema_version, snapshot.rows, replaced,
+                         len(paths), missing)
+
+
+def _document_paths(database: Path) -> list[str]:
+    with closing(sqlite3.connect(f"{database.resolve().as_uri()}?mode=ro", uri=True)) as conn:
+        return [r[0] for r in conn.execute("SELECT path FROM documents ORDER BY id")]
 
 
 def _check_restorable(backup: Path, integrity: str, version: int, tables: set[str]) -> None:

@@ -73,6 +73,23 @@ def test_into_an_empty_data_dir_no_force_needed(qcm: Qcm, tmp_path: Path):
     assert centres(fresh) == ["Centre de Lyon"]
 
 
+def test_documents_without_their_file_are_named(qcm: Qcm):
+    """The database comes back whole; the documents folder is another backup.
+    A restored document whose file is not there is said (exit 0: the
+    restore itself is done)."""
+    qcm.ok("demo")
+    made = json.loads(qcm.ok("paper", "generate", "1", "2", "--json").out)
+    backup = qcm.tmp / "copie.sqlite3"
+    qcm.ok("backup", str(backup))
+    done = json.loads(qcm.ok("restore", str(backup), "--force", "--json").out)
+    assert done["documents"] == 1 and done["missing_documents"] == []
+    Path(made["path"]).unlink()
+    run = qcm("restore", str(backup), "--force")
+    assert run.code == 0 and run.out.startswith("Base restaurée")
+    assert len(run.err_lines) == 1 and run.err.startswith("Attention : 1 des 1 documents")
+    assert "restaurez aussi ce dossier" in run.err
+
+
 def test_a_killed_server_s_wal_goes_with_the_replaced_database(qcm: Qcm):
     """A process killed with answers committed in qcm.sqlite3-wal: the stale
     -wal and -shm must not be applied to the restored file; they stay with
