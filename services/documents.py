@@ -42,7 +42,7 @@ from services.paper_undo import PaperAttempt, PaperUndo, remove_files, retrieve
 from services.scoring import CopyScore, ScoringError, score_csv, score_letters
 from services.verification import describe_certificate
 from store.documents import NewDocument
-from store.errors import StoreError
+from store.errors import NotFound, StoreError
 from store.scope import Scope
 from store.store import Store
 
@@ -309,8 +309,12 @@ class DocumentService:
         node may have drawn it: with several nodes the folder is a shared one.
         NotFound (unknown document, or file absent from this node) or Invalid
         (file altered), in French; the server's log names the folder."""
-        document = await self.store.documents.by_path(scope, path)
-        label = f"Document {document.id} ({sftp_path(scope.centre_id, path).lstrip('/')})"
+        visible = sftp_path(scope.centre_id, path).lstrip("/")  # as the account sees it
+        try:
+            document = await self.store.documents.by_path(scope, path)
+        except NotFound:
+            raise NotFound(f"Document inconnu : {visible}.") from None
+        label = f"Document {document.id} ({visible})"
         try:
             return await asyncio.to_thread(open_verified, self.documents_dir / path,
                                            document.sha256, label)

@@ -96,4 +96,4 @@ async def test_a_document_drawn_on_node_a_is_served_by_node_b(
     (on_disk.parent / "glisse.pdf").write_bytes(b"%PDF-1.4 pas un document")
     with pytest.raises(asyncssh.SFTPNoSuchFile) as unknown:
         await fetch(node_b, str(Path(remote).parent / "glisse.pdf"))
-    assert "Document inconnu" in unknown.value.reason
+    assert unknown.value.reason == f"Document inconnu : {Path(remote).parent.as_posix()[1:]}/glisse.pdf."
