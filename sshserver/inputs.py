@@ -72,27 +72,38 @@ SETTLE_SLICE = 0.5
 WORKER_POLL = 0.005
 
 
-def _pending(node: MessagePump) -> bool:
-    """Whether `node` has a message queued or being handled, or callbacks due.
+WORK, REFRESH = "work", "refresh"
+
+
+def _pending(node: MessagePump) -> str | None:
+    """What `node` still has to do: WORK (a message queued or being handled,
+    callbacks due), REFRESH (only callbacks that run after its next paint, for
+    a screen), or None.
 
     Textual's message queue keeps no count of messages in hand: a pump whose
     queue is empty is idle only while its task waits for the next message."""
     if node._closed or node._closing:
-        return False
+        return None
     queue: Any = node._message_queue  # textual._queue.Queue
     if queue.values or node._pending_message is not None or node._next_callbacks:
-        return True
+        return WORK
+    if node._running and not queue.ready_event._waiters:
+        return WORK
     if getattr(node, "_callbacks", None):  # a screen's after-refresh callbacks
-        return True
-    if not node._running:
-        return False
-    return not queue.ready_event._waiters
+        return REFRESH
+    return None
 
 
-async def _drained(node: MessagePump, timeout: float) -> None:
-    """Wait until `node` has handled what it holds now (at most `timeout`)."""
+async def _drained(node: MessagePump, reason: str, timeout: float) -> None:
+    """Wait until `node` has handled what it holds now (at most `timeout`).
+
+    For WORK, one callback queued behind it; for REFRESH, one callback run
+    after the screen's next paint, behind those waiting. Either way one
+    message: polling a screen that waits for its paint would flood its queue
+    (and a screen holds its paint while messages are queued to it)."""
     done = asyncio.Event()
-    if not node.call_later(done.set):
+    schedule = node.call_later if reason == WORK else node.call_after_refresh
+    if not schedule(done.set):
         await asyncio.sleep(0)
         return
     try:
@@ -130,13 +141,14 @@ async def settle(app: App[Any], workers_before: set[Worker[Any]], *,
         if on_slow is not None and loop.time() - start > SLOW:
             on_slow()
             on_slow = None
-        busy = next((node for node in _nodes(app) if _pending(node)), None)
-        if busy is not None:
+        busy, reason = next(((node, reason) for node in _nodes(app)
+                             if (reason := _pending(node)) is not None), (None, None))
+        if busy is not None and reason is not None:
             remaining = deadline - loop.time()
             if remaining <= 0:
                 return False
             slice_ = SLOW if on_slow is not None else SETTLE_SLICE
-            await _drained(busy, min(remaining, slice_))
+            await _drained(busy, reason, min(remaining, slice_))
             continue
         active = app.screen if app.screen_stack else None
         if active is screen and any(
