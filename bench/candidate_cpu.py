@@ -175,7 +175,7 @@ async def main(args: argparse.Namespace) -> None:
     print(f"whole exam, bytes (xterm-256color): {whole[len(whole) // 2]}")
     if steps.profiler:
         stats = pstats.Stats(steps.profiler)
-        stats.sort_stats("cumulative").print_stats(args.top)
+        stats.sort_stats(args.sort).print_stats(args.top)
 
 
 if __name__ == "__main__":
@@ -183,4 +183,5 @@ if __name__ == "__main__":
     parser.add_argument("--candidates", type=int, default=5)
     parser.add_argument("--profile", help="cProfile this kind of step (e.g. next)")
     parser.add_argument("--top", type=int, default=40)
+    parser.add_argument("--sort", default="cumulative", help="cProfile order: cumulative, tottime…")
     asyncio.run(main(parser.parse_args()))

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Iterator
+import weakref
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from textual import events
@@ -14,6 +15,7 @@ from textual._xterm_parser import XTermParser
 if TYPE_CHECKING:
     from textual.app import App
     from textual.message_pump import MessagePump
+    from textual.screen import Screen
     from textual.worker import Worker
 
 
@@ -112,15 +114,37 @@ async def _drained(node: MessagePump, reason: str, timeout: float) -> None:
         pass
 
 
-def _nodes(app: App[Any]) -> Iterator[MessagePump]:
-    yield app
-    stack = app.screen_stack
-    yield from stack[:-1]
-    if stack:
-        yield from stack[-1].walk_children(with_self=True)
+class Pumps:
+    """The message pumps whose work an input event may set off: the app,
+    every screen of the stack, every widget of the active screen.
+
+    Walking the active screen's widgets was half of a typed character's CPU
+    (a form has ~45), so the walk is kept while that screen's tree is
+    unchanged: Textual counts the changes below a node in its node list
+    (private `_nodes._updates`, bumped on every ancestor by a mount or a
+    removal; tests/sshserver/test_settle.py checks it)."""
+
+    def __init__(self) -> None:
+        self._screen: weakref.ref[Screen[Any]] | None = None
+        self._version = -1
+        self._widgets: Sequence[MessagePump] = ()
+
+    def __call__(self, app: App[Any]) -> Iterator[MessagePump]:
+        yield app
+        stack = app.screen_stack
+        if not stack:
+            return
+        yield from stack[:-1]
+        screen = stack[-1]
+        version = screen._nodes._updates
+        if (self._screen is None or self._screen() is not screen
+                or version != self._version):
+            self._screen, self._version = weakref.ref(screen), version
+            self._widgets = screen.walk_children(with_self=True)
+        yield from self._widgets
 
 
-async def settle(app: App[Any], workers_before: set[Worker[Any]], *,
+async def settle(app: App[Any], workers_before: set[Worker[Any]], pumps: Pumps, *,
                  on_slow: Callable[[], None] | None = None,
                  limit: float = SETTLE_LIMIT) -> bool:
     """Wait until the app has handled everything an input event set off.
@@ -141,7 +165,7 @@ async def settle(app: App[Any], workers_before: set[Worker[Any]], *,
         if on_slow is not None and loop.time() - start > SLOW:
             on_slow()
             on_slow = None
-        busy, reason = next(((node, reason) for node in _nodes(app)
+        busy, reason = next(((node, reason) for node in pumps(app)
                              if (reason := _pending(node)) is not None), (None, None))
         if busy is not None and reason is not None:
             remaining = deadline - loop.time()
