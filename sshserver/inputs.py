@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 from textual import events
 from textual._xterm_parser import XTermParser
 
+from tui.base import BACKGROUND
+
 if TYPE_CHECKING:
     from textual.app import App
     from textual.message_pump import MessagePump
@@ -154,7 +156,8 @@ async def settle(app: App[Any], workers_before: set[Worker[Any]], pumps: Pumps, 
     (bindings run once a key has bubbled back up; focus moves, screen pushes
     and list changes are messages too), and every worker started meanwhile
     has ended or changed the active screen (a worker waiting for a modal's
-    answer waits for later keys). False if `limit` seconds went by first.
+    answer waits for later keys; `BACKGROUND` work, such as a lease renewal,
+    is nobody's consequence). False if `limit` seconds went by first.
     `on_slow` is called once if it takes more than `SLOW` seconds.
     """
     loop = asyncio.get_running_loop()
@@ -177,7 +180,7 @@ async def settle(app: App[Any], workers_before: set[Worker[Any]], pumps: Pumps, 
         active = app.screen if app.screen_stack else None
         if active is screen and any(
                 not worker.is_finished for worker in app.workers
-                if worker not in workers_before):
+                if worker not in workers_before and worker.group != BACKGROUND):
             if loop.time() >= deadline:
                 return False
             await asyncio.sleep(WORKER_POLL)
