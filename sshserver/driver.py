@@ -20,6 +20,7 @@ from textual import events, messages
 from textual._time import get_time
 from textual.driver import Driver
 from textual.message import Message
+from textual.widgets import Input, TextArea
 
 from sshserver.inputs import InputParser, Pumps, TokenBucket, settle
 from sshserver.output import ChannelOutput
@@ -40,6 +41,7 @@ PASTE_ON, PASTE_OFF = "\x1b[?2004h", "\x1b[?2004l"
 # input traffic nor hover repaints while the mouse merely moves.
 MOUSE_ON, MOUSE_OFF = "\x1b[?1000h\x1b[?1006h", "\x1b[?1000l\x1b[?1006l"
 SGR_RESET = "\x1b[0m"
+POINTER_SHAPE = "\x1b]22;"
 QUERY_SYNC_OUTPUT = "\x1b[?2026$p"
 
 READ_SIZE = 1024
@@ -64,6 +66,7 @@ class SSHDriver(Driver):
         size: tuple[int, int] | None = None,
         color_system: ColorSystemName = "truecolor",
         erase_line: bool = False,
+        erase_chars: bool = False,
         sync_output: bool = False,
         max_input_rate: float = 100.0,
         max_write_buffer: int = 2 * 1024 * 1024,
@@ -80,6 +83,8 @@ class SSHDriver(Driver):
                 truecolor and colours are downgraded on the way out.
             erase_line: The client's erase in line paints the background
                 colour, so blank line ends are cleared with it (fewer bytes).
+            erase_chars: The client has ECH (erase characters): long runs of
+                blanks inside a line are cleared with it.
             sync_output: Ask the terminal for synchronized output (mode 2026);
                 costs 16 bytes per frame when supported.
             max_input_rate: Input events per second (with a burst of as many)
@@ -94,7 +99,7 @@ class SSHDriver(Driver):
         self._sync_output = sync_output
         self._output = ChannelOutput(
             process.channel, size or (80, 24), color_system, max_write_buffer, app.exit,
-            erase_line=erase_line,
+            erase_line=erase_line, erase_chars=erase_chars,
         )
         self._reader: asyncio.Task[None] | None = None
         self._parser: InputParser | None = None
@@ -106,7 +111,18 @@ class SSHDriver(Driver):
     # -- output --------------------------------------------------------------
 
     def write(self, data: str) -> None:
-        """Queue output; it is sent once the current loop iteration ends."""
+        """Queue output; it is sent once the current loop iteration ends.
+
+        The terminal cursor (hidden) follows a text cursor only: Textual ends
+        each frame at the last text field's cursor even once the focus has left
+        it, 5-8 bytes per frame for nothing. Pointer shapes (OSC 22, kitty's
+        protocol) are not sent: only clicks are reported, never motion, so the
+        pointer never hovers anything the app knows of."""
+        if data.startswith(POINTER_SHAPE):
+            return
+        stack = self._app.screen_stack  # empty while the app starts or ends
+        focused = stack[-1].focused if stack else None
+        self._output.delta.place_cursor = isinstance(focused, (Input, TextArea))
         self._output.write(data)
 
     def flush(self) -> None:

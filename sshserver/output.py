@@ -31,14 +31,15 @@ class ChannelOutput:
         on_stalled: Callable[[], None],
         *,
         erase_line: bool = False,
+        erase_chars: bool = False,
     ) -> None:
         """`on_stalled` is called once if more than `max_buffer` bytes wait unread;
-        `erase_line`: see `ScreenDelta`."""
+        `erase_line`, `erase_chars`: see `ScreenDelta`."""
         self._channel = channel
         self._loop = asyncio.get_running_loop()
         downgrade = ColourDowngrade(color_system)
         self.delta = ScreenDelta(*size, downgrade if downgrade.needed else None,
-                                 erase=erase_line)
+                                 erase=erase_line, erase_chars=erase_chars)
         self._max_buffer = max_buffer
         self._on_stalled = on_stalled
         self._pending: list[str] = []

@@ -43,6 +43,9 @@ _BRIDGE = 3
 """Unchanged cells re-sent rather than jumped over when the gap is this short."""
 _MAX_CELLS = 4096
 """Distinct (character, style) cells remembered for sharing; then start again."""
+_ECH_MIN = 8
+"""Blank cells in one background, inside a line, cleared with one ECH and
+jumped over (4 + 4 bytes) rather than written as spaces, from this many on."""
 _ERASE_MIN = 6
 """Blank cells up to the right margin cleared with one EL (3 bytes) instead of
 being written as spaces, from this many changed cells on."""
@@ -96,7 +99,7 @@ class ScreenDelta:
 
     def __init__(
         self, width: int, height: int, sgr_filter: Callable[[str], str] | None = None,
-        *, erase: bool = False,
+        *, erase: bool = False, erase_chars: bool = False,
     ) -> None:
         """Model a `width` x `height` client screen.
 
@@ -104,9 +107,13 @@ class ScreenDelta:
         `erase`: the client's EL (erase in line) paints the current background
         (xterm's "bce"), so the end of a line that becomes blank is cleared with
         it rather than written as spaces.
+        `erase_chars`: the client has ECH (`CSI n X`, erase characters, painting
+        the current background, cursor unmoved): a run of at least
+        `_ECH_MIN` blanks inside a line is cleared with it.
         """
         self._sgr_filter = sgr_filter
         self._erase = erase
+        self._erase_chars = erase_chars
         self._sgr_change = SgrDelta()
         self.width = width
         self.height = height
@@ -115,6 +122,11 @@ class ScreenDelta:
         self._pending: dict[int, dict[int, Cell]] = {}
         self._term_link: str | None = ""  # client OSC 8 link; None: unknown
         self._cells: dict[Cell, Cell] = {}  # one tuple per distinct cell: ~15 kB, not ~130
+        self.place_cursor = True
+        """Whether the client's (hidden) cursor is put where Textual asks at the
+        end of a frame: where a text field's cursor is (input methods, braille
+        displays follow it). False: it stays where the frame's last cell left it,
+        and a frame spends no bytes on moving it."""
         self.reset(width, height)
 
     def reset(self, width: int | None = None, height: int | None = None) -> None:
@@ -239,7 +251,7 @@ class ScreenDelta:
             self._model[y][x] = None
         self._broken.clear()
         want = self._want_cursor
-        if want is not None and want != self._cursor:
+        if want is not None and want != self._cursor and self.place_cursor:
             self._move(*want)
 
     def _emit_row(self, y: int, row: dict[int, Cell]) -> None:
@@ -325,6 +337,14 @@ class ScreenDelta:
                 x += 1  # unknown, or the right half of a wide character
                 continue
             text, key = cell
+            if self._erase_chars and key.startswith(BLANK):
+                count = 1
+                while x + count <= end and (row.get(x + count) or model[x + count]) == cell:
+                    count += 1
+                if count >= _ECH_MIN:
+                    self._erase_run(x, y, count, cell)
+                    x += count
+                    continue
             self._move(x, y)
             if key.startswith(BLANK):
                 self._blank_style(key)
@@ -347,6 +367,18 @@ class ScreenDelta:
             # may judge differently, the client cursor position is not certain.
             plain = size == 1 and len(text) == 1 and (text.isascii() or text < "\u3000")
             self._cursor = (x, y) if plain and x < self.width else None
+
+    def _erase_run(self, x: int, y: int, count: int, blank: Cell) -> None:
+        """ECH over `count` cells from x: blanks in `blank`'s background."""
+        self._move(x, y)
+        self._blank_style(blank[1])
+        if self._term_link != "":
+            self._out.append("\x1b]8;;\x1b\\")
+            self._term_link = ""
+        self._out.append(f"\x1b[{count}X")
+        model = self._model[y]
+        for column in range(x, x + count):
+            model[column] = blank
 
     def _blank_style(self, blank: str) -> None:
         """Make the client's style draw blanks with this background: kept as it

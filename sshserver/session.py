@@ -21,7 +21,7 @@ from rich.console import Console
 from textual.app import App
 
 from sshserver.driver import SSHDriver
-from sshserver.terminal import TerminalProfile, erases_with_background
+from sshserver.terminal import TerminalProfile, erases_characters, erases_with_background
 
 logger = logging.getLogger(__name__)
 
@@ -111,6 +111,7 @@ async def run_app_session(
         process=process,
         color_system=profile.color_system,
         erase_line=erases_with_background(profile.term),
+        erase_chars=erases_characters(profile.term),
         sync_output=options.sync_output,
         max_input_rate=options.max_input_rate,
     )

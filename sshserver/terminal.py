@@ -53,6 +53,12 @@ def erases_with_background(term: str | None) -> bool:
     return (term or "").lower().startswith(_BCE_TERMS)
 
 
+def erases_characters(term: str | None) -> bool:
+    """Whether ECH (erase characters, `CSI n X`) paints blanks in the current
+    background: the families above since the VT220 (a VT100 lacks it)."""
+    return erases_with_background(term) and not (term or "").lower().startswith("vt1")
+
+
 @dataclass(frozen=True, slots=True)
 class TerminalProfile:
     """The client terminal as announced in the SSH session request."""

@@ -7,6 +7,8 @@ the glyph."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.e2e.conftest import ExamServer
@@ -70,6 +72,9 @@ async def test_identity_form_focus_and_glyphs(exam_server: ExamServer, term: str
         await client.wait_for("[x] oui")
         client.press("tab", "tab")  # past the retake number to « Valider »
         await focus_on(client, "Valider", IDENTITY_LABELS + ("Second passage",))
+        # A VT100 has no ECH (erase characters): blanks are written as blanks.
+        erased = re.search(rb"\x1b\[\d*X", bytes(client.raw))
+        assert (erased is None) == (term == "vt100")
 
 
 @pytest.mark.parametrize("term", TERMS)

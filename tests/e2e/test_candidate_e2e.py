@@ -118,6 +118,7 @@ async def test_full_exam_from_key_to_score(exam_server: ExamServer) -> None:
         assert row["state"] == "submitted" and participant.score == expected
         assert participant.identity.last_name == "Dupont"
         assert 0 < expected < 30
+        assert b"\x1b]22;" not in client.raw  # no pointer shapes: clicks only, no hover
         client.press("q")
         assert await client.wait_closed() == 0
 

@@ -67,14 +67,14 @@ def textual_like_frame(rng: random.Random, width: int, height: int) -> str:
     return "".join(parts)
 
 
-@pytest.mark.parametrize("erase", [False, True])
+@pytest.mark.parametrize(("erase", "erase_chars"), [(False, False), (True, False), (True, True)])
 @pytest.mark.parametrize("seed", range(6))
-def test_random_frames_render_identically(seed: int, erase: bool) -> None:
+def test_random_frames_render_identically(seed: int, erase: bool, erase_chars: bool) -> None:
     rng = random.Random(seed)
     width, height = 30, 8
     plain, optimized = pyte.Screen(width, height), pyte.Screen(width, height)
     plain_stream, optimized_stream = pyte.Stream(plain), pyte.Stream(optimized)
-    delta = ScreenDelta(width, height, erase=erase)
+    delta = ScreenDelta(width, height, erase=erase, erase_chars=erase_chars)
     setup = "\x1b[?1049h\x1b[?7l"
     plain_stream.feed(setup)
     optimized_stream.feed(delta(setup))
@@ -172,3 +172,25 @@ def test_a_space_between_two_changed_words_is_sent_as_a_space() -> None:
     delta("\x1b[1;1H\x1b[38;5;253;48;5;233mab\x1b[48;5;17m \x1b[48;5;233mcd\x1b[0m\x1b[1;1H")
     output = delta("\x1b[1;1H\x1b[38;5;253;48;5;233mxy\x1b[48;5;17m \x1b[48;5;233mzt\x1b[0m\x1b[1;1H")
     assert "\x1b[C" in output
+
+
+def test_the_cursor_is_left_where_the_frame_ended_unless_asked_to_follow() -> None:
+    frame = "\x1b[1;1H\x1b[1mabc\x1b[0m\x1b[5;10H"
+    following = ScreenDelta(20, 6)
+    assert following(frame).endswith("\x1b[5;10H")
+    still = ScreenDelta(20, 6)
+    still.place_cursor = False
+    assert still(frame) == "\x1b[H\x1b[0;1mabc"  # the client style is unknown at first
+    still.place_cursor = True
+    assert still("\x1b[5;10H") == "\x1b[5;10H"
+
+
+def test_a_long_run_of_blanks_inside_a_line_is_one_erase() -> None:
+    frame = "\x1b[1;1H\x1b[48;5;233mQCM" + " " * 30 + "|\x1b[0m\x1b[1;1H"
+    before = "\x1b[1;1H\x1b[48;5;233m" + "x" * 34 + "\x1b[0m\x1b[1;1H"
+    plain, erasing = ScreenDelta(40, 1), ScreenDelta(40, 1, erase_chars=True)
+    plain(before)
+    erasing(before)
+    assert " " * 30 in plain(frame)
+    sent = erasing(frame)
+    assert "\x1b[30X\x1b[30C|" in sent and "  " not in sent

@@ -11,6 +11,7 @@ from sshserver.terminal import (
     TerminalProfile,
     clamp_size,
     color_system_for,
+    erases_characters,
     erases_with_background,
 )
 
@@ -79,3 +80,10 @@ def test_line_erase_is_used_only_where_it_paints_the_background() -> None:
         assert erases_with_background(term), term
     for term in ("screen", "screen-256color", "dumb", "", None, "weird-terminal"):
         assert not erases_with_background(term), term
+
+
+def test_character_erase_is_used_only_from_the_vt220_on() -> None:
+    for term in ("xterm", "xterm-256color", "tmux-256color", "linux", "vt220", "putty"):
+        assert erases_characters(term), term
+    for term in ("vt100", "vt102", "screen", "dumb", "", None):
+        assert not erases_characters(term), term
