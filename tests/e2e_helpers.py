@@ -139,6 +139,7 @@ class ScreenClient:
         self._stream = pyte.ByteStream(self.screen)
         self.raw = bytearray()
         """Every byte received on the session channel."""
+        self._display: list[str] | None = None  # rendered once per change
         self.exit_status: int | None = None
         self.closed = False
         self._changed = asyncio.Event()
@@ -188,12 +189,15 @@ class ScreenClient:
 
     @property
     def display(self) -> list[str]:
-        """The screen, one string per row."""
-        return list(self.screen.display)
+        """The screen, one string per row (rendered again only after a change:
+        pyte renders every cell each time, most of a load client's CPU)."""
+        if self._display is None:
+            self._display = list(self.screen.display)
+        return self._display
 
     @property
     def text(self) -> str:
-        return "\n".join(line.rstrip() for line in self.screen.display)
+        return "\n".join(line.rstrip() for line in self.display)
 
     @property
     def bytes_received(self) -> int:
@@ -229,6 +233,7 @@ class ScreenClient:
         """Resize the client terminal (sends an SSH window-change)."""
         assert self._chan is not None
         self.screen.resize(rows, cols)
+        self._display = None
         self._chan.change_terminal_size(cols, rows)
 
     # -- waiting -----------------------------------------------------------------
@@ -296,6 +301,7 @@ class ScreenClient:
     def _on_data(self, data: bytes) -> None:
         self.raw += data
         self._stream.feed(data)
+        self._display = None
         self._changed.set()
 
     def _on_closed(self) -> None:
