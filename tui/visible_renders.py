@@ -12,7 +12,11 @@ cache, its background colours, its segments cut into the screen's cuts).
 region within its clip) overlaps the changed area. The widgets it skips had
 nothing to paint there: Textual paints only the changed spans, from the
 widgets that cover them, and a widget that covers none of them contributes
-nothing to the frame either way. The frames sent are the same.
+nothing to the frame either way. Widgets come front to back, and the first
+to paint a cell wins: once one widget's visible part covers the whole changed
+area, those below it are not rendered at all (a character typed in a field
+rendered the field and its three containers, for the field's line only).
+The frames sent are the same.
 
 It overrides a private method of Textual's `Compositor` (`_get_renders`) and
 replaces the private `Screen._compositor`; tests/tui/test_visible_renders.py
@@ -50,3 +54,5 @@ class VisibleRendersCompositor(Compositor):
                     Region(visible.x - region.x, visible.y - region.y,
                            visible.width, visible.height))
             yield region, clip, lines
+            if visible.contains_region(crop):
+                return  # front to back: what lies below is covered here

@@ -111,7 +111,7 @@ async def test_same_frames_far_fewer_renders(monkeypatch):
         assert ours.cells() == plain.cells()
         assert "Champ 0" in "".join(ours.pyte.display)
         await step(["D"])
-        assert 0 < ours.renders * 4 <= plain.renders  # one field, not the whole form
+        assert ours.renders == 1 and plain.renders >= 4  # the field only, not the whole form
         for keys in (["u"], ["p", "o", "n", "t"], ["tab"], ["x", "y"], ["backspace"]):
             await step(keys)
         for _ in range(9):  # down the form: the container scrolls
