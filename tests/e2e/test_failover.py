@@ -130,3 +130,45 @@ async def test_candidates_finish_on_node_b_after_node_a_is_killed(tmp_path: Path
         b.close()
     for node in (a, b):
         assert "Traceback" not in node.log.read_text(), node.log.read_text()
+
+
+async def test_on_sqlite_a_killed_server_restarted_gives_the_keys_back_at_once(
+        tmp_path: Path) -> None:
+    """One node on SQLite, killed and started again: its previous run is a
+    dead node, whose leases the start frees; candidates reopen their keys
+    at once (no « already open elsewhere »), at their question."""
+    node = Node(tmp_path, "solo")
+    room = await seed(node.database, 2)
+    candidates = [Candidate(code) for code in room.keys]
+    node.start()
+    try:
+        await node.ready()
+
+        async def before(candidate: Candidate) -> None:
+            await candidate.connect(node.port)
+            await candidate.open_key()
+            await candidate.fill_identity()
+            await candidate.answer("c")
+            await candidate.go_to(2)
+            await candidate.answer("a")
+
+        await asyncio.gather(*(before(c) for c in candidates))
+        node.kill()
+        for candidate in candidates:
+            await candidate.screen.wait_closed(30)
+        node.start()
+        await node.ready()
+
+        async def after(candidate: Candidate) -> None:
+            await candidate.connect(node.port)
+            await candidate.open_key(timeout=15)
+            client = candidate.screen
+            await client.wait_until(lambda: position(client) == (2, 2, "a"), 30, "question 2")
+            assert candidate.retries == 0
+
+        await asyncio.gather(*(after(c) for c in candidates))
+        for candidate in candidates:
+            await candidate.screen.close()
+    finally:
+        node.close()
+    assert "Traceback" not in node.log.read_text(), node.log.read_text()

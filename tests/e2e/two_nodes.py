@@ -47,7 +47,8 @@ def free_port() -> int:
 class Node:
     """One `qcm serve` on its own port and data_dir, in its own process group."""
 
-    def __init__(self, root: Path, name: str, database_url: str, workers: int = 2) -> None:
+    def __init__(self, root: Path, name: str, database_url: str = "", workers: int = 2) -> None:
+        """`database_url` empty: the SQLite file under the node's data_dir."""
         self.name = name
         self.port = free_port()
         self.data = root / name
@@ -56,6 +57,7 @@ class Node:
         self.config.write_text(
             f'data_dir = "{self.data}"\n[ssh]\nhost = "127.0.0.1"\nport = {self.port}\n'
             f'workers = {workers}\n[database]\nurl = "{database_url}"\n', encoding="utf-8")
+        self.database = database_url or str(self.data / "qcm.sqlite3")
         self.log = root / f"{name}.stderr"
         self.process: subprocess.Popen[str] | None = None
         self.first_line = ""
@@ -113,7 +115,7 @@ class Room:
     keys: list[str]
 
 
-async def seed(database_url: str, candidates: int) -> Room:
+async def seed(database_url: str | Path, candidates: int) -> Room:
     """Demo banks, a centre with its account (CENTRE_LOGIN) and one online
     session open now with `candidates` keys, made by the services."""
     store = await Store.open(database_url, SystemClock())
