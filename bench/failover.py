@@ -18,8 +18,9 @@ Failover time of a candidate: from the kill until their screen on B shows
 the question they were at with their answer count. Reported: p50/p99/max,
 split into kill → connection seen dropped, dropped → key prompt on B (SSH
 login and the app started), key prompt → back at the question (the key
-typed, Enter, the lease taken over, the question shown); « already open » answers; answers lost (an acknowledged answer
-not shown chosen on B, or not in the database: must be 0); then every
+typed, Enter, the lease taken over, the question shown); « already open »
+answers; answers lost (an acknowledged answer not shown chosen on B, or not
+in the database: must be 0); then every
 candidate finishes on B and the submissions per key are counted (must be
 exactly 1 each)."""
 
