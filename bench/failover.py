@@ -7,12 +7,12 @@ every candidate reconnecting to node B with the same key.
 
 A PostgreSQL server is started in a temporary directory (tests/pg_server.py,
 fsync on), then two `qcm serve` processes (different ports and data_dirs)
-sharing it. Each candidate connects to A, opens their key, fills the
-identity form and answers `--answers` questions (each noted once the screen
-shows it chosen). Then A is killed. Each candidate reconnects to B as soon
-as their connection drops (a person takes longer: what is measured is the
-system's part), types the key and Enter, again if B answers « already open
-elsewhere ».
+sharing it. Candidates arrive on A over `--arrival` seconds; each connects,
+opens their key, fills the identity form and answers `--answers` questions
+(each noted once the screen shows it chosen). Then A is killed. Each
+candidate reconnects to B as soon as their connection drops (a person takes
+longer: what is measured is the system's part), types the key and Enter,
+again if B answers « already open elsewhere ».
 
 Failover time of a candidate: from the kill until their screen on B shows
 the question they were at with their answer count. Reported: p50/p99/max,
@@ -68,9 +68,10 @@ async def run(args: argparse.Namespace) -> int:
         candidates = [Candidate(code) for code in room.keys]
 
         async def on_a(index: int, candidate: Candidate) -> None:
+            await asyncio.sleep(index * args.arrival / len(candidates))  # arrivals spread
             await candidate.connect(a.port)  # type: ignore[union-attr]
             await candidate.open_key(timeout=args.timeout)
-            await candidate.fill_identity()
+            await candidate.fill_identity(args.timeout)
             for number in range(1, args.answers + 1):
                 await candidate.answer("abcd"[(number + index) % 4], args.timeout)
                 if number < args.answers:
@@ -149,6 +150,8 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--candidates", type=int, default=20)
     parser.add_argument("--answers", type=int, default=5, help="answers on A before the kill")
     parser.add_argument("--workers", type=int, default=2, help="worker processes per node")
+    parser.add_argument("--arrival", type=float, default=10.0,
+                        help="candidates arrive on A over this many seconds (not measured)")
     parser.add_argument("--timeout", type=float, default=60.0,
                         help="seconds to wait for any one step before failing")
     return parser.parse_args(argv)

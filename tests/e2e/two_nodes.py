@@ -197,10 +197,10 @@ class Candidate:
                                      f"{client.text}")
             client.press("enter")
 
-    async def fill_identity(self) -> None:
+    async def fill_identity(self, timeout: float = 30.0) -> None:
         client = self.screen
-        await client.wait_for("Vos informations")
-        await client.wait_quiet(0.1)
+        await client.wait_for("Vos informations", timeout)
+        await client.wait_quiet(0.1, timeout)
         client.press("enter")  # « M. »
         last, first, company, address, postal, city, email = IDENTITY
         for index, text in enumerate((last, first, company, address, postal, city)):
@@ -210,7 +210,7 @@ class Candidate:
         client.press("tab", "tab")  # the country is already « France »
         client.type(email)
         client.press("tab", "tab", "enter")
-        await client.wait_until(lambda: position(client)[0] == 1, 30, "question 1")
+        await client.wait_until(lambda: position(client)[0] == 1, timeout, "question 1")
 
     async def answer(self, letter: str, timeout: float = 30.0) -> None:
         """Choose `letter` on the question shown; noted once the screen shows it chosen."""
