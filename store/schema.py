@@ -335,8 +335,10 @@ STEP_4 = [
 # frees only what a dead node held. The SSH host key shared by every node
 # (PostgreSQL; SQLite keeps its file under data_dir).
 STEP_5 = [
+    # AUTOINCREMENT: a node id is never given again (a lease, a batch or a
+    # lock file naming a node that left never passes for a new one).
     """CREATE TABLE nodes (
-        id INTEGER PRIMARY KEY,
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
         label TEXT NOT NULL,
         started_at TEXT NOT NULL,
         beat_at TEXT NOT NULL

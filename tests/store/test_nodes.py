@@ -168,3 +168,9 @@ async def test_every_node_gets_the_same_shared_secret(store, other):
                                          other.nodes.shared_secret("k", make("two")))
     assert first == second and first in ("one", "two") and len(made) == 2
     assert await other.nodes.shared_secret("k", make("three")) == first
+
+
+async def test_a_node_id_is_never_given_again(store, other):
+    first = await store.nodes.join("a")
+    await store.nodes.leave()  # the highest id leaves: SQLite would reuse it without AUTOINCREMENT
+    assert await other.nodes.join("b") > first
