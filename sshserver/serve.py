@@ -10,7 +10,6 @@ import logging
 import multiprocessing
 import os
 import signal
-import socket
 import sys
 import time
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ import asyncssh
 
 from cli import build_registry
 from domain.clock import Clock, SystemClock
+from services import nodes
 from services.config import Config
 from services.documents import DocumentService
 from services.render_jobs import make_pool
@@ -32,7 +32,6 @@ from sshserver.routing import Router
 from sshserver.server import LiveSessions, start_server
 from sshserver.sftp import DocumentsSFTP
 from store import Store
-from store.nodes import BEAT
 
 logger = logging.getLogger("qcm")
 SWEEP_SECONDS = 15.0
@@ -82,7 +81,7 @@ async def start_worker(config: Config, *, clock: Clock | None = None, port: int 
     clock = clock or SystemClock()
     store = await Store.open(config.database, clock)
     try:
-        await store.nodes.join(f"{socket.gethostname()} pid {os.getpid()}")
+        await store.nodes.join(nodes.label("qcm serve"))
         host_key = await node_host_key(config, store)
     except BaseException:
         await store.close()
@@ -104,18 +103,8 @@ async def start_worker(config: Config, *, clock: Clock | None = None, port: int 
                                                            config.documents_dir),
         live=live)
     sweeper = asyncio.ensure_future(_sweep(store))
-    heart = asyncio.ensure_future(_beat(store))
+    heart = asyncio.ensure_future(nodes.beat_forever(store))
     return Worker(acceptor, store, pool, sweeper, live, heart)
-
-
-async def _beat(store: Store) -> None:
-    """This node's heartbeat: one UPDATE every few seconds (store.nodes)."""
-    while True:
-        await asyncio.sleep(BEAT.total_seconds())
-        try:
-            await store.nodes.beat()
-        except Exception:
-            logger.exception("node heartbeat failed")
 
 
 async def _sweep(store: Store) -> None:
