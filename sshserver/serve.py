@@ -52,10 +52,6 @@ class Worker:
     def port(self) -> int:
         return self.acceptor.sockets[0].getsockname()[1]
 
-    @property
-    def node(self) -> int | None:
-        return self.store.nodes.current
-
     async def stop(self) -> None:
         if self.live.collector is not None:
             self.live.collector.close()
