@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import asyncssh
+from textual.message_pump import MessagePump
 from textual.screen import Screen
 from textual.widget import Widget
 
@@ -48,6 +49,8 @@ def count(name: str, method):
 
 Screen._refresh_layout = count("layout", Screen._refresh_layout)  # type: ignore[method-assign]
 Widget.render_lines = count("render", Widget.render_lines)  # type: ignore[method-assign]
+MessagePump._dispatch_message = count(  # type: ignore[method-assign]
+    "message", MessagePump._dispatch_message)
 CLIENT = [0.0]
 """CPU spent by the client side (pyte, waiting predicates): subtracted."""
 
@@ -70,13 +73,14 @@ class Steps:
         self.cpu: dict[str, list[float]] = defaultdict(list)
         self.layouts: dict[str, list[int]] = defaultdict(list)
         self.renders: dict[str, list[int]] = defaultdict(list)
+        self.messages: dict[str, list[int]] = defaultdict(list)
         self.bytes: dict[str, list[int]] = defaultdict(list)
         self.profile_kind = profile
         self.profiler = cProfile.Profile() if profile else None
 
     async def step(self, client: ScreenClient, kind: str, keys: str, done) -> None:
         await client.wait_quiet(0.05, 10)
-        layouts, renders = COUNTS["layout"], COUNTS["render"]
+        layouts, renders, messages = COUNTS["layout"], COUNTS["render"], COUNTS["message"]
         sent, began = client.bytes_received, time.process_time()
         client_began = CLIENT[0]
         if self.profiler and kind == self.profile_kind:
@@ -90,6 +94,7 @@ class Steps:
         self.cpu[kind].append(time.process_time() - began - (CLIENT[0] - client_began))
         self.layouts[kind].append(COUNTS["layout"] - layouts)
         self.renders[kind].append(COUNTS["render"] - renders)
+        self.messages[kind].append(COUNTS["message"] - messages)
         self.bytes[kind].append(client.bytes_received - sent)
 
 
@@ -156,20 +161,21 @@ async def main(args: argparse.Namespace) -> None:
             await server.stop()
             await world.store.close()
     print(f"{'step':<24}{'n':>4}{'CPU ms (median)':>17}{'layouts':>9}{'renders':>9}"
-          f"{'bytes':>8}")
+          f"{'messages':>9}{'bytes':>8}")
     for kind, values in steps.cpu.items():
         ordered = sorted(values)
         layouts = sorted(steps.layouts[kind])
         renders = sorted(steps.renders[kind])
+        messages = sorted(steps.messages[kind]) or [0]
         sent = sorted(steps.bytes[kind])
         print(f"{kind:<24}{len(values):4}{ordered[len(ordered) // 2] * 1000:17.1f}"
               f"{layouts[len(layouts) // 2]:9}{renders[len(renders) // 2]:9}"
-              f"{sent[len(sent) // 2]:8}")
+              f"{messages[len(messages) // 2]:9}{sent[len(sent) // 2]:8}")
     whole = sorted(steps.bytes["whole exam"])
     print(f"whole exam, bytes (xterm-256color): {whole[len(whole) // 2]}")
     if steps.profiler:
         stats = pstats.Stats(steps.profiler)
-        stats.sort_stats("cumulative").print_stats(args.top)
+        stats.sort_stats(args.sort).print_stats(args.top)
 
 
 if __name__ == "__main__":
@@ -177,4 +183,5 @@ if __name__ == "__main__":
     parser.add_argument("--candidates", type=int, default=5)
     parser.add_argument("--profile", help="cProfile this kind of step (e.g. next)")
     parser.add_argument("--top", type=int, default=40)
+    parser.add_argument("--sort", default="cumulative", help="cProfile order: cumulative, tottime…")
     asyncio.run(main(parser.parse_args()))

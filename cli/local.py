@@ -14,7 +14,7 @@ from concurrent.futures import Executor
 from cli import LOCAL, CommandError, Context, build_registry
 from cli.framework import error_text
 from cli.stdin import read_all
-from services.config import Config, ConfigError, load_config
+from services.config import Config, ConfigError, load_config, prepare_documents_dir
 from services.documents import DocumentService
 from store import Scope, Store, StoreError
 from store.errors import SchemaTooNew
@@ -24,6 +24,7 @@ USAGE = """Usage : qcm [--config FICHIER] COMMANDE ...
   init                 crée le répertoire de données et la base (sans effet si déjà fait)
   demo                 init + données de démonstration (affiche les comptes créés)
   serve [--demo]       démarre le serveur SSH
+  restore FICHIER      remet une copie de qcm backup à la place de la base (serveur arrêté)
   help                 liste les commandes d'administration
 """
 
@@ -51,7 +52,7 @@ def _split_config(argv: list[str]) -> tuple[str | None, list[str]]:
 
 async def open_store(config: Config) -> Store:
     config.data_dir.mkdir(parents=True, exist_ok=True)
-    config.documents_dir.mkdir(parents=True, exist_ok=True)
+    prepare_documents_dir(config)
     return await Store.open(config.database)
 
 
@@ -152,6 +153,9 @@ def main(argv: Sequence[str] | None = None, serve: Serve | None = None) -> int:
         if args[0] == "demo":
             asyncio.run(run_demo(config))
             return 0
+        if args[0] == "restore":
+            from cli.backup import restore_main
+            return restore_main(config, args[1:])
         if args[0] == "serve":
             if serve is None:
                 raise ConfigError("qcm serve n'est pas disponible ici.")

@@ -51,6 +51,10 @@ class Config:
     ssh: SshSettings = field(default_factory=SshSettings)
     security: SecuritySettings = field(default_factory=SecuritySettings)
     database_settings: DatabaseSettings = field(default_factory=DatabaseSettings)
+    # Where produced documents (PDFs) live; None: <data_dir>/documents. Several
+    # nodes name one shared folder (NFS…) here: a document drawn on one node is
+    # served by any other (README, "Deployment: several nodes").
+    documents_location: Path | None = None
 
     @property
     def sqlite_path(self) -> Path:
@@ -75,7 +79,7 @@ class Config:
 
     @property
     def documents_dir(self) -> Path:
-        return self.data_dir / "documents"
+        return self.documents_location or self.data_dir / "documents"
 
     @property
     def host_key(self) -> Path:
@@ -84,6 +88,22 @@ class Config:
     @property
     def workers(self) -> int:
         return self.ssh.workers or os.cpu_count() or 1
+
+
+def prepare_documents_dir(config: Config) -> Path:
+    """The documents folder, ready to be written. The default one is created;
+    a configured one (a shared folder) must already be there: creating it
+    would put this node's documents on its own disk, out of the other nodes'
+    sight, when the share is not mounted."""
+    folder = config.documents_dir
+    if config.documents_location is None:
+        folder.mkdir(parents=True, exist_ok=True)
+    elif not folder.is_dir():
+        raise ConfigError(f"documents_dir : dossier introuvable : {folder} "
+                          "(le dossier partagé est-il monté ?).")
+    elif not os.access(folder, os.W_OK | os.X_OK):
+        raise ConfigError(f"documents_dir : écriture refusée dans {folder}.")
+    return folder
 
 
 def _section(cls: type, data: Any, where: str) -> Any:
@@ -135,6 +155,12 @@ def load_config(path: Path | str | None = None) -> Config:
                 raise ConfigError("data_dir : chemin attendu.")
             base = file.parent
             config = replace(config, data_dir=(base / value) if not Path(value).is_absolute() else Path(value))
+        elif key == "documents_dir":
+            if not isinstance(value, str) or not value.strip():
+                raise ConfigError("documents_dir : chemin de dossier attendu "
+                                  "(sans ce réglage : <data_dir>/documents).")
+            base = file.parent
+            config = replace(config, documents_location=(base / value) if not Path(value).is_absolute() else Path(value))
         elif key == "timezone":
             config = replace(config, timezone=value)
         else:

@@ -30,18 +30,20 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, Future
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from domain.invariants import RuleRefused, check_certificate
 from domain.keys import new_key
 from domain.models import Document, DocumentKind, KeyState, PaperBatch, SessionKind
 from domain.rules import Outcome
 from services import nodes
+from services.document_files import open_verified
 from services.errors import count
 from services.paper_undo import PaperAttempt, PaperUndo, remove_files, retrieve
 from services.scoring import CopyScore, ScoringError, score_csv, score_letters
 from services.verification import describe_certificate
 from store.documents import NewDocument
+from store.errors import NotFound, StoreError
 from store.scope import Scope
 from store.store import Store
 
@@ -308,6 +310,29 @@ class DocumentService:
                 drop_files_on_failure(task)
             else:
                 task.add_done_callback(drop_files_on_failure)
+            raise
+
+    # Serving and checking ---------------------------------------------------
+
+    async def open_checked(self, scope: Scope, path: str) -> BinaryIO:
+        """The document recorded at `path` (relative to the documents folder,
+        within the caller's scope), opened for reading once its file was
+        found to hold what was produced (the SHA-256 recorded then). Another
+        node may have drawn it: with several nodes the folder is a shared one.
+        NotFound (unknown document, or file absent from this node) or Invalid
+        (file altered), in French; the server's log names the folder."""
+        visible = sftp_path(scope.centre_id, path).lstrip("/")  # as the account sees it
+        try:
+            document = await self.store.documents.by_path(scope, path)
+        except NotFound:
+            raise NotFound(f"Document inconnu : {visible}.") from None
+        label = f"Document {document.id} ({visible})"
+        try:
+            return await asyncio.to_thread(open_verified, self.documents_dir / path,
+                                           document.sha256, label)
+        except StoreError as exc:
+            logger.warning("document %d (%s) not served from %s: %s", document.id, path,
+                           self.documents_dir, exc)
             raise
 
     # Checking -------------------------------------------------------------

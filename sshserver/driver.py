@@ -21,7 +21,7 @@ from textual._time import get_time
 from textual.driver import Driver
 from textual.message import Message
 
-from sshserver.inputs import InputParser, TokenBucket, settle
+from sshserver.inputs import InputParser, Pumps, TokenBucket, settle
 from sshserver.output import ChannelOutput
 from sshserver.terminal import ColorSystemName, clamp_size
 
@@ -100,6 +100,7 @@ class SSHDriver(Driver):
         self._parser: InputParser | None = None
         self._decode = getincrementaldecoder("utf-8")(errors="replace").decode
         self._budget = TokenBucket(max_input_rate)
+        self._pumps = Pumps()
         self._in_app_mode = False
 
     # -- output --------------------------------------------------------------
@@ -261,7 +262,7 @@ class SSHDriver(Driver):
                     continue
                 if isinstance(message, events.InputEvent):
                     workers = set(app.workers)
-                    if not await settle(app, workers, on_slow=paint):
+                    if not await settle(app, workers, self._pumps, on_slow=paint):
                         logger.info("input delivered before the previous one settled")
                 delay = self._budget.spend(1)
                 if delay:

@@ -5,15 +5,19 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Iterator
+import weakref
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from textual import events
 from textual._xterm_parser import XTermParser
 
+from tui.base import BACKGROUND
+
 if TYPE_CHECKING:
     from textual.app import App
     from textual.message_pump import MessagePump
+    from textual.screen import Screen
     from textual.worker import Worker
 
 
@@ -72,27 +76,38 @@ SETTLE_SLICE = 0.5
 WORKER_POLL = 0.005
 
 
-def _pending(node: MessagePump) -> bool:
-    """Whether `node` has a message queued or being handled, or callbacks due.
+WORK, REFRESH = "work", "refresh"
+
+
+def _pending(node: MessagePump) -> str | None:
+    """What `node` still has to do: WORK (a message queued or being handled,
+    callbacks due), REFRESH (only callbacks that run after its next paint, for
+    a screen), or None.
 
     Textual's message queue keeps no count of messages in hand: a pump whose
     queue is empty is idle only while its task waits for the next message."""
     if node._closed or node._closing:
-        return False
+        return None
     queue: Any = node._message_queue  # textual._queue.Queue
     if queue.values or node._pending_message is not None or node._next_callbacks:
-        return True
+        return WORK
+    if node._running and not queue.ready_event._waiters:
+        return WORK
     if getattr(node, "_callbacks", None):  # a screen's after-refresh callbacks
-        return True
-    if not node._running:
-        return False
-    return not queue.ready_event._waiters
+        return REFRESH
+    return None
 
 
-async def _drained(node: MessagePump, timeout: float) -> None:
-    """Wait until `node` has handled what it holds now (at most `timeout`)."""
+async def _drained(node: MessagePump, reason: str, timeout: float) -> None:
+    """Wait until `node` has handled what it holds now (at most `timeout`).
+
+    For WORK, one callback queued behind it; for REFRESH, one callback run
+    after the screen's next paint, behind those waiting. Either way one
+    message: polling a screen that waits for its paint would flood its queue
+    (and a screen holds its paint while messages are queued to it)."""
     done = asyncio.Event()
-    if not node.call_later(done.set):
+    schedule = node.call_later if reason == WORK else node.call_after_refresh
+    if not schedule(done.set):
         await asyncio.sleep(0)
         return
     try:
@@ -101,15 +116,37 @@ async def _drained(node: MessagePump, timeout: float) -> None:
         pass
 
 
-def _nodes(app: App[Any]) -> Iterator[MessagePump]:
-    yield app
-    stack = app.screen_stack
-    yield from stack[:-1]
-    if stack:
-        yield from stack[-1].walk_children(with_self=True)
+class Pumps:
+    """The message pumps whose work an input event may set off: the app,
+    every screen of the stack, every widget of the active screen.
+
+    Walking the active screen's widgets was half of a typed character's CPU
+    (a form has ~45), so the walk is kept while that screen's tree is
+    unchanged: Textual counts the changes below a node in its node list
+    (private `_nodes._updates`, bumped on every ancestor by a mount or a
+    removal; tests/sshserver/test_settle.py checks it)."""
+
+    def __init__(self) -> None:
+        self._screen: weakref.ref[Screen[Any]] | None = None
+        self._version = -1
+        self._widgets: Sequence[MessagePump] = ()
+
+    def __call__(self, app: App[Any]) -> Iterator[MessagePump]:
+        yield app
+        stack = app.screen_stack
+        if not stack:
+            return
+        yield from stack[:-1]
+        screen = stack[-1]
+        version = screen._nodes._updates
+        if (self._screen is None or self._screen() is not screen
+                or version != self._version):
+            self._screen, self._version = weakref.ref(screen), version
+            self._widgets = screen.walk_children(with_self=True)
+        yield from self._widgets
 
 
-async def settle(app: App[Any], workers_before: set[Worker[Any]], *,
+async def settle(app: App[Any], workers_before: set[Worker[Any]], pumps: Pumps, *,
                  on_slow: Callable[[], None] | None = None,
                  limit: float = SETTLE_LIMIT) -> bool:
     """Wait until the app has handled everything an input event set off.
@@ -119,7 +156,8 @@ async def settle(app: App[Any], workers_before: set[Worker[Any]], *,
     (bindings run once a key has bubbled back up; focus moves, screen pushes
     and list changes are messages too), and every worker started meanwhile
     has ended or changed the active screen (a worker waiting for a modal's
-    answer waits for later keys). False if `limit` seconds went by first.
+    answer waits for later keys; `BACKGROUND` work, such as a lease renewal,
+    is nobody's consequence). False if `limit` seconds went by first.
     `on_slow` is called once if it takes more than `SLOW` seconds.
     """
     loop = asyncio.get_running_loop()
@@ -130,18 +168,19 @@ async def settle(app: App[Any], workers_before: set[Worker[Any]], *,
         if on_slow is not None and loop.time() - start > SLOW:
             on_slow()
             on_slow = None
-        busy = next((node for node in _nodes(app) if _pending(node)), None)
-        if busy is not None:
+        busy, reason = next(((node, reason) for node in pumps(app)
+                             if (reason := _pending(node)) is not None), (None, None))
+        if busy is not None and reason is not None:
             remaining = deadline - loop.time()
             if remaining <= 0:
                 return False
             slice_ = SLOW if on_slow is not None else SETTLE_SLICE
-            await _drained(busy, min(remaining, slice_))
+            await _drained(busy, reason, min(remaining, slice_))
             continue
         active = app.screen if app.screen_stack else None
         if active is screen and any(
                 not worker.is_finished for worker in app.workers
-                if worker not in workers_before):
+                if worker not in workers_before and worker.group != BACKGROUND):
             if loop.time() >= deadline:
                 return False
             await asyncio.sleep(WORKER_POLL)

@@ -301,13 +301,18 @@ class ScreenDelta:
 
     @staticmethod
     def _bridgeable(row: dict[int, Cell], model: list[Cell | None], last: int, x: int) -> bool:
-        """Whether re-sending the cells between `last` and `x` beats a cursor move."""
+        """Whether re-sending the cells between `last` and `x` beats a cursor move:
+        one-byte characters in the style of the cell before them, blanks included
+        when that style draws them alike (the space between two changed words)."""
         anchor = row.get(last) or model[last]
+        if anchor is None:
+            return False
+        blank = _blank_key(anchor[1])
         for gap in range(last + 1, x):
             cell = row.get(gap) or model[gap]
-            if cell is None or anchor is None or cell[1] != anchor[1] or len(cell[0]) != 1:
+            if cell is None or len(cell[0]) != 1 or not cell[0].isascii():
                 return False
-            if not cell[0].isascii():
+            if cell[1] != anchor[1] and (blank is None or cell[1] != blank):
                 return False
         return True
 

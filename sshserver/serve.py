@@ -14,6 +14,7 @@ import sys
 import time
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import asyncssh
@@ -21,7 +22,7 @@ import asyncssh
 from cli import build_registry
 from domain.clock import Clock, SystemClock
 from services import nodes
-from services.config import Config
+from services.config import Config, prepare_documents_dir
 from services.documents import DocumentService
 from services.render_jobs import make_pool
 from sshserver.auth import StoreAuthenticator
@@ -32,6 +33,7 @@ from sshserver.routing import Router
 from sshserver.server import LiveSessions, start_server
 from sshserver.sftp import DocumentsSFTP
 from store import Store
+from store.db import shared_use_while
 
 logger = logging.getLogger("qcm")
 SWEEP_SECONDS = 15.0
@@ -95,8 +97,7 @@ async def start_worker(config: Config, *, clock: Clock | None = None, port: int 
         keepalive_interval=config.ssh.keepalive_interval,
         max_password_failures=config.security.max_auth_failures,
         reuse_port=reuse_port, exec_handler=runner,
-        sftp_factory=lambda principal, chan: DocumentsSFTP(chan, principal,
-                                                           config.documents_dir),
+        sftp_factory=lambda principal, chan: DocumentsSFTP(chan, principal, documents),
         live=live)
     sweeper = asyncio.ensure_future(_sweep(store))
     heart = asyncio.ensure_future(nodes.beat_forever(store))
@@ -123,7 +124,7 @@ async def _prepare(config: Config) -> asyncssh.SSHKey:
     they held and remove the paper batches whose PDF they were still
     drawing. Live nodes sharing the database keep theirs. Returns the host
     key the workers will present."""
-    config.documents_dir.mkdir(parents=True, exist_ok=True)
+    prepare_documents_dir(config)
     store = await Store.open(config.database)
     try:
         reaped = await store.nodes.reap()
@@ -182,6 +183,15 @@ def serve_main(config: Config, argv: list[str]) -> int:
                         help="affiche aussi le journal détaillé (sinon dans qcm.log)")
     args = parser.parse_args(argv)
     _setup_logging(config, args.verbose)
+    # On SQLite, the whole life of `qcm serve` (workers restarting included)
+    # marks the database in use: `qcm restore` refuses meanwhile.
+    in_use = (shared_use_while(config.database) if isinstance(config.database, Path)
+              else contextlib.nullcontext())
+    with in_use:
+        return _serve(config, args)
+
+
+def _serve(config: Config, args: argparse.Namespace) -> int:
     key = asyncio.run(_prepare(config))
     print(f"qcm-ssh écoute sur {config.ssh.host}:{config.ssh.port} "
           f"({config.workers} processus). Empreinte de la clé d'hôte : "

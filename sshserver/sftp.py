@@ -2,7 +2,11 @@
 
 A centre account sees its own centre's folder as `/`; the certification body
 sees every centre's folder (named by centre id). Candidates see nothing.
-Every change (upload, delete, rename, mkdir, attributes, links) is refused."""
+Every change (upload, delete, rename, mkdir, attributes, links) is refused.
+A file is served only if it is a recorded document of the account's scope
+and holds what was produced (its SHA-256, checked at each opening): another
+node may have drawn it into the shared documents folder, and a folder not
+mounted or a file changed on disk is said so, in French."""
 
 from __future__ import annotations
 
@@ -12,7 +16,10 @@ from pathlib import Path
 
 import asyncssh
 
+from services.documents import DocumentService
 from sshserver.auth import Candidate, Principal
+from store import Scope
+from store.errors import NotFound, StoreError
 
 _WRITE_FLAGS = (asyncssh.FXF_WRITE | asyncssh.FXF_APPEND | asyncssh.FXF_CREAT
                 | asyncssh.FXF_TRUNC | asyncssh.FXF_EXCL)
@@ -35,24 +42,41 @@ def visible_root(principal: Principal, documents_dir: Path) -> Path | None:
 
 class DocumentsSFTP(asyncssh.SFTPServer):
     def __init__(self, chan: asyncssh.SSHServerChannel, principal: Principal,
-                 documents_dir: Path) -> None:
-        root = visible_root(principal, documents_dir)
-        if root is None:
+                 documents: DocumentService) -> None:
+        root = visible_root(principal, documents.documents_dir)
+        if root is None or isinstance(principal, Candidate):
             chan.close()
             raise asyncssh.ChannelOpenError(asyncssh.OPEN_ADMINISTRATIVELY_PROHIBITED,
                                             "SFTP refusé aux candidats")
         super().__init__(chan, chroot=os.fsencode(root))
+        self._documents = documents
+        self._base = Path(os.path.realpath(documents.documents_dir))  # as the chroot is
+        self._scope = Scope.of(principal.account)
 
-    def open(self, path: bytes, pflags: int, attrs: asyncssh.SFTPAttrs) -> object:
+    async def open(self, path: bytes, pflags: int, attrs: asyncssh.SFTPAttrs) -> object:
         if pflags & _WRITE_FLAGS:
             _denied()
-        return super().open(path, asyncssh.FXF_READ, attrs)
+        return await self._checked(path)
 
-    def open56(self, path: bytes, desired_access: int, flags: int,
-               attrs: asyncssh.SFTPAttrs) -> object:
+    async def open56(self, path: bytes, desired_access: int, flags: int,
+                     attrs: asyncssh.SFTPAttrs) -> object:
         if desired_access & ~(asyncssh.ACE4_READ_DATA | asyncssh.ACE4_READ_ATTRIBUTES):
             _denied()
-        return super().open56(path, desired_access, flags, attrs)
+        return await self._checked(path)
+
+    async def _checked(self, path: bytes) -> object:
+        """The recorded document at `path`, opened once found intact."""
+        local = Path(os.fsdecode(self.map_path(path)))
+        try:
+            relative = local.relative_to(self._base).as_posix()
+        except ValueError:
+            raise asyncssh.SFTPNoSuchFile("Document inconnu.") from None
+        try:
+            return await self._documents.open_checked(self._scope, relative)
+        except NotFound as exc:
+            raise asyncssh.SFTPNoSuchFile(str(exc)) from None
+        except StoreError as exc:
+            raise asyncssh.SFTPFailure(str(exc)) from None
 
     async def scandir(self, path: bytes) -> AsyncIterator[asyncssh.SFTPName]:
         async for entry in super().scandir(path):

@@ -73,6 +73,11 @@ class SgrDelta:
         return sequence
 
 
+_OFF = {"1": "22", "2": "22", "3": "23", "4": "24", "21": "24", "5": "25", "7": "27",
+        "8": "28", "9": "29", "53": "55"}
+"""The code that ends each attribute (22 ends bold and faint, 24 both underlines)."""
+
+
 def _transition(current: str | None, target: str) -> str:
     if not target:
         return "\x1b[m"
@@ -80,9 +85,12 @@ def _transition(current: str | None, target: str) -> str:
     if not current:
         return full
     old, new = parse_sgr(current), parse_sgr(target)
-    if old is None or new is None or not old[0] <= new[0]:
+    if old is None or new is None:
         return full
-    codes = sorted(new[0] - old[0], key=int)
+    off = {_OFF[code] for code in old[0] - new[0]}
+    # An end code shared by two attributes ends both: set again those kept.
+    kept = {code for code in old[0] & new[0] if _OFF[code] in off}
+    codes = sorted(off, key=int) + sorted((new[0] - old[0]) | kept, key=int)
     if new[1] != old[1]:
         codes.append(new[1] or "39")
     if new[2] != old[2]:

@@ -11,11 +11,18 @@ move past the highest id. The locking triggers are switched off for the
 copy inside that transaction (the rows being copied are already locked ones:
 answers of submitted candidates must go in) and on again before it commits:
 no other session ever sees them off. Row counts are compared before the
-commit; any difference rolls everything back."""
+commit; any difference rolls everything back. Then `before_commit` is given
+the document rows as written to the target (id, path, sha256): the caller
+checks (and moves) their files there, and an error it raises rolls the
+copy back too."""
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Awaitable, Callable
+from contextlib import closing
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import aiosqlite
@@ -63,13 +70,30 @@ async def sqlite_snapshot(source: Path, target: Path) -> Snapshot:
     return Snapshot(int(version[0]) if version else 0, str(check[0]) if check else "?", rows)
 
 
+@cache
+def tables_at(version: int) -> frozenset[str]:
+    """The tables a qcm-ssh database has at schema `version` (its
+    migrations run on an empty database in memory)."""
+    with closing(sqlite3.connect(":memory:")) as conn:
+        for step in MIGRATIONS[:version]:
+            for statement in step:
+                conn.execute(statement)
+        return frozenset(r[0] for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"))
+
+
 @dataclass(frozen=True)
 class CopyReport:
     schema_version: int
     rows: dict[str, int]  # per table, equal on both sides
 
 
-async def copy_sqlite_to_pg(source: Path, target: PgDatabase) -> CopyReport:
+DocumentRow = tuple[int, str, str]  # id, path under the documents folder, sha256
+BeforeCommit = Callable[[list[DocumentRow]], Awaitable[None]]
+
+
+async def copy_sqlite_to_pg(source: Path, target: PgDatabase,
+                            before_commit: BeforeCommit | None = None) -> CopyReport:
     """Copy every row of the SQLite file `source` into the empty `target`."""
     async with aiosqlite.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True) as src:
         await src.execute("PRAGMA busy_timeout = 10000")
@@ -111,5 +135,8 @@ async def copy_sqlite_to_pg(source: Path, target: PgDatabase) -> CopyReport:
                         f"COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)")
             for table in TABLES:
                 await tx.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
+            if before_commit is not None:
+                await before_commit([(int(r[0]), str(r[1]), str(r[2])) for r in await tx.all(
+                    "SELECT id, path, sha256 FROM documents ORDER BY id")])
         await src.execute("COMMIT")
     return CopyReport(version, counts)

@@ -7,14 +7,14 @@ import contextlib
 import fcntl
 import os
 import sqlite3
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
 import aiosqlite
 
-from store.errors import Conflict, Locked, SchemaTooNew
+from store.errors import Conflict, InUse, Locked, SchemaTooNew
 from store.schema import MIGRATIONS
 
 Row = sqlite3.Row
@@ -115,6 +115,59 @@ def _run_in_thread(connection: aiosqlite.Connection, work: Callable[[SyncTx], T]
     return result
 
 
+def in_use_lock(path: Path | str) -> Path:
+    """The lock file beside a database: every process using the database
+    holds a shared flock on it (`Database.open` until `close`, `qcm serve`
+    for its whole life); `qcm restore` takes it exclusively. The kernel
+    releases a flock when its process ends, even killed: the lock is never
+    left stale."""
+    return Path(f"{path}.in-use.lock")
+
+
+def _flock(path: Path | str, mode: int) -> int | None:
+    """An fd holding `mode` (LOCK_SH or LOCK_EX) on the database's lock
+    file, or None if another process holds a conflicting one."""
+    fd = os.open(in_use_lock(path), os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, mode | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        return None
+    return fd
+
+
+def shared_use(path: Path | str) -> int:
+    """Mark the database in use by this process (an fd to close when done)."""
+    fd = _flock(path, fcntl.LOCK_SH)
+    if fd is None:
+        raise InUse(f"La base {path} est en cours de restauration : réessayez "
+                    "quand elle sera terminée.")
+    return fd
+
+
+@contextmanager
+def shared_use_while(path: Path | str) -> Iterator[None]:
+    fd = shared_use(path)
+    try:
+        yield
+    finally:
+        os.close(fd)
+
+
+@contextmanager
+def exclusive_use(path: Path | str) -> Iterator[None]:
+    """No other process has the database open for as long as this lasts
+    (nor can open it): InUse otherwise."""
+    fd = _flock(path, fcntl.LOCK_EX)
+    if fd is None:
+        raise InUse(f"La base {path} est ouverte par un autre processus (le serveur "
+                    "qcm serve ou une commande qcm) : arrêtez-le d'abord.")
+    try:
+        yield
+    finally:
+        os.close(fd)
+
+
 class Database:
     """A SQLite file shared by every session of one process.
 
@@ -123,8 +176,9 @@ class Database:
     Transactions do not nest."""
 
     def __init__(self, conn: aiosqlite.Connection, path: Path,
-                 busy_timeout_ms: int = 10000) -> None:
+                 busy_timeout_ms: int = 10000, in_use: int | None = None) -> None:
         self._conn = conn
+        self._in_use = in_use  # the fd of the shared lock (in_use_lock)
         self._lock = asyncio.Lock()
         self.path = path
         self._busy_timeout_ms = busy_timeout_ms
@@ -137,18 +191,23 @@ class Database:
                    busy_timeout_ms: int = 10000) -> Database:
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        conn = await aiosqlite.connect(path, isolation_level=None)
-        conn.row_factory = sqlite3.Row
-        await conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
-        await conn.execute("PRAGMA journal_mode = WAL")
-        await conn.execute("PRAGMA synchronous = NORMAL")
-        await conn.execute("PRAGMA foreign_keys = ON")
-        db = cls(conn, path, busy_timeout_ms)
+        in_use = shared_use(path)
         try:
+            conn = await aiosqlite.connect(path, isolation_level=None)
+        except BaseException:
+            os.close(in_use)
+            raise
+        db = cls(conn, path, busy_timeout_ms, in_use)
+        try:
+            conn.row_factory = sqlite3.Row
+            await conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+            await conn.execute("PRAGMA journal_mode = WAL")
+            await conn.execute("PRAGMA synchronous = NORMAL")
+            await conn.execute("PRAGMA foreign_keys = ON")
             if migrate:
                 await db.migrate()
         except BaseException:
-            await conn.close()
+            await db.close()
             raise
         return db
 
@@ -160,6 +219,9 @@ class Database:
                 self._reader = None
         async with self._lock:
             await self._conn.close()
+        if self._in_use is not None:
+            os.close(self._in_use)
+            self._in_use = None
 
     async def version(self) -> int:
         row = await self.one("PRAGMA user_version")

@@ -102,6 +102,15 @@ class DocumentRepo(Repo):
             raise NotFound(f"Document introuvable : {document_id}.")
         return rows.document(row)
 
+    async def by_path(self, scope: Scope, path: str) -> Document:
+        """The document recorded at `path` (relative to the documents folder)."""
+        where, params = scope.clause()
+        row = await self.db.one(f"SELECT * FROM documents WHERE path = ? AND {where}",
+                                (path, *params))
+        if row is None:
+            raise NotFound(f"Document inconnu : {path}.")
+        return rows.document(row)
+
     async def by_verify_code(self, code: str) -> Document | None:
         row = await self.db.one("SELECT * FROM documents WHERE verify_code = ?",
                                 (code.strip().upper(),))

@@ -23,3 +23,7 @@ class Unreachable(StoreError):
 
 class SchemaTooNew(StoreError):
     """The database was written by a newer version of qcm-ssh."""
+
+
+class InUse(StoreError):
+    """The SQLite file is held by another process (or being restored)."""

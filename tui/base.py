@@ -17,6 +17,9 @@ from textual.widget import Widget
 from domain.clock import Clock
 from tui.shared_styles import SharedStyles
 
+BACKGROUND = "background"
+"""Worker group of work no input asked for (a lease renewal): the SSH driver
+does not hold a session's next key until it ends (sshserver/inputs.py)."""
 FOCUS_CLASS = "-focus"
 LABEL_CLASS = "field-label"
 

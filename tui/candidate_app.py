@@ -13,8 +13,9 @@ from functools import partial
 from typing import ClassVar
 
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
+from textual.worker import Worker
 
 from domain.clock import Clock
 from domain.exam import KeyRefusal, KeyRefused
@@ -22,7 +23,7 @@ from domain.models import KeyState
 from services.attempt import Attempt
 from services.throttle import KeyThrottle
 from store import Store
-from tui.base import QcmApp
+from tui.base import BACKGROUND, QcmApp
 from tui.formatting import clock_text
 from tui.modals.confirm import ConfirmModal
 from tui.screens.exam_messages import KeyLost
@@ -66,6 +67,7 @@ class CandidateApp(QcmApp, inherit_bindings=False):
         self.token = token or secrets.token_hex(16)
         self.attempt: Attempt | None = None
         self._watch_timers: list[Timer] = []
+        self._beating: Worker[None] | None = None
         self._warned = False
         self._busy = False  # a submission or a loss is being handled
 
@@ -82,11 +84,11 @@ class CandidateApp(QcmApp, inherit_bindings=False):
     async def on_key_screen_opened(self, event: KeyScreen.Opened) -> None:
         self.attempt = Attempt(self.store, event.ticket, self.token)
         self._warned = False
-        # Timer callbacks run in the timer's own task; queue the work on the
-        # app's message loop instead, so it never races a screen change.
+        # Timer callbacks run in the timer's own task; screen changes are
+        # queued on the app's message loop, so they never race each other.
         self._watch_timers = [
             self.set_interval(self.check_interval, partial(self.call_later, self.check_time)),
-            self.set_interval(self.renew_interval, partial(self.call_later, self.heartbeat)),
+            self.set_interval(self.renew_interval, self._beat),
         ]
         if self.attempt.has_identity:
             await self.switch_screen(ExamScreen(self.attempt, self.clock, self.tick_spread))
@@ -119,12 +121,18 @@ class CandidateApp(QcmApp, inherit_bindings=False):
         return self._exit or not self.is_running
 
     async def _replace_all(self, screen: Screen) -> None:
-        """Show `screen` alone above the default screen (modals closed)."""
+        """Show `screen` alone above the default screen (modals closed), in one
+        frame: the screens closed on the way are not painted."""
         if self._leaving:
             return
-        while len(self.screen_stack) > 2:
+        with self.batch_update():
+            while len(self.screen_stack) > 2:
+                await self.pop_screen()
+            await self.switch_screen(screen)
+
+    async def _close_modals(self) -> None:
+        while len(self.screen_stack) > 2 and isinstance(self.screen, ModalScreen):
             await self.pop_screen()
-        await self.switch_screen(screen)
 
     # Clock and lease ------------------------------------------------------
 
@@ -148,6 +156,14 @@ class CandidateApp(QcmApp, inherit_bindings=False):
             if isinstance(screen, ExamScreen):
                 screen.show_time(ending=remaining <= self.warn_before)
 
+    def _beat(self) -> None:
+        """Renew the lease in a background worker, not on the app's message
+        loop: every key goes through that loop, and a renewal waiting for a
+        busy database (up to its busy timeout) held the candidate's keys."""
+        if self._beating is None or self._beating.is_finished:
+            self._beating = self.run_worker(self.heartbeat(), group=BACKGROUND,
+                                            exit_on_error=False)
+
     async def heartbeat(self) -> None:
         attempt = self.attempt
         if attempt is None or self._busy or self._leaving:
@@ -155,9 +171,18 @@ class CandidateApp(QcmApp, inherit_bindings=False):
         try:
             if await attempt.heartbeat():
                 return
-            ticket = await attempt.reload()
         except Exception:  # a busy or failing database: try again next beat
             logger.exception("heartbeat failed for key %s", attempt.key_id)
+            return
+        self.call_later(self._lease_refused, attempt)
+
+    async def _lease_refused(self, attempt: Attempt) -> None:
+        if attempt is not self.attempt or self._busy or self._leaving:
+            return
+        try:
+            ticket = await attempt.reload()
+        except Exception:
+            logger.exception("reloading key %s failed", attempt.key_id)
             return
         if ticket.key.state is KeyState.SUBMITTED:  # by the server's sweeper
             await self._show_result(None, automatic=True)
@@ -196,6 +221,7 @@ class CandidateApp(QcmApp, inherit_bindings=False):
         except Exception:
             logger.exception("submission failed for key %s", attempt.key_id)
             self._busy = False
+            await self._close_modals()  # « Validation en cours… » is over
             self.notify("La validation n'a pas pu être enregistrée : réessayez. "
                         "Vos réponses sont conservées.", severity="error", timeout=15)
             return

@@ -56,3 +56,18 @@ def test_verify_unknown_code_fails_in_one_line(qcm: Qcm):
     run = qcm("verify", "NOPE-NOPE")
     assert run.code == 1
     assert len(run.err_lines) == 1
+
+
+def test_documents_go_to_the_configured_documents_dir(qcm: Qcm):
+    shared = qcm.tmp / "partage"
+    qcm.config.write_text(qcm.config.read_text(encoding="utf-8").replace(
+        "[ssh]", f'documents_dir = "{shared.as_posix()}"\n[ssh]'), encoding="utf-8")
+    # Not mounted (absent): refused in one line, nothing created in its place.
+    refused = qcm("demo")
+    assert refused.code == 1 and len(refused.err_lines) == 1
+    assert "documents_dir : dossier introuvable" in refused.err and not shared.exists()
+    shared.mkdir()
+    qcm.ok("demo")
+    made = json.loads(qcm.ok("paper", "generate", "1", "2", "--json").out)
+    assert made["path"].startswith(str(shared) + "/")
+    assert not (qcm.data_dir / "documents").exists()

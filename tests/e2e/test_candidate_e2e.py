@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import sqlite3
 from datetime import timedelta
 
 from tests.e2e.conftest import ExamServer
@@ -119,6 +120,59 @@ async def test_full_exam_from_key_to_score(exam_server: ExamServer) -> None:
         assert 0 < expected < 30
         client.press("q")
         assert await client.wait_closed() == 0
+
+
+async def test_finishing_says_it_is_validating_and_never_shows_the_questions_again(
+        exam_server: ExamServer, tmp_path) -> None:
+    """While the submission waits for a busy database, the confirmation says
+    the answers are being validated; then the score replaces it in one frame:
+    the questions are not painted again in between (over a slow link, about
+    1 KB for a screen that was covered at once)."""
+    key = exam_server.world.keys[0]
+    async with await exam_server.connect() as client:
+        await start_exam(client, key)
+        await answer(client, "a")
+        client.press("t")
+        await client.wait_for("Terminer le QCM maintenant ?")
+        blocker = sqlite3.connect(tmp_path / "db.sqlite3", isolation_level=None)
+        try:
+            blocker.execute("BEGIN IMMEDIATE")  # shorter than the busy timeout
+            sent = client.bytes_received
+            client.press("tab", "enter")
+            await client.wait_for("Validation de vos réponses en cours")
+            assert "Revenir aux questions" not in client.text
+            client.press("escape")  # no way back meanwhile
+            await asyncio.sleep(0.3)
+            assert "Validation de vos réponses en cours" in client.text
+        finally:
+            blocker.execute("ROLLBACK")
+            blocker.close()
+        await client.wait_for("Votre note")
+        after = bytes(client.raw[sent:])
+        assert "Réponses 1/30".encode() not in after
+        assert (await key_state(exam_server, key))["state"] == "submitted"
+
+
+async def test_a_lease_renewal_waiting_for_a_busy_database_holds_no_key(
+        exam_server: ExamServer, tmp_path) -> None:
+    """The lease is renewed every 0.2 s here. While another process holds the
+    write lock, renewals wait for it; moving between questions (no write)
+    still answers at once: the renewal runs beside the candidate's keys, not
+    in front of them."""
+    async with await exam_server.connect() as client:
+        await start_exam(client, exam_server.world.keys[0])
+        blocker = sqlite3.connect(tmp_path / "db.sqlite3", isolation_level=None)
+        try:
+            blocker.execute("BEGIN IMMEDIATE")
+            await asyncio.sleep(0.5)  # a renewal is now waiting for the lock
+            for number in (2, 3, 4):
+                client.press("n")
+                await client.wait_until(lambda n=number: shown(client)[0] == n, timeout=2.0,
+                                        what=f"question {number} with the database locked")
+            assert blocker.in_transaction
+        finally:
+            blocker.execute("ROLLBACK")
+            blocker.close()
 
 
 async def test_wrong_key_then_throttle(exam_server: ExamServer) -> None:

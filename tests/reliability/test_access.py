@@ -5,6 +5,7 @@ passwords are throttled per address (measured), locked data stays locked."""
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import math
 import sqlite3
 from dataclasses import replace
@@ -14,11 +15,12 @@ import asyncssh
 import pytest
 
 from domain.keys import KEY_ALPHABET, KEY_LENGTH, new_key
-from domain.models import Role
+from domain.models import DocumentKind, Role
 from domain.passwords import hash_password
 from services.config import Config, SecuritySettings, SshSettings
 from sshserver.serve import start_worker
 from store import Scope
+from store.documents import NewDocument
 from store.errors import Locked
 from tests.e2e_helpers import ScreenClient
 from tests.tui.conftest import IDENTITY, build_world
@@ -275,6 +277,11 @@ async def test_another_centre_gets_nothing_over_exec_and_sftp(worker) -> None:
     secret = config.documents_dir / str(world.centre_id) / "attestation.pdf"
     secret.parent.mkdir(parents=True, exist_ok=True)
     secret.write_bytes(b"%PDF-1.4 secret")
+    # Recorded like a produced document: SFTP serves only those, checked by SHA-256.
+    await world.store.documents.publish(
+        Scope.centre(world.centre_id, "test"), world.centre_id, None,
+        [NewDocument(DocumentKind.LETTER, f"{world.centre_id}/attestation.pdf",
+                     hashlib.sha256(b"%PDF-1.4 secret").hexdigest())])
     session_id = world.session.id
 
     async def staff(login: str, password: str) -> asyncssh.SSHClientConnection:

@@ -139,3 +139,47 @@ async def test_busy_database_the_candidate_sees_the_save_under_way(exam_server) 
         await client.wait_for("Réponses 2/30")
         assert SAVING not in " ".join(client.text.split()) and NOT_SAVED not in client.text
     assert len(await world.stored_answers(key)) == 2
+
+
+async def test_a_submission_refused_by_a_locked_database_can_be_made_again(tmp_path) -> None:
+    """« Terminer le QCM » confirmed while another process holds the write lock
+    past the busy timeout: the confirmation (which said « Validation … en
+    cours ») closes, the questions are back with the reason, nothing is
+    submitted; confirming again once the lock is gone submits.
+    (tests/e2e/test_candidate_e2e.py sees « en cours » over SSH.)"""
+    from tui.modals.confirm import ConfirmModal
+    from tui.screens.result_screen import ResultScreen
+
+    path = tmp_path / "db.sqlite3"
+    world = await build_world(path)
+    await world.store.close()
+    world.store = await Store.open(path, world.clock, busy_timeout_ms=200)
+    key = world.keys[0]
+    try:
+        app = make_app(world)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await start_exam(pilot, world, key)
+            await pilot.press("a")
+            await wait_for(pilot, lambda: "Réponses 1/30" in screen_text(app))
+            await pilot.press("t")
+            await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal))
+            blocker = sqlite3.connect(path, isolation_level=None)
+            try:
+                blocker.execute("BEGIN IMMEDIATE")
+                await pilot.press("tab", "enter")
+                await wait_for(pilot, lambda: any(
+                    "n'a pas pu être enregistrée" in str(n.message)
+                    for n in app._notifications))
+                assert not isinstance(app.screen, ConfirmModal)
+                assert "Réponses 1/30" in screen_text(app)
+                blocker.execute("ROLLBACK")
+            finally:
+                blocker.close()
+            assert (await world.key_row(key))["state"] == "in_progress"
+            await pilot.press("t")
+            await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal))
+            await pilot.press("tab", "enter")
+            await wait_for(pilot, lambda: isinstance(app.screen, ResultScreen))
+        assert (await world.key_row(key))["state"] == "submitted"
+    finally:
+        await world.store.close()

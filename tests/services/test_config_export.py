@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from domain.models import ExamSession, Identity, Participant, Practical, SessionKind
-from services.config import Config, ConfigError, load_config
+from services.config import Config, ConfigError, load_config, prepare_documents_dir
 from services.export import RESULT_HEADERS, cell, result_rows, to_csv
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -67,6 +67,8 @@ def test_file_from_the_environment_and_relative_data_dir(tmp_path, monkeypatch):
     ('timezone = "Mars/Olympus"', "timezone : fuseau inconnu"),
     ("timezone = 5", "timezone : fuseau inconnu"),
     ("data_dir = 5", "data_dir : chemin attendu"),
+    ("documents_dir = 5", "documents_dir : chemin de dossier attendu"),
+    ('documents_dir = " "', "documents_dir : chemin de dossier attendu"),
     ('[database]\nurl = "mysql://x/y"', "database.url : URL postgresql://… attendue"),
     ("[database]\nurl = 5", "database.url : texte attendu"),
     ('[database]\nhost = "x"', "Réglage inconnu : database.host"),
@@ -79,6 +81,27 @@ def test_invalid_files(tmp_path, text, needle):
     with pytest.raises(ConfigError) as caught:
         load_config(file)
     assert needle in str(caught.value) and "\n" not in str(caught.value)
+
+
+def test_documents_dir_shared_by_nodes(tmp_path):
+    """A configured documents folder (relative to the file, like data_dir) is
+    used as is and never created: a share that is not mounted is refused
+    rather than replaced by a local folder the other nodes cannot see."""
+    file = tmp_path / "qcm.toml"
+    file.write_text('data_dir = "noeud"\ndocuments_dir = "partage/documents"\n')
+    config = load_config(file)
+    assert config.documents_dir == tmp_path / "partage" / "documents"
+    assert config.data_dir == tmp_path / "noeud"
+    with pytest.raises(ConfigError) as caught:
+        prepare_documents_dir(config)
+    assert "dossier introuvable" in str(caught.value) and "monté" in str(caught.value)
+    assert not config.documents_dir.exists()
+    config.documents_dir.mkdir(parents=True)
+    assert prepare_documents_dir(config) == config.documents_dir
+    # The default one is created.
+    default = Config(data_dir=tmp_path / "seul")
+    assert prepare_documents_dir(default) == tmp_path / "seul" / "documents"
+    assert default.documents_dir.is_dir()
 
 
 def test_missing_file(tmp_path):

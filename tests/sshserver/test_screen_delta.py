@@ -157,3 +157,18 @@ def test_a_line_end_turning_blank_is_erased_when_nothing_else_would_show(
     assert ("\x1b[K" in outputs[1]) is erased
     if erased:
         assert len(outputs[1]) < 30  # "Courte" and one erase, not 34 spaces
+
+
+def test_a_space_between_two_changed_words_is_sent_as_a_space() -> None:
+    """One blank re-sent costs 1 byte, a cursor move over it 3 (« \\x1b[C »): a
+    new question whose words start where the old one's did was full of them."""
+    delta = ScreenDelta(30, 1)
+    delta("\x1b[1;1H\x1b[38;5;253;48;5;233mune question\x1b[0m\x1b[1;1H")
+    output = delta("\x1b[1;1H\x1b[38;5;253;48;5;233mdes reponses\x1b[0m\x1b[1;1H")
+    assert "\x1b[C" not in output
+    assert "des reponses" in output
+    # Not where the blank's background differs from the words' style.
+    delta = ScreenDelta(30, 1)
+    delta("\x1b[1;1H\x1b[38;5;253;48;5;233mab\x1b[48;5;17m \x1b[48;5;233mcd\x1b[0m\x1b[1;1H")
+    output = delta("\x1b[1;1H\x1b[38;5;253;48;5;233mxy\x1b[48;5;17m \x1b[48;5;233mzt\x1b[0m\x1b[1;1H")
+    assert "\x1b[C" in output

@@ -71,7 +71,7 @@ CHECKED = {
                     "chain_facts", "quoting", "participant_by_number"},
     "ExamRepo": {"create_keys", "insert_keys", "keys_by_id", "keys", "delete_key",
                  "remove_key", "set_extra_time"},
-    "DocumentRepo": {"publish", "documents", "document", "mark_sent"},
+    "DocumentRepo": {"publish", "documents", "document", "by_path", "mark_sent"},
     "AuditRepo": {"entries"},
     "BankRepo": {"import_bank"},
     "NodeRepo": set(),
@@ -180,6 +180,7 @@ async def test_centre_scope_cannot_reach_another_centre(store, world):
         "publish_lock_b": store.documents.publish(s, a.centre.id, a.offline.id, [],
                                                   lock=[b.participant.id]),
         "document": store.documents.document(s, b.document.id),
+        "by_path": store.documents.by_path(s, b.document.path),
         "mark_sent": store.documents.mark_sent(s, [b.document.id]),
         # admin only
         "entries": store.audit.entries(s),
@@ -195,6 +196,7 @@ async def test_centre_scope_cannot_reach_another_centre(store, world):
     assert await _snapshot(store, b) == before
     # A's own data is untouched by the failed attempts, and A still works.
     assert [d.path for d in await store.documents.documents(s)] == ["Lyon/lettre.pdf"]
+    assert (await store.documents.by_path(s, "Lyon/lettre.pdf")).centre_id == a.centre.id
     assert (await store.qcms.paper_batch(s, a.batch.id)).document_id is None
 
 

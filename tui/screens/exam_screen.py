@@ -222,9 +222,7 @@ class ExamScreen(QuietFocus, LayoutFirst):
 
     def action_finish(self) -> None:
         modal = ConfirmModal(finish_text(self.attempt.unanswered()),
-                             confirm="Terminer le QCM", cancel="Revenir aux questions")
-        self.app.push_screen(modal, self._finish_confirmed)
-
-    def _finish_confirmed(self, confirmed: bool | None) -> None:
-        if confirmed:
-            self.post_message(self.Finish())
+                             confirm="Terminer le QCM", cancel="Revenir aux questions",
+                             pending="Validation de vos réponses en cours…",
+                             on_confirm=lambda: self.post_message(self.Finish()))
+        self.app.push_screen(modal)
