@@ -62,8 +62,11 @@ class Attempt:
     async def choose(self, question: Question, shown: int) -> None:
         """Save the choice shown at position `shown`; raises if it was not saved."""
         choice = self.display_order(question)[shown]
-        await self.store.exam.save_answer(self.key_id, self.token, question.id, choice)  # type: ignore[arg-type]
+        position = self.position  # the question shown is saved with its answer
+        await self.store.exam.save_answer(self.key_id, self.token, question.id, choice,  # type: ignore[arg-type]
+                                          position)
         self.answers[question.id] = choice  # type: ignore[index]
+        self._saved_position = position
 
     async def save_identity(self, identity: Identity, retake_of: str | None) -> Participant:
         # Checked here too, whoever sends it (raises ValidationError in French).

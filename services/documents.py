@@ -36,6 +36,7 @@ from domain.invariants import RuleRefused, check_certificate
 from domain.keys import new_key
 from domain.models import Document, DocumentKind, KeyState, PaperBatch, SessionKind
 from domain.rules import Outcome
+from services import nodes
 from services.document_files import open_verified
 from services.errors import count
 from services.paper_undo import PaperAttempt, PaperUndo, remove_files, retrieve
@@ -124,6 +125,17 @@ class DocumentService:
                              progress: Progress | None = None,
                              duration_minutes: int | None = None
                              ) -> tuple[PaperBatch, Document]:
+        """`_generate_paper` in a process that is a node meanwhile (a server
+        worker is one; a local command joins while it draws), so that a
+        node starting elsewhere does not take its batch for a dead one's."""
+        async with nodes.presence(self.store, "qcm paper"):
+            return await self._generate_paper(scope, qcm_id, copies, progress,
+                                              duration_minutes)
+
+    async def _generate_paper(self, scope: Scope, qcm_id: int, copies: int,
+                              progress: Progress | None = None,
+                              duration_minutes: int | None = None
+                              ) -> tuple[PaperBatch, Document]:
         """Create a paper batch of `copies` copies, draw its PDF (presentation,
         copies, corrections) and record it. `progress(done, total)` is called
         on the event loop while the PDF is drawn.

@@ -7,7 +7,7 @@ is cancelled (an SSH connection dropped), the batch must not stay behind
 without its PDF: it would be offered for scoring. Each step runs as its own
 future, so the undo can wait for whatever is still running before it removes
 the files and then the batch. A batch left by a process that died meanwhile is
-removed at the next server start (`QcmRepo.discard_unfinished_batches`).
+removed at the next server start (`NodeRepo.reap`: the batch names its node).
 """
 
 from __future__ import annotations

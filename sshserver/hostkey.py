@@ -8,6 +8,10 @@ from pathlib import Path
 
 import asyncssh
 
+from services.config import Config
+from store import Store
+
+SHARED_NAME = "ssh_host_ed25519_key"
 
 class HostKeyError(Exception):
     """The host key file cannot be used safely."""
@@ -33,6 +37,25 @@ def load_or_create_host_key(path: Path | str) -> asyncssh.SSHKey:
         return asyncssh.read_private_key(path)
     except (OSError, asyncssh.KeyImportError) as error:
         raise HostKeyError(f"Clé d'hôte illisible : {path} ({error}).") from error
+
+
+async def node_host_key(config: Config, store: Store) -> asyncssh.SSHKey:
+    """The host key this server presents. On PostgreSQL, unless `[ssh]
+    host_key` names a file, it is kept in the database: created by the
+    first node, the same for every node, so clients never see it change
+    whichever node answers. Otherwise the file (under data_dir by default)."""
+    if config.ssh.host_key or not config.database_settings.url:
+        return load_or_create_host_key(config.host_key)
+
+    def make() -> str:
+        key = asyncssh.generate_private_key("ssh-ed25519", comment="qcm-ssh host key")
+        return key.export_private_key().decode("ascii")
+
+    text = await store.nodes.shared_secret(SHARED_NAME, make)
+    try:
+        return asyncssh.import_private_key(text)
+    except asyncssh.KeyImportError as error:
+        raise HostKeyError(f"Clé d'hôte de la base illisible ({error}).") from error
 
 
 def host_key_fingerprint(key: asyncssh.SSHKey | Path | str) -> str:

@@ -21,13 +21,14 @@ import asyncssh
 
 from cli import build_registry
 from domain.clock import Clock, SystemClock
+from services import nodes
 from services.config import Config, prepare_documents_dir
 from services.documents import DocumentService
 from services.render_jobs import make_pool
 from sshserver.auth import StoreAuthenticator
 from sshserver.collector import Collector
 from sshserver.exec import ExecRunner
-from sshserver.hostkey import host_key_fingerprint, load_or_create_host_key
+from sshserver.hostkey import host_key_fingerprint, node_host_key
 from sshserver.routing import Router
 from sshserver.server import LiveSessions, start_server
 from sshserver.sftp import DocumentsSFTP
@@ -47,6 +48,7 @@ class Worker:
     pool: Any
     sweeper: asyncio.Task[None]
     live: LiveSessions
+    heart: asyncio.Task[None]
 
     @property
     def port(self) -> int:
@@ -55,12 +57,17 @@ class Worker:
     async def stop(self) -> None:
         if self.live.collector is not None:
             self.live.collector.close()
-        self.sweeper.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self.sweeper
+        for task in (self.sweeper, self.heart):
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
         self.acceptor.close()
         await self.acceptor.wait_closed()
         await self.live.close()  # apps give their keys back before the store closes
+        try:
+            await self.store.nodes.leave()
+        except Exception:  # its lock goes with the store: the others see it dead
+            logger.exception("leaving the nodes failed")
         self.pool.shutdown(wait=False, cancel_futures=True)
         await self.store.close()
 
@@ -71,6 +78,12 @@ async def start_worker(config: Config, *, clock: Clock | None = None, port: int 
     """Open the store and start listening; used by each worker process and by tests."""
     clock = clock or SystemClock()
     store = await Store.open(config.database, clock)
+    try:
+        await store.nodes.join(nodes.label("qcm serve"))
+        host_key = await node_host_key(config, store)
+    except BaseException:
+        await store.close()
+        raise
     pool = make_pool(render_workers or max(1, (os.cpu_count() or 1) // config.workers or 1))
     documents = DocumentService(store, config.documents_dir, pool)
     authenticator = StoreAuthenticator(store, config)
@@ -78,7 +91,7 @@ async def start_worker(config: Config, *, clock: Clock | None = None, port: int 
     runner = ExecRunner(store, config, build_registry(), {"documents": documents})
     live = LiveSessions(collector)
     acceptor = await start_server(
-        config.ssh.host, config.ssh.port if port is None else port, config.host_key,
+        config.ssh.host, config.ssh.port if port is None else port, host_key,
         authenticator, router,
         login_timeout=config.ssh.login_timeout,
         keepalive_interval=config.ssh.keepalive_interval,
@@ -87,7 +100,8 @@ async def start_worker(config: Config, *, clock: Clock | None = None, port: int 
         sftp_factory=lambda principal, chan: DocumentsSFTP(chan, principal, documents),
         live=live)
     sweeper = asyncio.ensure_future(_sweep(store))
-    return Worker(acceptor, store, pool, sweeper, live)
+    heart = asyncio.ensure_future(nodes.beat_forever(store))
+    return Worker(acceptor, store, pool, sweeper, live, heart)
 
 
 async def _sweep(store: Store) -> None:
@@ -104,19 +118,21 @@ async def _sweep(store: Store) -> None:
         await asyncio.sleep(SWEEP_SECONDS)
 
 
-async def _prepare(config: Config) -> None:
-    """Once per start, before the workers: migrate, forget stale leases (no
-    connection survives a restart) and remove the paper batches whose PDF a
-    stopped process was still drawing (no drawing survives it either)."""
+async def _prepare(config: Config) -> asyncssh.SSHKey:
+    """Once per start, before the workers: migrate, and forget the nodes
+    that died (this server's previous run among them): release the leases
+    they held and remove the paper batches whose PDF they were still
+    drawing. Live nodes sharing the database keep theirs. Returns the host
+    key the workers will present."""
     prepare_documents_dir(config)
     store = await Store.open(config.database)
     try:
-        released = await store.exam.release_all()
-        if released:
-            logger.info("released %d leases held before the restart", released)
-        discarded = await store.qcms.discard_unfinished_batches()
-        if discarded:
-            logger.info("removed %d paper batches left without their PDF", discarded)
+        reaped = await store.nodes.reap()
+        if reaped.leases:
+            logger.info("released %d leases held by stopped processes", reaped.leases)
+        if reaped.batches:
+            logger.info("removed %d paper batches left without their PDF", reaped.batches)
+        return await node_host_key(config, store)
     finally:
         await store.close()
 
@@ -176,8 +192,7 @@ def serve_main(config: Config, argv: list[str]) -> int:
 
 
 def _serve(config: Config, args: argparse.Namespace) -> int:
-    asyncio.run(_prepare(config))
-    key = load_or_create_host_key(config.host_key)
+    key = asyncio.run(_prepare(config))
     print(f"qcm-ssh écoute sur {config.ssh.host}:{config.ssh.port} "
           f"({config.workers} processus). Empreinte de la clé d'hôte : "
           f"{host_key_fingerprint(key)}", flush=True)

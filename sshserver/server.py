@@ -267,7 +267,7 @@ def _owned_sftp(factory: SftpFactory[P],
 async def start_server(
     host: str,
     port: int,
-    host_key: Path | str,
+    host_key: Path | str | asyncssh.SSHKey,
     authenticator: Authenticator[P],
     app_factory: AppFactory[P],
     *,
@@ -284,10 +284,11 @@ async def start_server(
 ) -> asyncssh.SSHAcceptor:
     """Listen on `host`:`port` (0 picks a free port) and return the acceptor.
 
-    `host_key` is the path of the Ed25519 host key, created there on first
-    start. `reuse_port` lets several worker processes share the port.
+    `host_key` is the Ed25519 host key, or the path of its file, created
+    there on first start. `reuse_port` lets several worker processes share
+    the port.
     """
-    key = load_or_create_host_key(host_key)
+    key = host_key if isinstance(host_key, asyncssh.SSHKey) else load_or_create_host_key(host_key)
     return await asyncssh.create_server(
         partial(ExamSSHServer, authenticator, max_password_failures=max_password_failures,
                 failure_delay=failure_delay, live=live),

@@ -36,6 +36,10 @@ TABLES = ("formations", "themes", "questions", "centres", "trainers", "accounts"
           "account_keys", "qcms", "qcm_questions", "sessions", "participant_numbers",
           "participants", "online_keys", "answers", "documents", "paper_batches", "audit",
           "auth_failures")
+# Not copied: the source's own processes (a lease naming one of them is a
+# lease of a dead node there) and SQLite's empty host key table (its key is
+# the file under data_dir).
+NOT_COPIED = ("nodes", "host_keys")
 
 
 @dataclass(frozen=True)
@@ -101,7 +105,8 @@ async def copy_sqlite_to_pg(source: Path, target: PgDatabase,
                            f"{len(MIGRATIONS)}. Ouvrez d'abord chaque base avec elle.")
         names = {r[0] for r in await (await src.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table'")).fetchall()}
-        unknown = names - set(TABLES) - {"sqlite_sequence", "sqlite_stat1"}
+        unknown = (names - set(TABLES) - set(NOT_COPIED)
+                   - {"sqlite_sequence", "sqlite_stat1"})
         if unknown:
             raise Conflict(f"Tables inconnues dans la base SQLite : {', '.join(sorted(unknown))}.")
         counts: dict[str, int] = {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import fcntl
 import os
 import sqlite3
@@ -183,6 +184,7 @@ class Database:
         self._busy_timeout_ms = busy_timeout_ms
         self._reader: aiosqlite.Connection | None = None  # for report(), opened on first use
         self._reader_lock = asyncio.Lock()
+        self._node_fd: int | None = None  # this process's node lock (hold_node)
 
     @classmethod
     async def open(cls, path: Path | str, migrate: bool = True,
@@ -210,6 +212,7 @@ class Database:
         return db
 
     async def close(self) -> None:
+        await self.drop_node()
         async with self._reader_lock:
             if self._reader is not None:
                 await self._reader.close()
@@ -304,6 +307,50 @@ class Database:
                 fcntl.flock(fd, fcntl.LOCK_UN)
         finally:
             os.close(fd)
+
+    # Node liveness (store.nodes): each node holds an exclusive flock on
+    # `<database>.node-<id>.lock` while it runs; the kernel drops it with the
+    # process, however it ends.
+
+    def _node_lock_path(self, node_id: int) -> str:
+        return f"{self.path}.node-{int(node_id)}.lock"
+
+    async def hold_node(self, node_id: int) -> None:
+        """Take this process's liveness lock as node `node_id`."""
+        await self.drop_node()
+        fd = os.open(self._node_lock_path(node_id), os.O_RDWR | os.O_CREAT, 0o600)
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # a new id: nobody else has it
+        self._node_fd = fd
+
+    async def drop_node(self) -> None:
+        """Give the liveness lock back (the node leaves)."""
+        if self._node_fd is not None:
+            os.close(self._node_fd)
+            self._node_fd = None
+
+    def holds_node(self) -> bool:
+        return self._node_fd is not None
+
+    def node_lock_free(self, tx: SyncTx, node_id: int) -> bool:
+        """True if no process holds node `node_id`'s lock (it died or left);
+        called inside `run`'s work. Another open file description: this
+        process's own lock counts as held."""
+        try:
+            fd = os.open(self._node_lock_path(node_id), os.O_RDWR)
+        except FileNotFoundError:
+            return True
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        finally:
+            os.close(fd)  # also gives back the lock just taken
+        return True
+
+    def forget_node(self, node_id: int) -> None:
+        """Remove a dead node's lock file (its id is never used again)."""
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self._node_lock_path(node_id))
 
     async def one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
         return await self.run(lambda tx: tx.one(sql, params))

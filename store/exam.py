@@ -18,6 +18,7 @@ from store import rows
 from store.banks import QUESTION_COLUMNS, BankRepo
 from store.base import AnySyncTx, AnyTx, Repo
 from store.errors import Conflict, Locked, NotFound
+from store.nodes import NodeRepo
 from store.schema import IDENTITY_COLUMNS
 from store.scope import Scope
 from store.sessions import SESSION_SELECT, SessionRepo
@@ -26,10 +27,12 @@ LEASE = timedelta(seconds=30)
 
 
 class ExamRepo(Repo):
-    def __init__(self, db, clock, banks: BankRepo, sessions: SessionRepo) -> None:
+    def __init__(self, db, clock, banks: BankRepo, sessions: SessionRepo,
+                 nodes: NodeRepo | None = None) -> None:
         super().__init__(db, clock)
         self.banks = banks
         self.sessions = sessions
+        self.nodes = nodes or NodeRepo(db, clock)
 
     # Centre side --------------------------------------------------------
 
@@ -167,14 +170,20 @@ class ExamRepo(Repo):
                       else KeyRefusal.CLOSED)
             raise KeyRefused(reason, starts, ends, row["timezone"])
         lease_until = rows.from_ts(row["lease_until"])
+        taken_over = ""
         if (row["lease_token"] not in (None, token) and lease_until is not None
                 and lease_until > now):
-            raise KeyRefused(KeyRefusal.IN_USE)
+            # Held by another connection: refused, unless its node is dead
+            # (killed, or its machine gone): then the candidate, back on
+            # another node, takes the key over at once.
+            if not self.nodes.is_dead(tx, row["lease_node"], now):
+                raise KeyRefused(KeyRefusal.IN_USE)
+            taken_over = f"repris du nœud {row['lease_node']}"
         tx.execute(
-            "UPDATE online_keys SET lease_token = ?, lease_until = ?, state = 'in_progress', "
-            "started_at = COALESCE(started_at, ?) WHERE id = ?",
-            (token, rows.ts(now + LEASE), rows.ts(now), row["id"]))
-        self.audit_now(tx, f"clé {code}", "open_key", "key", row["id"])
+            "UPDATE online_keys SET lease_token = ?, lease_until = ?, lease_node = ?, "
+            "state = 'in_progress', started_at = COALESCE(started_at, ?) WHERE id = ?",
+            (token, rows.ts(now + LEASE), self.nodes.current, rows.ts(now), row["id"]))
+        self.audit_now(tx, f"clé {code}", "open_key", "key", row["id"], taken_over)
         return int(row["id"])
 
     async def ticket(self, key_id: int) -> ExamTicket:
@@ -239,17 +248,9 @@ class ExamRepo(Repo):
 
     async def release(self, key_id: int, token: str) -> None:
         await self.db.run(lambda tx: tx.execute(
-            "UPDATE online_keys SET lease_token = NULL, lease_until = NULL "
+            "UPDATE online_keys SET lease_token = NULL, lease_until = NULL, lease_node = NULL "
             "WHERE id = ? AND lease_token = ? AND state != 'submitted'", (key_id, token)),
             write=True)
-
-    async def release_all(self) -> int:
-        """Forget every lease (at server start: no connection survives a restart)."""
-        async with self.db.transaction() as tx:
-            cursor = await tx.execute(
-                "UPDATE online_keys SET lease_token = NULL, lease_until = NULL "
-                "WHERE lease_token IS NOT NULL AND state != 'submitted'")
-            return cursor.rowcount
 
     async def _held(self, tx, key_id: int, token: str):
         return self._check_held(await tx.one(_held_select(tx), (key_id,)), token)
@@ -293,8 +294,11 @@ class ExamRepo(Repo):
         return rows.participant(tx.one("SELECT * FROM participants WHERE id = ?",  # type: ignore[arg-type]
                                        (row["participant_id"],)))
 
-    async def save_answer(self, key_id: int, token: str, question_id: int, choice: int) -> None:
-        """Persist one answer before the screen shows it as chosen (one round trip)."""
+    async def save_answer(self, key_id: int, token: str, question_id: int, choice: int,
+                          position: int | None = None) -> None:
+        """Persist one answer before the screen shows it as chosen (one round
+        trip); with `position`, the question shown goes with it, so that a
+        connection lost without a goodbye (its node killed) resumes there."""
         if not 0 <= choice <= 3:
             raise Conflict("Choix invalide.")
         now = self.now_text()
@@ -310,6 +314,9 @@ class ExamRepo(Repo):
                 "VALUES (?, ?, ?, ?) ON CONFLICT(participant_id, question_id) DO UPDATE SET "
                 "choice = excluded.choice, answered_at = excluded.answered_at",
                 (row["participant_id"], question_id, choice, now))
+            if position is not None and position != row["position"]:
+                tx.execute("UPDATE online_keys SET position = ? WHERE id = ?",
+                           (max(0, position), key_id))
 
         await self.db.run(save, write=True)
 
@@ -338,7 +345,8 @@ class ExamRepo(Repo):
                        (score, row["participant_id"]))
             tx.execute(
                 "UPDATE online_keys SET state = 'submitted', submitted_at = ?, "
-                "lease_token = NULL, lease_until = NULL WHERE id = ?", (now, key_id))
+                "lease_token = NULL, lease_until = NULL, lease_node = NULL WHERE id = ?",
+                (now, key_id))
             self.audit_now(tx, f"clé {row['code']}", "submit" if token else "auto_submit",
                            "key", key_id, f"{score}")
             return score

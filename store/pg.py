@@ -15,6 +15,7 @@ with `tx.for_update(alias)`, which is empty on SQLite."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import zlib
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterable, Iterator, Sequence
@@ -32,6 +33,9 @@ from store.schema_pg import MIGRATIONS
 MIGRATION_LOCK = 0x71636D01  # "qcm" 1
 # Advisory locks of `PgDatabase.singleton`: (LOCK_SPACE, crc32 of the name).
 LOCK_SPACE = 0x71636D
+# A node's liveness: the session advisory lock (NODE_SPACE, node id), held on
+# a connection of its own while the node runs (store.nodes).
+NODE_SPACE = 0x71636E
 
 T = TypeVar("T")
 
@@ -264,6 +268,7 @@ class PgDatabase:
         # Where `run` calls its work: one thread per pooled connection, so a
         # run holding a connection never waits for a thread.
         self._threads = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="qcm-pg-run")
+        self._node: asyncpg.Connection | None = None  # holds this node's lock (hold_node)
 
     @property
     def path(self) -> str:
@@ -293,6 +298,7 @@ class PgDatabase:
         return db
 
     async def close(self) -> None:
+        await self.drop_node()
         await self._pool.close()
         self._threads.shutdown(wait=False, cancel_futures=True)
 
@@ -398,6 +404,41 @@ class PgDatabase:
             finally:
                 if mine:
                     await conn.execute("SELECT pg_advisory_unlock($1, $2)", LOCK_SPACE, key)
+
+    # Node liveness (store.nodes): the node's session advisory lock lives as
+    # long as its connection, which the server closes when the process dies.
+
+    async def hold_node(self, node_id: int) -> None:
+        """Take (or take again, after a lost connection) node `node_id`'s lock."""
+        await self.drop_node()
+        try:
+            conn = await asyncpg.connect(self.url, server_settings={
+                "application_name": f"qcm-ssh node {int(node_id)}"})
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+            raise Unreachable(f"Base PostgreSQL injoignable ({self.path}) : {exc}") from exc
+        await conn.execute("SELECT pg_advisory_lock($1, $2)", NODE_SPACE, int(node_id))
+        self._node = conn
+
+    async def drop_node(self) -> None:
+        if self._node is not None:
+            conn, self._node = self._node, None
+            with contextlib.suppress(OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
+                await conn.close(timeout=5)
+
+    def holds_node(self) -> bool:
+        return self._node is not None and not self._node.is_closed()
+
+    @staticmethod
+    def node_lock_free(tx: PgSyncTx, node_id: int) -> bool:
+        """True if no session holds node `node_id`'s lock (inside `run`'s work)."""
+        return tx.one(
+            "SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted "
+            "AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+            "AND classid = ? AND objid = ? AND objsubid = 2",
+            (NODE_SPACE, int(node_id))) is None
+
+    def forget_node(self, node_id: int) -> None:
+        """Nothing to remove: the lock went with its connection."""
 
     async def one(self, sql: str, params: Sequence[Any] = ()) -> PgRow | None:
         async with self._pool.acquire() as conn:

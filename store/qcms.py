@@ -11,13 +11,15 @@ from store import rows
 from store.banks import BankRepo
 from store.base import Repo
 from store.errors import Conflict, NotFound
+from store.nodes import NodeRepo
 from store.scope import Scope
 
 
 class QcmRepo(Repo):
-    def __init__(self, db, clock, banks: BankRepo) -> None:
+    def __init__(self, db, clock, banks: BankRepo, nodes: NodeRepo | None = None) -> None:
         super().__init__(db, clock)
         self.banks = banks
+        self.nodes = nodes or NodeRepo(db, clock)
 
     async def create_qcm(self, scope: Scope, formation_code: str, title: str,
                          centre_id: int | None = None,
@@ -79,8 +81,8 @@ class QcmRepo(Repo):
         async with self.db.transaction() as tx:
             created = self.now_text()
             batch_id = await tx.insert(
-                "INSERT INTO paper_batches (qcm_id, copies, seed, created_at) VALUES (?, ?, ?, ?)",
-                (qcm_id, copies, seed, created))
+                "INSERT INTO paper_batches (qcm_id, copies, seed, created_at, node_id) "
+                "VALUES (?, ?, ?, ?, ?)", (qcm_id, copies, seed, created, self.nodes.current))
             await self.audit(tx, scope, "create_paper_batch", "qcm", qcm_id, f"{copies} copies")
         return PaperBatch(batch_id, qcm_id, copies, seed, rows.from_ts(created))  # type: ignore[arg-type]
 
@@ -140,13 +142,3 @@ class QcmRepo(Repo):
             await self.audit(tx, scope, "discard_paper_batch", "qcm", batch.qcm_id,
                              f"lot {batch_id} sans document")
         return True
-
-    async def discard_unfinished_batches(self) -> int:
-        """At server start, before any worker: remove every batch left without
-        a document by a process that died while drawing it. Returns how many."""
-        async with self.db.transaction() as tx:
-            cursor = await tx.execute("DELETE FROM paper_batches WHERE document_id IS NULL")
-            if cursor.rowcount:
-                await self.audit(tx, "system", "discard_unfinished_batches", "paper_batches",
-                                 "-", f"{cursor.rowcount} lots sans document")
-            return cursor.rowcount

@@ -329,4 +329,27 @@ STEP_4 = [
     "CHECK (extra_minutes BETWEEN 0 AND 720)",
 ]
 
-MIGRATIONS: list[list[str]] = [STEP_1, STEP_2, STEP_3, STEP_4]
+# Several server processes (nodes) on one database: each has a row, beaten
+# every few seconds (store.nodes); a lease and a paper batch being drawn name
+# the node that holds them, so a node starting or a candidate reconnecting
+# frees only what a dead node held. The SSH host key shared by every node
+# (PostgreSQL; SQLite keeps its file under data_dir).
+STEP_5 = [
+    # AUTOINCREMENT: a node id is never given again (a lease, a batch or a
+    # lock file naming a node that left never passes for a new one).
+    """CREATE TABLE nodes (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        label TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        beat_at TEXT NOT NULL
+    )""",
+    "ALTER TABLE online_keys ADD COLUMN lease_node INTEGER",
+    "ALTER TABLE paper_batches ADD COLUMN node_id INTEGER",
+    """CREATE TABLE host_keys (
+        name TEXT PRIMARY KEY,
+        private_key TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    )""",
+]
+
+MIGRATIONS: list[list[str]] = [STEP_1, STEP_2, STEP_3, STEP_4, STEP_5]

@@ -434,4 +434,23 @@ STEP_4 = [
     "CHECK (extra_minutes BETWEEN 0 AND 720)",
 ]
 
-MIGRATIONS: list[list[str]] = [STEP_1, STEP_2, STEP_3, STEP_4]
+# Nodes, the node holding a lease or drawing a paper batch, and the SSH host
+# key every node presents, as SQLite's step 5. A node's liveness is also its
+# session advisory lock (store.pg.NODE_SPACE, id), gone with its connection.
+STEP_5 = [
+    f"""CREATE TABLE nodes (
+        id {ID},
+        label {TEXT} NOT NULL,
+        started_at {TEXT} NOT NULL,
+        beat_at {TEXT} NOT NULL
+    )""",
+    "ALTER TABLE online_keys ADD COLUMN lease_node INTEGER",
+    "ALTER TABLE paper_batches ADD COLUMN node_id INTEGER",
+    f"""CREATE TABLE host_keys (
+        name {TEXT} PRIMARY KEY,
+        private_key {TEXT} NOT NULL,
+        created_at {TEXT} NOT NULL
+    )""",
+]
+
+MIGRATIONS: list[list[str]] = [STEP_1, STEP_2, STEP_3, STEP_4, STEP_5]

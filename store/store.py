@@ -11,6 +11,7 @@ from store.centres import CentreRepo
 from store.db import Database
 from store.documents import DocumentRepo
 from store.exam import ExamRepo
+from store.nodes import NodeRepo
 from store.pg import PgDatabase, is_postgres_url
 from store.qcms import QcmRepo
 from store.sessions import SessionRepo
@@ -20,11 +21,12 @@ class Store:
     def __init__(self, db: Database | PgDatabase, clock: Clock) -> None:
         self.db = db
         self.clock = clock
+        self.nodes = NodeRepo(db, clock)  # this process as a server node, once joined
         self.banks = BankRepo(db, clock)
         self.centres = CentreRepo(db, clock)
-        self.qcms = QcmRepo(db, clock, self.banks)
+        self.qcms = QcmRepo(db, clock, self.banks, self.nodes)
         self.sessions = SessionRepo(db, clock)
-        self.exam = ExamRepo(db, clock, self.banks, self.sessions)
+        self.exam = ExamRepo(db, clock, self.banks, self.sessions, self.nodes)
         self.documents = DocumentRepo(db, clock, self.sessions)
         self.audit = AuditRepo(db, clock)
 

@@ -13,7 +13,7 @@ from tests.store.conftest import ADMIN
 TABLES = {"formations", "themes", "questions", "centres", "trainers", "accounts",
           "account_keys", "qcms", "qcm_questions", "paper_batches", "sessions",
           "participants", "participant_numbers", "online_keys", "answers", "documents",
-          "audit", "auth_failures"}
+          "audit", "auth_failures", "nodes", "host_keys"}
 
 
 def test_both_backends_have_the_same_steps():

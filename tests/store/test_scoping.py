@@ -14,6 +14,7 @@ from store.banks import BankRepo
 from store.centres import CentreRepo
 from store.documents import DocumentRepo, NewDocument
 from store.exam import ExamRepo
+from store.nodes import NodeRepo
 from store.qcms import QcmRepo
 from store.sessions import ScoreRecord, SessionRepo
 from tests.store.conftest import ADMIN, identity, small_bank
@@ -37,8 +38,11 @@ NOT_CENTRE_FACING = {
     "ExamRepo.save_position": "candidate side, needs the lease token",
     "ExamRepo.ends_at": "candidate side, by the opened key; a session end is not private",
     "ExamRepo.release": "candidate side, needs the lease token",
-    "ExamRepo.release_all": "server start-up",
-    "QcmRepo.discard_unfinished_batches": "server start-up, before any worker",
+    "NodeRepo.join": "server process start",
+    "NodeRepo.beat": "server process heartbeat",
+    "NodeRepo.leave": "server process stop",
+    "NodeRepo.reap": "server start-up, before any worker",
+    "NodeRepo.shared_secret": "server start-up (host key)",
     "ExamRepo.save_identity": "candidate side, needs the lease token",
     "ExamRepo.save_answer": "candidate side, needs the lease token",
     "ExamRepo.submit": "candidate side, needs the lease token",
@@ -70,11 +74,13 @@ CHECKED = {
     "DocumentRepo": {"publish", "documents", "document", "by_path", "mark_sent"},
     "AuditRepo": {"entries"},
     "BankRepo": {"import_bank"},
+    "NodeRepo": set(),
 }
 
 
 def test_every_repository_method_is_accounted_for():
-    for cls in (CentreRepo, QcmRepo, SessionRepo, ExamRepo, DocumentRepo, AuditRepo, BankRepo):
+    for cls in (CentreRepo, QcmRepo, SessionRepo, ExamRepo, DocumentRepo, AuditRepo, BankRepo,
+                NodeRepo):
         for name, member in inspect.getmembers(cls, inspect.iscoroutinefunction):
             if name.startswith("_") or name == "audit":  # audit: Repo's own helper
                 continue
