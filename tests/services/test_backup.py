@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import threading
+import time
 from contextlib import closing
 from pathlib import Path
 
@@ -42,6 +43,10 @@ class PairWriter(threading.Thread):
                             "detail) VALUES ('t', 'writer', 'pair', 'n', ?, ?)", (str(n), half))
                     conn.execute("COMMIT")
                     self.committed = n
+                    # Between transactions, as a server's writes are: a loop that
+                    # takes the lock back at once starves SQLite's other writers
+                    # (their busy handler polls) past the 10 s busy timeout.
+                    time.sleep(0.001)
         except BaseException as exc:  # noqa: BLE001 - reported by the test
             self.error = exc
 
