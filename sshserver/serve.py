@@ -160,8 +160,25 @@ def _setup_logging(config: Config, verbose: bool, prefix: str = "") -> None:
     root.addHandler(console)
 
 
+SWITCH_INTERVAL = 0.0005
+"""Seconds a thread waiting for the GIL waits before the running thread is
+asked to let it go (CPython: 0.005). The database work of a worker runs in
+its own thread (aiosqlite's; the PostgreSQL backend's bridge), which needs the
+GIL back after each statement; with the event loop busy with hundreds of
+sessions, each hand-over waited the full 5 ms, and one worker served about 9
+key openings a second (`python bench/db_under_load.py`: 64 a second at
+0.5 ms). Reads queued behind them for 20-30 s in a 500-candidate room while
+the loop itself lagged 0.5 s. The shorter interval costs nothing while no
+other thread waits."""
+
+
+def tune_worker_process() -> None:
+    sys.setswitchinterval(SWITCH_INTERVAL)
+
+
 def _worker_main(config: Config, index: int, verbose: bool = False) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides
+    tune_worker_process()
     _setup_logging(config, verbose, f"w{index} ")
 
     async def run() -> None:
