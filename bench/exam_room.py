@@ -52,6 +52,7 @@ import argparse
 import asyncio
 import gc
 import json
+import os
 import random
 import re
 import resource
@@ -643,6 +644,7 @@ async def run_room(args: argparse.Namespace, setup: Setup) -> dict:
     """One room against `setup`; the same seed gives the same arrivals and plans."""
     rng = random.Random(args.seed)
     random.seed(args.seed)
+    load_before = os.getloadavg()[0]  # other processes on the machine, before this room
     env = {}
     if args.probe:  # bench/probe/sitecustomize.py measures inside the workers
         env = {"QCM_PROBE": "1", "PYTHONPATH": str(ROOT / "bench" / "probe")}
@@ -712,6 +714,9 @@ async def run_room(args: argparse.Namespace, setup: Setup) -> dict:
                 profiles.stop()
             gc.unfreeze()
             result = report(args, setup, room, sampler, total, rss_before, lags)
+            result["load_average"] = [load_before, os.getloadavg()[0]]
+            print(f"load average (1 min): {load_before:.2f} before the servers started, "
+                  f"{result['load_average'][1]:.2f} at the end", flush=True)
         texts = [node.log.read_text() for node in nodes]
         result["node_tracebacks"] = [text.count("Traceback") for text in texts]
         result["tracebacks"] = sum(result["node_tracebacks"])
@@ -732,7 +737,8 @@ def side_by_side(args: argparse.Namespace, setups: list[Setup], results: list[di
     titles = [str(setup).split(" × ")[0] for setup in setups]
     print(f"\n== side by side: {args.candidates} candidates, arrivals over {args.arrival:.0f} s, "
           f"seed {args.seed} (same arrival times), {args.workers} workers per node; "
-          f"latencies p50 / p99 ms, CPU % of one core")
+          f"latencies p50 / p99 ms, CPU % of one core; ratio: the second's p99 (CPU) "
+          f"over the first's")
     print(f"{'':<27}" + "".join(f"{t:>{width}}" for t in titles) + f"{'ratio':>8}")
 
     def row(label: str, cells: list[str], ratio: float | None = None) -> None:
@@ -768,6 +774,8 @@ def side_by_side(args: argparse.Namespace, setups: list[Setup], results: list[di
     if any(r["nodes"] > 1 for r in results):
         row("completed per node", [" / ".join(map(str, r["node_completed"])) for r in results])
     row("tracebacks in server logs", [str(r["tracebacks"]) for r in results])
+    row("load average before / end", [" / ".join(f"{v:.1f}" for v in r["load_average"])
+                                      for r in results])
 
 
 async def main(args: argparse.Namespace) -> dict:
