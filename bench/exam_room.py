@@ -439,9 +439,12 @@ class Sampler:
     """CPU of every worker of every node, of PostgreSQL (when it runs) and of
     this tool, and the servers' RSS, once a second."""
 
-    def __init__(self, roots: list[int], workers: list[int], room: Room,
+    def __init__(self, roots: list[int], workers: list[list[int]], room: Room,
                  postgres: int | None = None) -> None:
-        self.roots, self.workers, self.room, self.postgres = roots, workers, room, postgres
+        """`workers`: each node's worker processes."""
+        self.roots, self.room, self.postgres = roots, room, postgres
+        self.workers = [pid for node in workers for pid in node]
+        self.sizes = [len(node) for node in workers]
         self.points: list[Point] = []
         self.rss: list[tuple[float, float, int]] = []
 
@@ -458,6 +461,14 @@ class Sampler:
         while True:
             self.sample()
             await asyncio.sleep(1.0)
+
+    def per_worker(self, values: list[float]) -> str:
+        """One figure per worker, `+` within a node, `|` between nodes."""
+        groups, at = [], 0
+        for size in self.sizes:
+            groups.append(" + ".join(f"{v:.0f}" for v in values[at:at + size]))
+            at += size
+        return " | ".join(groups)
 
     def cpu(self, start: float, end: float) -> Cpu:
         """% of one core per worker, this tool's and PostgreSQL's, and % of the
@@ -570,9 +581,10 @@ def report(args: argparse.Namespace, setup: Setup, room: Room, sampler: Sampler,
                     (name == "ends" and s.sent >= stop)]
         cpu = sampler.cpu(start, stop)
         postgres = f"PostgreSQL {cpu.postgres:.0f} %, " if setup.backend == "postgresql" else ""
-        print(f"-- {name}: {start:.0f} → {stop:.0f} s; server CPU {setup.per_worker(cpu.workers)} % "
-              f"(per worker{'; nodes apart by |' if setup.nodes > 1 else ''}; waiting for a CPU "
-              f"{setup.per_worker(cpu.waits)} %), {postgres}this tool {cpu.tool:.0f} %",
+        print(f"-- {name}: {start:.0f} → {stop:.0f} s; server CPU "
+              f"{sampler.per_worker(cpu.workers)} % (per worker"
+              f"{'; nodes apart by |' if setup.nodes > 1 else ''}; waiting for a CPU "
+              f"{sampler.per_worker(cpu.waits)} %), {postgres}this tool {cpu.tool:.0f} %",
               flush=True)
         print(header)
         kinds: dict = {}
@@ -625,11 +637,6 @@ class Setup:
     def __str__(self) -> str:
         nodes = f"{self.nodes} nodes" if self.nodes > 1 else "1 node"
         return f"{self.backend}, {nodes} × {self.workers} workers"
-
-    def per_worker(self, values: list[float]) -> str:
-        """One figure per worker, `+` within a node, `|` between nodes."""
-        return " | ".join(" + ".join(f"{v:.0f}" for v in values[i:i + self.workers])
-                          for i in range(0, len(values), self.workers))
 
 
 @dataclass
@@ -685,8 +692,7 @@ async def run_room(args: argparse.Namespace, setup: Setup) -> dict:
             room_end = args.arrival + nominal_duration(args) + args.ends_window
             plans = [Plan(arrival, rng.uniform(room_end - args.ends_window, room_end)
                           if i in late else None) for i, arrival in enumerate(arrivals)]
-            workers = [pid for node in nodes for pid in node.workers]
-            sampler = Sampler(roots, workers, room,
+            sampler = Sampler(roots, [node.workers for node in nodes], room,
                               postgres.postmaster_pid() if postgres else None)
             lags: list[float] = []
             helpers = [asyncio.ensure_future(sampler.run()),
