@@ -4,6 +4,17 @@ subprocess (2 workers) on loopback.
 
     .venv/bin/python bench/exam_room.py --candidates 500 --arrival 60
     .venv/bin/python bench/exam_room.py --smoke          # 20 candidates, about a minute
+    .venv/bin/python bench/exam_room.py --smoke --backend postgresql --nodes 2
+    .venv/bin/python bench/exam_room.py --smoke --compare   # SQLite, then 2 nodes + PostgreSQL
+
+The database is the server's own SQLite file (`--backend sqlite`, the default),
+or (`--backend postgresql`) a PostgreSQL server this tool starts in a temporary
+directory (devtools/pg_server.py; fsync and synchronous commits on, as in
+production), shared by `--nodes` `qcm serve` processes on different ports and
+data dirs, `--workers` each; candidates go to the nodes round robin (this tool
+plays the load balancer). `--compare` runs the same room (same seed, same
+arrival times) on SQLite with one node, then on PostgreSQL with `--nodes`
+nodes (default 2), and prints both side by side.
 
 Each candidate arrives at a time drawn from the arrival curve (all within
 `--arrival` seconds), connects, reads the key screen for `--read` seconds,
@@ -26,7 +37,8 @@ Phases, by the time a keystroke was sent: arrival (until every candidate is
 connected and sees the key prompt), identity (until every candidate has
 question 1), steady (until the first candidate confirms « Terminer »), ends
 (until the last one has the score). Reported per phase and overall: p50/p99/max
-per kind of keystroke, server CPU (per worker), this tool's CPU; then
+per kind of keystroke, server CPU (per worker of every node), PostgreSQL's CPU
+(all its processes), this tool's CPU; then
 connect → key prompt and Enter on the key → identity form, failures with the
 screen they stopped on, server RSS, bytes per whole exam and per keystroke kind.
 
@@ -40,6 +52,7 @@ import argparse
 import asyncio
 import gc
 import json
+import os
 import random
 import re
 import resource
@@ -50,6 +63,7 @@ import tempfile
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -64,9 +78,11 @@ from bench.server_proc import (
     running_server,
     runqueue_wait_s,
     server_rss_mb,
+    tree_cpu_s,
     wait_workers,
     write_config,
 )
+from devtools.pg_server import PgServer
 from domain.validation import IDENTITY_LABELS
 from tests.e2e_helpers import ScreenClient
 
@@ -120,6 +136,8 @@ class Room:
     done: list[float] = field(default_factory=list)
     live: int = 0
     peak_live: int = 0
+    node_done: Counter[int] = field(default_factory=Counter)  # completed per node
+    node_failed: Counter[int] = field(default_factory=Counter)
 
     def now(self) -> float:
         return time.monotonic() - self.start
@@ -249,7 +267,7 @@ class Plan:
 
 
 async def candidate(index: int, key: str, plan: Plan, args: argparse.Namespace, port: int,
-                    room: Room) -> None:
+                    node: int, room: Room) -> None:
     await asyncio.sleep(max(0.0, plan.arrival - room.now()))
     client: Candidate | None = None
     step = "connect"
@@ -353,13 +371,16 @@ async def candidate(index: int, key: str, plan: Plan, args: argparse.Namespace, 
         client.tally()
         room.exam_bytes.append(client.bytes_received)
         room.done.append(room.now())
+        room.node_done[node] += 1
         client.send("q")
         await client.wait_closed(args.timeout)
     except Step as exc:
         room.failures.append(Failure(index, exc.step, exc.error, client.text if client else ""))
+        room.node_failed[node] += 1
     except (OSError, asyncssh.Error, TimeoutError, AssertionError) as exc:
         room.failures.append(Failure(index, step, f"{type(exc).__name__}: {exc}"[:200],
                                      client.text if client else ""))
+        room.node_failed[node] += 1
     finally:
         if client is not None:
             room.live -= 1
@@ -395,45 +416,82 @@ def ms(values: list[float]) -> str:
             f"{max(values) * 1000:6.0f}")
 
 
-class Sampler:
-    """Server CPU per worker, this tool's CPU and server RSS, once a second."""
+@dataclass
+class Point:
+    at: float
+    workers: list[float]  # CPU seconds so far, per worker
+    tool: float
+    waits: list[float]  # seconds waiting for a CPU so far, per worker
+    postgres: float  # CPU seconds of PostgreSQL's processes so far
 
-    def __init__(self, root: int, workers: list[int], room: Room) -> None:
-        self.root, self.workers, self.room = root, workers, room
-        self.points: list[tuple[float, list[float], float, list[float]]] = []
+
+@dataclass
+class Cpu:
+    """% of one core between two times."""
+
+    workers: list[float]
+    tool: float
+    waits: list[float]
+    postgres: float
+
+
+class Sampler:
+    """CPU of every worker of every node, of PostgreSQL (when it runs) and of
+    this tool, and the servers' RSS, once a second."""
+
+    def __init__(self, roots: list[int], workers: list[list[int]], room: Room,
+                 postgres: int | None = None) -> None:
+        """`workers`: each node's worker processes."""
+        self.roots, self.room, self.postgres = roots, room, postgres
+        self.workers = [pid for node in workers for pid in node]
+        self.sizes = [len(node) for node in workers]
+        self.points: list[Point] = []
         self.rss: list[tuple[float, float, int]] = []
 
     def sample(self) -> None:
         usage = resource.getrusage(resource.RUSAGE_SELF)
-        self.points.append((self.room.now(), [cpu_s(pid) for pid in self.workers],
-                            usage.ru_utime + usage.ru_stime,
-                            [runqueue_wait_s(pid) for pid in self.workers]))
-        self.rss.append((self.room.now(), server_rss_mb(self.root), self.room.live))
+        self.points.append(Point(
+            self.room.now(), [cpu_s(pid) for pid in self.workers],
+            usage.ru_utime + usage.ru_stime, [runqueue_wait_s(pid) for pid in self.workers],
+            tree_cpu_s(self.postgres) if self.postgres else 0.0))
+        self.rss.append((self.room.now(), sum(server_rss_mb(root) for root in self.roots),
+                         self.room.live))
 
     async def run(self) -> None:
         while True:
             self.sample()
             await asyncio.sleep(1.0)
 
-    def cpu(self, start: float, end: float) -> tuple[list[float], float, list[float]]:
-        """% of one core per worker, this tool's, and % of the time each worker's
-        main thread waited for a CPU (other processes on the machine), between two times."""
-        inside = [p for p in self.points if start <= p[0] <= end]
+    def per_worker(self, values: list[float]) -> str:
+        """One figure per worker, `+` within a node, `|` between nodes."""
+        groups, at = [], 0
+        for size in self.sizes:
+            groups.append(" + ".join(f"{v:.0f}" for v in values[at:at + size]))
+            at += size
+        return " | ".join(groups)
+
+    def cpu(self, start: float, end: float) -> Cpu:
+        """% of one core per worker, this tool's and PostgreSQL's, and % of the
+        time each worker's main thread waited for a CPU (other processes on the
+        machine), between two times."""
+        inside = [p for p in self.points if start <= p.at <= end]
         if len(inside) < 2:
             nan = [float("nan")] * len(self.workers)
-            return nan, float("nan"), nan
+            return Cpu(nan, float("nan"), nan, float("nan"))
         first, last = inside[0], inside[-1]
-        span = last[0] - first[0]
-        return ([(b - a) / span * 100 for a, b in zip(first[1], last[1], strict=True)],
-                (last[2] - first[2]) / span * 100,
-                [(b - a) / span * 100 for a, b in zip(first[3], last[3], strict=True)])
+        span = (last.at - first.at) / 100
+        return Cpu([(b - a) / span for a, b in zip(first.workers, last.workers, strict=True)],
+                   (last.tool - first.tool) / span,
+                   [(b - a) / span for a, b in zip(first.waits, last.waits, strict=True)],
+                   (last.postgres - first.postgres) / span)
 
 
 class Profiles:
     """`py-spy record` on every worker, one profile per phase (collapsed stacks:
-    `worker<i>-<phase>.txt` in `folder`; flamegraph.pl or speedscope read them)."""
+    `worker<i>-<phase>.txt` in `folder`, `node<n>-worker<i>-<phase>.txt` with
+    several nodes; flamegraph.pl or speedscope read them)."""
 
-    def __init__(self, folder: Path, workers: list[int], rate: int) -> None:
+    def __init__(self, folder: Path, workers: dict[str, int], rate: int) -> None:
         self.folder, self.workers, self.rate = folder, workers, rate
         self.running: list[subprocess.Popen[bytes]] = []
         self.phase: str | None = None
@@ -445,9 +503,9 @@ class Profiles:
         spy = Path(sys.executable).with_name("py-spy")
         self.running = [subprocess.Popen(
             [str(spy), "record", "--pid", str(pid), "--rate", str(self.rate), "--format", "raw",
-             "--nonblocking", "--output", str(self.folder / f"worker{i}-{phase}.txt")],
+             "--nonblocking", "--output", str(self.folder / f"{name}-{phase}.txt")],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            for i, pid in enumerate(self.workers)]
+            for name, pid in self.workers.items()]
 
     def stop(self) -> None:
         for process in self.running:
@@ -486,8 +544,8 @@ async def loop_lag(room: Room, lags: list[float]) -> None:
         lags.append(time.monotonic() - before - 0.1)
 
 
-def report(args: argparse.Namespace, room: Room, sampler: Sampler, total: float,
-           rss_before: float, lags: list[float]) -> dict:
+def report(args: argparse.Namespace, setup: Setup, room: Room, sampler: Sampler,
+           total: float, rss_before: float, lags: list[float]) -> dict:
     n = args.candidates
     end = max(room.done, default=total)
     bounds = [0.0,
@@ -503,21 +561,30 @@ def report(args: argparse.Namespace, room: Room, sampler: Sampler, total: float,
     print(f"\n== {n} candidates, arrivals over {args.arrival:.0f} s ({args.curve}), "
           f"{args.cps:g} chars/s, {args.pace:g} s between answer keys, "
           f"{args.late_share:.0%} finishing in the last {args.ends_window:.0f} s; "
-          f"{args.workers} workers, TERM={args.term}", flush=True)
+          f"{setup}, TERM={args.term}", flush=True)
     done = len(room.done)
     print(f"completed {done}/{n}, failed {len(room.failures)}; room lasted {total:.0f} s; "
           f"peak {room.peak_live} connected", flush=True)
-    result: dict = {"completed": done, "failed": len(room.failures), "phases": {}}
+    if setup.nodes > 1:
+        print("per node, completed / failed: " + ", ".join(
+            f"node {i + 1} {room.node_done[i]} / {room.node_failed[i]}"
+            for i in range(setup.nodes)), flush=True)
+    result: dict = {"backend": setup.backend, "nodes": setup.nodes, "workers": args.workers,
+                    "completed": done, "failed": len(room.failures),
+                    "node_completed": [room.node_done[i] for i in range(setup.nodes)],
+                    "node_failed": [room.node_failed[i] for i in range(setup.nodes)],
+                    "phases": {}}
     header = f"  {'kind':<13}{'count':>6}   p50    p99    max  (ms)"
     for name in (*PHASES, "overall"):
         start, stop = phases.get(name, (0.0, end + 1))
         in_phase = [s for s in measured if start <= s.sent < stop or
                     (name == "ends" and s.sent >= stop)]
-        workers, own, waits = sampler.cpu(start, stop)
-        cpu_text = " + ".join(f"{w:.0f}" for w in workers)
-        wait_text = " + ".join(f"{w:.0f}" for w in waits)
-        print(f"-- {name}: {start:.0f} → {stop:.0f} s; server CPU {cpu_text} % "
-              f"(per worker; waiting for a CPU {wait_text} %), this tool {own:.0f} %",
+        cpu = sampler.cpu(start, stop)
+        postgres = f"PostgreSQL {cpu.postgres:.0f} %, " if setup.backend == "postgresql" else ""
+        print(f"-- {name}: {start:.0f} → {stop:.0f} s; server CPU "
+              f"{sampler.per_worker(cpu.workers)} % (per worker"
+              f"{'; nodes apart by |' if setup.nodes > 1 else ''}; waiting for a CPU "
+              f"{sampler.per_worker(cpu.waits)} %), {postgres}this tool {cpu.tool:.0f} %",
               flush=True)
         print(header)
         kinds: dict = {}
@@ -528,7 +595,8 @@ def report(args: argparse.Namespace, room: Room, sampler: Sampler, total: float,
                 kinds[kind] = {"count": len(values), "p50": pct(values, .5),  # type: ignore
                                "p99": pct(values, .99), "max": max(values)}  # type: ignore
         result["phases"][name] = {"start": start, "end": stop, "kinds": kinds,
-                                  "server_cpu": workers}
+                                  "server_cpu": cpu.workers, "cpu_wait": cpu.waits,
+                                  "postgres_cpu": cpu.postgres, "tool_cpu": cpu.tool}
     print(f"connect → key prompt (ms)       p50/p99/max {ms(room.prompt)}")
     print(f"Enter on key → told it opens    p50/p99/max {ms(room.ack)}")
     print(f"Enter on key → identity form    p50/p99/max {ms(room.to_form)}")
@@ -558,21 +626,65 @@ def report(args: argparse.Namespace, room: Room, sampler: Sampler, total: float,
     return result
 
 
-async def main(args: argparse.Namespace) -> dict:
+@dataclass
+class Setup:
+    """What the room runs against."""
+
+    backend: str  # "sqlite" or "postgresql"
+    nodes: int
+    workers: int  # per node
+
+    def __str__(self) -> str:
+        nodes = f"{self.nodes} nodes" if self.nodes > 1 else "1 node"
+        return f"{self.backend}, {nodes} × {self.workers} workers"
+
+
+@dataclass
+class Node:
+    port: int
+    server: subprocess.Popen[str]
+    workers: list[int]
+    log: Path
+
+
+async def run_room(args: argparse.Namespace, setup: Setup) -> dict:
+    """One room against `setup`; the same seed gives the same arrivals and plans."""
     rng = random.Random(args.seed)
     random.seed(args.seed)
-    with tempfile.TemporaryDirectory(prefix="qcm-room-") as tmp_name:
+    load_before = os.getloadavg()[0]  # other processes on the machine, before this room
+    env = {}
+    if args.probe:  # bench/probe/sitecustomize.py measures inside the workers
+        env = {"QCM_PROBE": "1", "PYTHONPATH": str(ROOT / "bench" / "probe")}
+    with tempfile.TemporaryDirectory(prefix="qcm-room-") as tmp_name, ExitStack() as stack:
         tmp = Path(tmp_name)
-        config, data, port = write_config(tmp, args.workers)
-        keys = await exam_keys(config, data, args.candidates, "SALLE_PV-RES")
-        log = tmp / "server.log"
-        env = {}
-        if args.probe:  # bench/probe/sitecustomize.py measures inside the workers
-            env = {"QCM_PROBE": "1", "PYTHONPATH": str(ROOT / "bench" / "probe")}
-        with running_server(config, port, log, env) as server:
-            workers = await wait_workers(server.pid, args.workers)
+        postgres: PgServer | None = None
+        url = None
+        if setup.backend == "postgresql":
+            # Durable commits (fsync on), as a real server; a pool of up to
+            # 10 connections per worker process.
+            postgres = PgServer(durable=True,
+                                max_connections=setup.nodes * setup.workers * 12 + 20).start()
+            stack.callback(postgres.stop)
+            url = await postgres.create_database("qcm")
+        configs = [write_config(tmp / (f"node{i + 1}" if setup.nodes > 1 else ""),
+                                args.workers, url) for i in range(setup.nodes)]
+        config, data, _ = configs[0]
+        keys = await exam_keys(config, url or data, args.candidates, "SALLE_PV-RES")
+        nodes: list[Node] = []
+        with ExitStack() as servers:
+            # Every node starts before any candidate connects: a node starting
+            # releases every key's lease and discards unfinished paper batches
+            # in the database all nodes share (sshserver/serve.py `_prepare`,
+            # being changed on branch `nodes`), which would cut off the
+            # candidates already on another node.
+            for i, (node_config, _, port) in enumerate(configs):
+                log = tmp / f"server{i + 1}.log"
+                server = servers.enter_context(running_server(node_config, port, log, env))
+                nodes.append(Node(port, server, await wait_workers(server.pid, args.workers),
+                                  log))
             await asyncio.sleep(1.0)
-            rss_before = server_rss_mb(server.pid)
+            roots = [node.server.pid for node in nodes]
+            rss_before = sum(server_rss_mb(root) for root in roots)
             room = Room(time.monotonic())
             arrivals = arrival_times(args.candidates, args.arrival, args.curve, rng)
             late = set(rng.sample(range(args.candidates),
@@ -580,35 +692,107 @@ async def main(args: argparse.Namespace) -> dict:
             room_end = args.arrival + nominal_duration(args) + args.ends_window
             plans = [Plan(arrival, rng.uniform(room_end - args.ends_window, room_end)
                           if i in late else None) for i, arrival in enumerate(arrivals)]
-            sampler = Sampler(server.pid, workers, room)
+            sampler = Sampler(roots, [node.workers for node in nodes], room,
+                              postgres.postmaster_pid() if postgres else None)
             lags: list[float] = []
             helpers = [asyncio.ensure_future(sampler.run()),
                        asyncio.ensure_future(loop_lag(room, lags))]
             profiles = None
             if args.profile:
-                profiles = Profiles(Path(args.profile), workers, args.profile_rate)
+                named = {(f"node{n + 1}-" if setup.nodes > 1 else "") + f"worker{i}": pid
+                         for n, node in enumerate(nodes) for i, pid in enumerate(node.workers)}
+                profiles = Profiles(Path(args.profile), named, args.profile_rate)
                 helpers.append(asyncio.ensure_future(profiles.follow(room, args.candidates)))
             # This tool's own full collections (hundreds of pyte screens) would
             # stall every client and be counted as server latency.
             gc.collect()
             gc.freeze()
             gc.set_threshold(10_000, 50, 1000)
-            await asyncio.gather(*(candidate(i, key, plan, args, port, room)
-                                   for i, (key, plan) in enumerate(zip(keys, plans, strict=True))))
+            # Round robin over the nodes: this tool is the load balancer.
+            await asyncio.gather(*(
+                candidate(i, key, plan, args, nodes[i % setup.nodes].port, i % setup.nodes, room)
+                for i, (key, plan) in enumerate(zip(keys, plans, strict=True))))
             sampler.sample()
             total = room.now()
             for helper in helpers:
                 helper.cancel()
             if profiles is not None:
                 profiles.stop()
-            result = report(args, room, sampler, total, rss_before, lags)
-        text = log.read_text()
-        result["tracebacks"] = text.count("Traceback")
-        print(f"server stopped (exit {server.returncode}), tracebacks in its log: "
-              f"{result['tracebacks']}", flush=True)
+            gc.unfreeze()
+            result = report(args, setup, room, sampler, total, rss_before, lags)
+            result["load_average"] = [load_before, os.getloadavg()[0]]
+            print(f"load average (1 min): {load_before:.2f} before the servers started, "
+                  f"{result['load_average'][1]:.2f} at the end", flush=True)
+        texts = [node.log.read_text() for node in nodes]
+        result["node_tracebacks"] = [text.count("Traceback") for text in texts]
+        result["tracebacks"] = sum(result["node_tracebacks"])
+        exits = ", ".join(str(node.server.returncode) for node in nodes)
+        print(f"server{'s' if setup.nodes > 1 else ''} stopped (exit {exits}), tracebacks in "
+              f"the log{'s' if setup.nodes > 1 else ''}: {result['tracebacks']}", flush=True)
         if args.server_log:
-            Path(args.server_log).write_text(text)
+            Path(args.server_log).write_text("".join(
+                f"== node {i + 1}\n{text}" if setup.nodes > 1 else text
+                for i, text in enumerate(texts)))
         return result
+
+
+def side_by_side(args: argparse.Namespace, setups: list[Setup], results: list[dict]) -> None:
+    """The compact table of a comparison: each run's figures, and the ratio of
+    the second run's to the first's (p99, CPU)."""
+    width = 21
+    titles = [str(setup).split(" × ")[0] for setup in setups]
+    print(f"\n== side by side: {args.candidates} candidates, arrivals over {args.arrival:.0f} s, "
+          f"seed {args.seed} (same arrival times), {args.workers} workers per node; "
+          f"latencies p50 / p99 ms, CPU % of one core; ratio: the second's p99 (CPU) "
+          f"over the first's")
+    print(f"{'':<27}" + "".join(f"{t:>{width}}" for t in titles) + f"{'ratio':>8}")
+
+    def row(label: str, cells: list[str], ratio: float | None = None) -> None:
+        text = f"{ratio:8.2f}" if ratio is not None and ratio == ratio else ""
+        print(f"{label:<27}" + "".join(f"{c:>{width}}" for c in cells) + text)
+
+    def ratio(a: float | None, b: float | None) -> float | None:
+        return b / a if a and b is not None and a == a and b == b else None
+
+    row("completed / failed", [f"{r['completed']} / {r['failed']}" for r in results])
+    for phase in (*PHASES, "overall"):
+        first = [r["phases"][phase] for r in results]
+        row(f"-- {phase}", [f"{p['start']:.0f}–{p['end']:.0f} s" if phase != "overall" else ""
+                            for p in first])
+        for kind in KINDS:
+            cells = [p["kinds"].get(kind) for p in first]
+            if not any(cells):
+                continue
+            row(f"  {kind}", [f"{c['p50'] * 1000:.0f} / {c['p99'] * 1000:.0f}" if c else "-"
+                              for c in cells],
+                ratio(*(c["p99"] if c else None for c in cells)))
+        qcm = [sum(p["server_cpu"]) for p in first]
+        row("  CPU qcm + PostgreSQL", [f"{q:.0f} + {p['postgres_cpu']:.0f}"
+                                       for q, p in zip(qcm, first, strict=True)],
+            ratio(*(q + p["postgres_cpu"] for q, p in zip(qcm, first, strict=True))))
+        row("  CPU wait (worker mean)", [f"{sum(p['cpu_wait']) / len(p['cpu_wait']):.0f}"
+                                         for p in first])
+        row("  CPU this tool", [f"{p['tool_cpu']:.0f}" for p in first])
+    for label, key in (("connect → key prompt", "prompt"), ("Enter on key → form", "to_form")):
+        row(label, [f"{pct(r[key], .5) * 1000:.0f} / {pct(r[key], .99) * 1000:.0f}"
+                    if r[key] else "-" for r in results],
+            ratio(*(pct(r[key], .99) if r[key] else None for r in results)))
+    if any(r["nodes"] > 1 for r in results):
+        row("completed per node", [" / ".join(map(str, r["node_completed"])) for r in results])
+    row("tracebacks in server logs", [str(r["tracebacks"]) for r in results])
+    row("load average before / end", [" / ".join(f"{v:.1f}" for v in r["load_average"])
+                                      for r in results])
+
+
+async def main(args: argparse.Namespace) -> dict:
+    """One room, or with `--compare` the same room on SQLite (1 node) then on
+    PostgreSQL (`--nodes` nodes): {"sqlite": …, "postgresql": …}."""
+    if not args.compare:
+        return await run_room(args, Setup(args.backend, args.nodes, args.workers))
+    setups = [Setup("sqlite", 1, args.workers), Setup("postgresql", args.nodes, args.workers)]
+    results = [await run_room(args, setup) for setup in setups]
+    side_by_side(args, setups, results)
+    return {setup.backend: result for setup, result in zip(setups, results, strict=True)}
 
 
 def parse(argv: list[str] | None = None) -> argparse.Namespace:
@@ -640,7 +824,26 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--profile-rate", type=int, default=200, help="py-spy samples/s")
     parser.add_argument("--smoke", action="store_true",
                         help="20 candidates, compressed times: about a minute")
+    parser.add_argument("--backend", choices=("sqlite", "postgresql"),
+                        help="sqlite (default): the server's own file; postgresql: a "
+                             "PostgreSQL server this tool starts in a temporary directory")
+    parser.add_argument("--nodes", type=int,
+                        help="qcm serve processes sharing the PostgreSQL database, candidates "
+                             "spread over them round robin (PostgreSQL only; default 1, "
+                             "2 with --compare)")
+    parser.add_argument("--compare", action="store_true",
+                        help="the same room on SQLite (1 node), then on PostgreSQL (--nodes), "
+                             "side by side")
     args = parser.parse_args(argv)
+    if args.compare and args.backend:
+        parser.error("--compare runs both backends: no --backend with it")
+    args.backend = args.backend or "sqlite"
+    if args.nodes is not None and args.nodes < 1:
+        parser.error("--nodes: at least 1")
+    if args.backend == "sqlite" and not args.compare and (args.nodes or 1) > 1:
+        parser.error("--nodes needs --backend postgresql (or --compare): "
+                     "a SQLite file belongs to one machine")
+    args.nodes = args.nodes or (2 if args.compare else 1)
     if args.smoke:
         args.candidates, args.arrival, args.cps, args.pace = 20, 5.0, 40.0, 0.3
         args.read, args.ends_window = 0.3, 5.0

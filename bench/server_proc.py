@@ -1,9 +1,11 @@
 """What the load tools share: a real `qcm serve` subprocess on a temporary data
-dir, and its processes' CPU and memory read from /proc."""
+dir (its own SQLite file, or a PostgreSQL database several of them share), and
+its processes' CPU and memory read from /proc."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import socket
@@ -63,6 +65,23 @@ def cpu_s(pid: int) -> float:
         return 0.0
 
 
+def cpu_with_reaped_s(pid: int) -> float:
+    """User + system CPU seconds of one process and of its children that ended
+    and were waited for (a PostgreSQL server's backends come and go)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        return sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+    except (FileNotFoundError, ProcessLookupError, IndexError):
+        return 0.0
+
+
+def tree_cpu_s(root: int) -> float:
+    """CPU seconds of a process tree so far, children that ended included
+    (e.g. PostgreSQL: its postmaster and every backend, past and present)."""
+    return cpu_with_reaped_s(root) + sum(cpu_s(pid) for pid in server_pids(root)[1:])
+
+
 def runqueue_wait_s(pid: int) -> float:
     """Seconds this process was runnable but waiting for a CPU (all its threads'
     sum would need /proc/PID/task; the main thread is where the event loop runs)."""
@@ -82,13 +101,19 @@ def server_rss_mb(root: int) -> float:
     return sum(rss_kb(pid) for pid in server_pids(root)) / 1024
 
 
-def write_config(tmp: Path, workers: int) -> tuple[Path, Path, int]:
-    """(config file, data dir, port) for a server on loopback."""
+def write_config(tmp: Path, workers: int,
+                 database_url: str | None = None) -> tuple[Path, Path, int]:
+    """(config file, data dir, port) for a server on loopback; its database is
+    the SQLite file in the data dir, or `database_url`."""
+    tmp.mkdir(parents=True, exist_ok=True)
     data = tmp / "data"
     port = free_port()
     config = tmp / "qcm.toml"
-    config.write_text(f'data_dir = "{data}"\n[ssh]\nhost = "127.0.0.1"\nport = {port}\n'
-                      f"workers = {workers}\n", encoding="utf-8")
+    text = (f'data_dir = "{data}"\n[ssh]\nhost = "127.0.0.1"\nport = {port}\n'
+            f"workers = {workers}\n")
+    if database_url:
+        text += f"[database]\nurl = {json.dumps(database_url)}\n"  # a TOML basic string
+    config.write_text(text, encoding="utf-8")
     return config, data, port
 
 
@@ -151,9 +176,10 @@ async def wait_workers(root: int, workers: int, timeout: float = 30.0) -> list[i
         await asyncio.sleep(0.1)
 
 
-async def exam_keys(config: Path, data: Path, count: int, title: str) -> list[str]:
+async def exam_keys(config: Path, database: Path | str, count: int, title: str) -> list[str]:
     """The demo data, then one online session open for the next six hours
-    with `count` keys, made by the services a centre's screens call."""
+    with `count` keys, made by the services a centre's screens call.
+    `database`: the data dir (its SQLite file) or a PostgreSQL URL."""
     from datetime import timedelta
 
     from domain.clock import SystemClock
@@ -162,7 +188,8 @@ async def exam_keys(config: Path, data: Path, count: int, title: str) -> list[st
     from store import Scope, Store
 
     load_demo(config)
-    store = await Store.open(data / "qcm.sqlite3", SystemClock())
+    target = database if isinstance(database, str) else database / "qcm.sqlite3"
+    store = await Store.open(target, SystemClock())
     try:
         admin = Scope.admin("bench")
         centre = (await store.centres.centres(admin))[0]

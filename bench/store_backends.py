@@ -30,11 +30,11 @@ import asyncpg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from devtools.pg_server import PgServer  # noqa: E402
 from domain.bank import parse_bank  # noqa: E402
 from domain.clock import FixedClock  # noqa: E402
 from domain.models import Role, SessionKind  # noqa: E402
 from store import Scope, Store  # noqa: E402
-from tests.pg_server import PgServer  # noqa: E402
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)
 ADMIN = Scope.admin("bench")

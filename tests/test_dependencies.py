@@ -1,6 +1,6 @@
 """Every third-party package imported is declared in pyproject.toml: the
-packages' in `dependencies`, the tests' and benchmarks' there or in the
-`test` extras."""
+packages' in `dependencies`, the tests', benchmarks' and devtools' there or in
+the `test` extras."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from importlib.metadata import packages_distributions
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-OURS = {"domain", "store", "pdfgen", "services", "tui", "cli", "sshserver", "tests", "bench"}
+OURS = {"domain", "store", "pdfgen", "services", "tui", "cli", "sshserver", "tests", "bench",
+        "devtools"}
 
 
 def _name(requirement: str) -> str:
@@ -46,5 +47,6 @@ def test_every_imported_package_is_declared():
                for m, d in _distributions(_imported(packages)).items() if not d & runtime]
     assert missing == [], f"imported by the packages, not in dependencies: {missing}"
     missing = [f"{m} ({', '.join(sorted(d))})"
-               for m, d in _distributions(_imported(["tests", "bench"])).items() if not d & test]
-    assert missing == [], f"imported by tests or bench, not declared: {missing}"
+               for m, d in _distributions(_imported(["tests", "bench", "devtools"])).items()
+               if not d & test]
+    assert missing == [], f"imported by tests, bench or devtools, not declared: {missing}"

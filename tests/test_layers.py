@@ -13,12 +13,14 @@ ROOT = Path(__file__).resolve().parent.parent
 # Package -> top-level modules it must never import (directly or lazily).
 FORBIDDEN = {
     "domain": {"store", "services", "pdfgen", "tui", "sshserver", "textual", "asyncssh",
-               "aiosqlite", "sqlite3"},
-    "store": {"services", "pdfgen", "tui", "sshserver", "textual", "asyncssh"},
-    "pdfgen": {"store", "services", "tui", "sshserver", "textual", "asyncssh"},
-    "services": {"tui", "sshserver", "textual", "asyncssh"},
-    "tui": {"sshserver", "asyncssh", "cli"},
-    "cli": {"tui", "sshserver", "textual", "asyncssh"},
+               "aiosqlite", "sqlite3", "devtools"},
+    "store": {"services", "pdfgen", "tui", "sshserver", "textual", "asyncssh", "devtools"},
+    "pdfgen": {"store", "services", "tui", "sshserver", "textual", "asyncssh", "devtools"},
+    "services": {"tui", "sshserver", "textual", "asyncssh", "devtools"},
+    "tui": {"sshserver", "asyncssh", "cli", "devtools"},
+    "cli": {"tui", "sshserver", "textual", "asyncssh", "devtools"},
+    # devtools: what tests and benchmarks share (a throwaway PostgreSQL server).
+    "sshserver": {"devtools"},
 }
 
 
