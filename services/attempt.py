@@ -80,12 +80,13 @@ class Attempt:
         """Keep the lease, remember the position, follow window changes.
 
         False when this connection no longer holds the key."""
-        if not await self.store.exam.renew(self.key_id, self.token):
+        position = self.position if self.position != self._saved_position else None
+        ends_at = await self.store.exam.beat(self.key_id, self.token, position)
+        if ends_at is None:
             return False
-        await self.save_position()
-        ends_at = await self.store.exam.ends_at(self.key_id)
-        if ends_at is not None:
-            self.ends_at = ends_at
+        if position is not None:
+            self._saved_position = position
+        self.ends_at = ends_at
         return True
 
     async def save_position(self) -> None:

@@ -223,13 +223,29 @@ class ExamRepo(Repo):
         return {r[0]: r[1] for r in await self.db.all(
             "SELECT question_id, choice FROM answers WHERE participant_id = ?", (participant_id,))}
 
-    async def renew(self, key_id: int, token: str) -> bool:
-        """Extend this connection's lease; False if it lost the key."""
+    async def beat(self, key_id: int, token: str, position: int | None) -> datetime | None:
+        """A connection's heartbeat in one round trip: extend its lease,
+        remember the question it shows (None: unchanged) and return the key's
+        own current end; None if the connection lost the key.
+
+        (Three round trips before: at 250 sessions per worker, one every 10 s
+        each, the heartbeats alone were 75 database operations a second.)"""
         now = self.clock.now()
-        return await self.db.run(lambda tx: tx.execute(
-            "UPDATE online_keys SET lease_until = ? WHERE id = ? AND lease_token = ? "
-            "AND state = 'in_progress'", (rows.ts(now + LEASE), key_id, token)).rowcount == 1,
-            write=True)
+
+        def beat(tx: AnySyncTx) -> datetime | None:
+            held = tx.execute(
+                "UPDATE online_keys SET lease_until = ?, position = COALESCE(?, position) "
+                "WHERE id = ? AND lease_token = ? AND state = 'in_progress'",
+                (rows.ts(now + LEASE), None if position is None else max(0, position),
+                 key_id, token)).rowcount == 1
+            if not held:
+                return None
+            row = tx.one(
+                "SELECT s.ends_at, k.extra_minutes FROM online_keys k "
+                "JOIN sessions s ON s.id = k.session_id WHERE k.id = ?", (key_id,))
+            return own_end(rows.from_ts(row[0]), row[1])  # type: ignore[arg-type,index]
+
+        return await self.db.run(beat, write=True)
 
     async def save_position(self, key_id: int, token: str, position: int) -> bool:
         """Remember which question this connection shows; False if it lost the key."""
@@ -237,14 +253,6 @@ class ExamRepo(Repo):
             "UPDATE online_keys SET position = ? WHERE id = ? AND lease_token = ? "
             "AND state = 'in_progress'", (max(0, position), key_id, token)).rowcount == 1,
             write=True)
-
-    async def ends_at(self, key_id: int) -> datetime | None:
-        """The key's own current end: its session's end (centres may move it
-        during the exam) plus the key's extra time (which may also change)."""
-        row = await self.db.one(
-            "SELECT s.ends_at, k.extra_minutes FROM online_keys k "
-            "JOIN sessions s ON s.id = k.session_id WHERE k.id = ?", (key_id,))
-        return None if row is None else own_end(rows.from_ts(row[0]), row[1])  # type: ignore[arg-type]
 
     async def release(self, key_id: int, token: str) -> None:
         await self.db.run(lambda tx: tx.execute(

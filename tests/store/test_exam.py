@@ -70,13 +70,13 @@ async def test_a_key_is_held_by_one_connection_until_its_lease_expires(store, ex
     assert (await _refusal(store, key.code, "second")).reason is KeyRefusal.IN_USE
     await store.exam.open_key(key.code, "first")  # the same connection may reopen
     clock.advance(seconds=LEASE.total_seconds() - 1)
-    assert await store.exam.renew(key.id, "first")
+    assert await store.exam.beat(key.id, "first", None) == END
     clock.advance(seconds=LEASE.total_seconds() - 1)
     assert (await _refusal(store, key.code, "second")).reason is KeyRefusal.IN_USE
     clock.advance(seconds=2)  # the first connection stopped renewing: lease expired
     ticket = await store.exam.open_key(key.code, "second")
     assert ticket.key.started_at == START  # first start kept
-    assert not await store.exam.renew(key.id, "first")
+    assert await store.exam.beat(key.id, "first", 3) is None
     with pytest.raises(KeyRefused) as caught:
         await store.exam.save_answer(key.id, "first", ticket.questions[0].id, 0)
     assert caught.value.reason is KeyRefusal.IN_USE
@@ -181,9 +181,9 @@ async def test_position_and_window_end_follow_the_key(store, world, exam, clock)
     assert await store.exam.save_position(keys[0].id, "t", 7)
     assert not await store.exam.save_position(keys[0].id, "someone-else", 3)
     assert (await store.exam.ticket(keys[0].id)).key.position == 7
-    assert await store.exam.ends_at(keys[0].id) == session.ends_at
+    assert await store.exam.beat(keys[0].id, "t", None) == session.ends_at
     await store.sessions.update_session(world.a.scope, session.id, ends_at=END + timedelta(hours=1))
-    assert await store.exam.ends_at(keys[0].id) == END + timedelta(hours=1)
+    assert await store.exam.beat(keys[0].id, "t", None) == END + timedelta(hours=1)
     await store.exam.submit(keys[0].id, "t")
     assert not await store.exam.save_position(keys[0].id, "t", 2)  # submitted: nothing moves
 
@@ -224,3 +224,19 @@ async def test_delete_key(store, world, exam, clock):
     with pytest.raises(Locked, match="ne peut plus être supprimée"):
         await store.exam.delete_key(s, keys[0].id)
     assert [k.id for k, _ in await store.exam.keys(s, session.id)] == [keys[0].id]
+
+
+async def test_a_heartbeat_keeps_the_lease_saves_the_position_and_follows_the_end(
+        store, exam, clock):
+    session, keys = exam
+    key = keys[0]
+    clock.set(START)
+    await store.exam.open_key(key.code, "first")
+    assert await store.exam.beat(key.id, "first", 7) == END
+    assert (await store.exam.ticket(key.id)).key.position == 7
+    assert await store.exam.beat(key.id, "first", None) == END  # position unchanged
+    assert (await store.exam.ticket(key.id)).key.position == 7
+    await store.exam.set_extra_time(ADMIN, session.id, key.code, 30)
+    assert await store.exam.beat(key.id, "first", None) == END + timedelta(minutes=30)
+    assert await store.exam.beat(key.id, "someone else", 9) is None
+    assert (await store.exam.ticket(key.id)).key.position == 7

@@ -86,7 +86,7 @@ async def test_a_node_silent_past_stale_is_dead_even_with_its_lock(store, other,
     await store.exam.open_key(keys[0].code, "on-a")
     clock.advance(seconds=STALE.total_seconds() - 1)
     await other.nodes.beat()
-    assert await store.exam.renew(keys[0].id, "on-a")  # the connection renews its lease...
+    assert await store.exam.beat(keys[0].id, "on-a", None) is not None  # the connection renews its lease...
     with pytest.raises(KeyRefused):
         await other.exam.open_key(keys[0].code, "on-b")
     clock.advance(seconds=2)  # ...but node a's beat is STALE + 1 s old
@@ -101,7 +101,7 @@ async def test_a_beating_node_keeps_its_keys(store, other, keys, clock):
     for _ in range(3):
         clock.advance(seconds=STALE.total_seconds() / 2)
         await store.nodes.beat()
-        assert await store.exam.renew(keys[0].id, "on-a")
+        assert await store.exam.beat(keys[0].id, "on-a", None) is not None
     with pytest.raises(KeyRefused):
         await other.exam.open_key(keys[0].code, "on-b")
     assert (await other.nodes.reap()).leases == 0
