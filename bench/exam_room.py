@@ -672,11 +672,8 @@ async def run_room(args: argparse.Namespace, setup: Setup) -> dict:
         keys = await exam_keys(config, url or data, args.candidates, "SALLE_PV-RES")
         nodes: list[Node] = []
         with ExitStack() as servers:
-            # Every node starts before any candidate connects: a node starting
-            # releases every key's lease and discards unfinished paper batches
-            # in the database all nodes share (sshserver/serve.py `_prepare`,
-            # being changed on branch `nodes`), which would cut off the
-            # candidates already on another node.
+            # Every node starts before any candidate connects, so that each
+            # phase is measured with all of them serving.
             for i, (node_config, _, port) in enumerate(configs):
                 log = tmp / f"server{i + 1}.log"
                 server = servers.enter_context(running_server(node_config, port, log, env))
