@@ -5,6 +5,7 @@ Loaded by every Python process started with this folder on PYTHONPATH; in a
 - the event loop's lag (a 20 ms sleep's lateness),
 - the database: waiting for the process's connection lock, holding it (per
   transaction / read), and BEGIN IMMEDIATE (waiting for the other process),
+  one-trip operations (`run_read`, `run_write`: asked for → result),
 - full collections run by the worker's collector,
 - Textual's message handling per message type (time and count).
 """
@@ -79,6 +80,19 @@ if os.environ.get("QCM_PROBE"):
             return timed
 
         setattr(db.Database, name, wrap())
+
+    original_db_run = db.Database.run
+
+    async def timed_run(self, work, write=False):
+        """A one-trip store operation, from asking to its result (waiting
+        for the database thread and, for a write, for the lock included)."""
+        began = time.perf_counter()
+        try:
+            return await original_db_run(self, work, write=write)
+        finally:
+            record("run_write" if write else "run_read", time.perf_counter() - began)
+
+    db.Database.run = timed_run  # type: ignore[method-assign]
 
     original_run = collector_module.Collector._run
 
