@@ -1,4 +1,5 @@
-"""A real SSH server serving the candidate app over a real SQLite store."""
+"""A real SSH server serving the candidate app over a real store: a SQLite
+file, then a PostgreSQL database."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import asyncssh
 import pytest
 
 from services.throttle import KeyThrottle
+from tests.backends import Backend
 from tests.e2e_helpers import RunningServer, ScreenClient, StaticAuthenticator, start_test_server
 from tests.tui.conftest import ExamWorld, build_world
 from tui.candidate_app import CandidateApp
@@ -33,8 +35,9 @@ class ExamServer:
 
 
 @pytest.fixture
-async def exam_server(tmp_path: Path) -> AsyncIterator[ExamServer]:
-    world = await build_world(tmp_path / "db.sqlite3")
+async def exam_server(backend: Backend, tmp_path: Path) -> AsyncIterator[ExamServer]:
+    """Run once on SQLite, once on PostgreSQL (the shared `backend` fixture)."""
+    world = await build_world(backend.target)
     apps: list[CandidateApp] = []
 
     def factory(principal: str, process: asyncssh.SSHServerProcess[bytes]) -> CandidateApp:

@@ -103,6 +103,7 @@ async def test_answer_refused_when_the_disk_is_full(small_disk) -> None:
         await world.store.close()
 
 
+@pytest.mark.sqlite_only("holds SQLite's write lock with sqlite3")
 async def test_busy_database_the_candidate_sees_the_save_under_way(exam_server) -> None:  # noqa: F811
     """Another process holds the write lock for 2 s (less than the busy
     timeout): within a second the candidate reads that the answer is being
