@@ -3,16 +3,18 @@ real PostgreSQL database (one server per test session, see tests/pg_server.py;
 one fresh database per test).
 
 The `backend` fixture (tests/conftest.py) runs each test that uses it, even
-through other fixtures (a store, an exam server), once per backend. A test
-that is about SQLite itself (it opens the file with sqlite3, holds SQLite's
-write lock, backs the file up) says so, with the reason:
+through other fixtures (a store, an exam server), once per backend; a busy
+database is `Backend.hold_writes()` on either. A test that has no reason to
+run twice (it is about SQLite itself, or about the bytes a terminal receives)
+says so, with the reason:
 
-    @pytest.mark.sqlite_only("holds SQLite's write lock with sqlite3")
+    @pytest.mark.sqlite_only("bytes a terminal receives: the database takes no part")
 
 and runs on SQLite only (its PostgreSQL variant is deselected)."""
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
@@ -95,6 +97,43 @@ class Backend:
             yield direct
         finally:
             await direct.close()
+
+    @asynccontextmanager
+    async def hold_writes(self) -> AsyncIterator[DirectSql]:
+        """Another process holds the write lock until the block ends (then
+        rolls back): on SQLite `BEGIN IMMEDIATE` (its one writer); on
+        PostgreSQL every table locked IN EXCLUSIVE MODE, so that reads go on
+        and every write (and `SELECT … FOR UPDATE`) waits, as on SQLite."""
+        if self.is_pg:
+            async with self.sql() as conn:
+                await conn.execute("BEGIN")
+                tables = [name for (name,) in await conn.all(
+                    "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")]
+                await conn.execute(f"LOCK TABLE {', '.join(tables)} IN EXCLUSIVE MODE")
+                try:
+                    yield conn
+                finally:
+                    await conn.execute("ROLLBACK")
+            return
+        # In a thread: the application's own short writes (same event loop)
+        # may need to finish first.
+        blocker = sqlite3.connect(self.target, isolation_level=None, timeout=30,
+                                  check_same_thread=False)
+        try:
+            await asyncio.to_thread(blocker.execute, "BEGIN IMMEDIATE")
+            yield DirectSql(sqlite=blocker)
+            blocker.execute("ROLLBACK")
+        finally:
+            blocker.close()
+
+    async def writes_waiting(self, conn: DirectSql) -> int:
+        """PostgreSQL: how many statements of other connections wait for a
+        lock now (those `hold_writes` stopped)."""
+        assert self.is_pg, "SQLite does not tell who waits for its lock"
+        [(count,)] = await conn.all(
+            "SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+            "AND datname = current_database() AND pid <> pg_backend_pid()")
+        return int(count)
 
 
 @asynccontextmanager

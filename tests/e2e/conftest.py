@@ -26,6 +26,7 @@ class ExamServer:
     world: ExamWorld
     server: RunningServer
     apps: list[CandidateApp]
+    backend: Backend
 
     async def connect(self, **options) -> ScreenClient:
         """`ssh candidat@host` from a plain 16-colour terminal, 80x24."""
@@ -52,7 +53,7 @@ async def exam_server(backend: Backend, tmp_path: Path) -> AsyncIterator[ExamSer
     authenticator = StaticAuthenticator(passwords={}, candidates={CANDIDATE_LOGIN})
     server = await start_test_server(tmp_path, factory, authenticator)
     try:
-        yield ExamServer(world, server, apps)
+        yield ExamServer(world, server, apps, backend)
     finally:
         await server.stop()
         # Apps end once their client has gone; let them give their key back.

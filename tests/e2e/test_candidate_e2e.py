@@ -125,7 +125,6 @@ async def test_full_exam_from_key_to_score(exam_server: ExamServer) -> None:
         assert await client.wait_closed() == 0
 
 
-@pytest.mark.sqlite_only("holds SQLite's write lock with sqlite3")
 async def test_finishing_says_it_is_validating_and_never_shows_the_questions_again(
         exam_server: ExamServer) -> None:
     """While the submission waits for a busy database, the confirmation says
@@ -138,9 +137,7 @@ async def test_finishing_says_it_is_validating_and_never_shows_the_questions_aga
         await answer(client, "a")
         client.press("t")
         await client.wait_for("Terminer le QCM maintenant ?")
-        blocker = sqlite3.connect(exam_server.world.store.db.path, isolation_level=None)
-        try:
-            blocker.execute("BEGIN IMMEDIATE")  # shorter than the busy timeout
+        async with exam_server.backend.hold_writes():  # shorter than the busy timeout
             sent = client.bytes_received
             client.press("tab", "enter")
             await client.wait_for("Validation de vos réponses en cours")
@@ -148,16 +145,12 @@ async def test_finishing_says_it_is_validating_and_never_shows_the_questions_aga
             client.press("escape")  # no way back meanwhile
             await asyncio.sleep(0.3)
             assert "Validation de vos réponses en cours" in client.text
-        finally:
-            blocker.execute("ROLLBACK")
-            blocker.close()
         await client.wait_for("Votre note")
         after = bytes(client.raw[sent:])
         assert "Réponses 1/30".encode() not in after
         assert (await key_state(exam_server, key))["state"] == "submitted"
 
 
-@pytest.mark.sqlite_only("holds SQLite's write lock with sqlite3")
 async def test_a_lease_renewal_waiting_for_a_busy_database_holds_no_key(
         exam_server: ExamServer) -> None:
     """The lease is renewed every 0.2 s here. While another process holds the
@@ -166,18 +159,15 @@ async def test_a_lease_renewal_waiting_for_a_busy_database_holds_no_key(
     in front of them."""
     async with await exam_server.connect() as client:
         await start_exam(client, exam_server.world.keys[0])
-        blocker = sqlite3.connect(exam_server.world.store.db.path, isolation_level=None)
-        try:
-            blocker.execute("BEGIN IMMEDIATE")
+        backend = exam_server.backend
+        async with backend.hold_writes() as held:
             await asyncio.sleep(0.5)  # a renewal is now waiting for the lock
+            if backend.is_pg:
+                assert await backend.writes_waiting(held) >= 1
             for number in (2, 3, 4):
                 client.press("n")
                 await client.wait_until(lambda n=number: shown(client)[0] == n, timeout=2.0,
                                         what=f"question {number} with the database locked")
-            assert blocker.in_transaction
-        finally:
-            blocker.execute("ROLLBACK")
-            blocker.close()
 
 
 async def test_wrong_key_then_throttle(exam_server: ExamServer) -> None:

@@ -6,7 +6,6 @@ connection dropped), its row and its files go; the caller gets its error.
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -131,32 +130,31 @@ async def test_cancelled_twice_the_undo_still_ends_in_the_background(
     assert files(documents_dir) == []
 
 
-@pytest.mark.sqlite_only("holds SQLite's write lock with sqlite3 and watches the store's "
-                         "SQLite writer lock")
 async def test_cancelling_once_the_pdf_is_being_recorded_keeps_the_complete_batch(
         store, backend, world, documents_dir):
     """The recording transaction is not cut: if it commits, the batch keeps
     its PDF (and its files) though the caller was cancelled."""
-    other = sqlite3.connect(store.db.path, isolation_level=None)
-    try:
-        with GatedExecutor() as executor:
-            service = DocumentService(store, documents_dir, executor)
-            task = asyncio.ensure_future(service.generate_paper(world.scope, world.qcm.id, 2))
-            await asyncio.wait_for(executor.submitted.wait(), 10)  # the batch is committed
-            other.execute("BEGIN IMMEDIATE")  # hold the write lock from now on
+
+    async def recording_waits(held) -> bool:
+        if backend.is_pg:  # the server says who waits for a lock
+            return await backend.writes_waiting(held) > 0
+        return store.db._lock.locked()  # the store's one writer, waiting for SQLite's lock
+
+    with GatedExecutor() as executor:
+        service = DocumentService(store, documents_dir, executor)
+        task = asyncio.ensure_future(service.generate_paper(world.scope, world.qcm.id, 2))
+        await asyncio.wait_for(executor.submitted.wait(), 10)  # the batch is committed
+        async with backend.hold_writes() as held:  # the write lock, from now on
             executor.gate.set()
             # Drawn and renamed, the recording then waits for the write lock
-            # (nothing else uses the store here).
-            while not store.db._lock.locked():
+            # (nothing else writes here).
+            while not await recording_waits(held):
                 assert not task.done()
                 await asyncio.sleep(0.01)
             task.cancel()
             await asyncio.sleep(0.05)
-            other.execute("COMMIT")
-            with pytest.raises(asyncio.CancelledError):
-                await task
-    finally:
-        other.close()
+        with pytest.raises(asyncio.CancelledError):
+            await task
     [(batch_id, document_id)] = await batch_rows(backend)
     document = await store.documents.document(world.scope, document_id)
     assert files(documents_dir) == [document.path]
