@@ -162,7 +162,11 @@ async def test_a_lease_renewal_waiting_for_a_busy_database_holds_no_key(
         backend = exam_server.backend
         async with backend.hold_writes() as held:
             await asyncio.sleep(0.5)  # a renewal is now waiting for the lock
-            if backend.is_pg:
+            if backend.is_pg:  # the server tells: wait until it does
+                for _ in range(500):
+                    if await backend.writes_waiting(held):
+                        break
+                    await asyncio.sleep(0.01)
                 assert await backend.writes_waiting(held) >= 1
             for number in (2, 3, 4):
                 client.press("n")
