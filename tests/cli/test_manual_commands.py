@@ -14,7 +14,7 @@ from services.attempt import open_key
 from services.config import Config
 from store import Scope, Store
 from tests.cli.conftest import Qcm
-from tests.store.conftest import backend, backend_name, clock, store, world  # noqa: F401
+from tests.store.conftest import clock, store, world  # noqa: F401
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 

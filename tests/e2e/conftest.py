@@ -1,4 +1,5 @@
-"""A real SSH server serving the candidate app over a real SQLite store."""
+"""A real SSH server serving the candidate app over a real store: a SQLite
+file, then a PostgreSQL database."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import asyncssh
 import pytest
 
 from services.throttle import KeyThrottle
+from tests.backends import Backend
 from tests.e2e_helpers import RunningServer, ScreenClient, StaticAuthenticator, start_test_server
 from tests.tui.conftest import ExamWorld, build_world
 from tui.candidate_app import CandidateApp
@@ -24,6 +26,7 @@ class ExamServer:
     world: ExamWorld
     server: RunningServer
     apps: list[CandidateApp]
+    backend: Backend
 
     async def connect(self, **options) -> ScreenClient:
         """`ssh candidat@host` from a plain 16-colour terminal, 80x24."""
@@ -33,8 +36,9 @@ class ExamServer:
 
 
 @pytest.fixture
-async def exam_server(tmp_path: Path) -> AsyncIterator[ExamServer]:
-    world = await build_world(tmp_path / "db.sqlite3")
+async def exam_server(backend: Backend, tmp_path: Path) -> AsyncIterator[ExamServer]:
+    """Run once on SQLite, once on PostgreSQL (the shared `backend` fixture)."""
+    world = await build_world(backend.target)
     apps: list[CandidateApp] = []
 
     def factory(principal: str, process: asyncssh.SSHServerProcess[bytes]) -> CandidateApp:
@@ -49,7 +53,7 @@ async def exam_server(tmp_path: Path) -> AsyncIterator[ExamServer]:
     authenticator = StaticAuthenticator(passwords={}, candidates={CANDIDATE_LOGIN})
     server = await start_test_server(tmp_path, factory, authenticator)
     try:
-        yield ExamServer(world, server, apps)
+        yield ExamServer(world, server, apps, backend)
     finally:
         await server.stop()
         # Apps end once their client has gone; let them give their key back.

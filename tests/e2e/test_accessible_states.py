@@ -52,6 +52,7 @@ IDENTITY_LABELS = ("Civilité", "Nom", "Prénom", "Entreprise", "Adresse de l'en
                    "Code postal", "Ville", "Pays", "Email")
 
 
+@pytest.mark.sqlite_only("what a monochrome terminal shows: the database takes no part")
 @pytest.mark.parametrize("term", TERMS)
 async def test_identity_form_focus_and_glyphs(exam_server: ExamServer, term: str) -> None:
     async with await exam_server.connect(term_type=term) as client:

@@ -7,6 +7,8 @@ import re
 import sqlite3
 from datetime import timedelta
 
+import pytest
+
 from tests.e2e.conftest import ExamServer
 from tests.e2e_helpers import ScreenClient
 from tests.tui.conftest import ADMIN, IDENTITY, NOW, flat
@@ -124,7 +126,7 @@ async def test_full_exam_from_key_to_score(exam_server: ExamServer) -> None:
 
 
 async def test_finishing_says_it_is_validating_and_never_shows_the_questions_again(
-        exam_server: ExamServer, tmp_path) -> None:
+        exam_server: ExamServer) -> None:
     """While the submission waits for a busy database, the confirmation says
     the answers are being validated; then the score replaces it in one frame:
     the questions are not painted again in between (over a slow link, about
@@ -135,9 +137,7 @@ async def test_finishing_says_it_is_validating_and_never_shows_the_questions_aga
         await answer(client, "a")
         client.press("t")
         await client.wait_for("Terminer le QCM maintenant ?")
-        blocker = sqlite3.connect(tmp_path / "db.sqlite3", isolation_level=None)
-        try:
-            blocker.execute("BEGIN IMMEDIATE")  # shorter than the busy timeout
+        async with exam_server.backend.hold_writes():  # shorter than the busy timeout
             sent = client.bytes_received
             client.press("tab", "enter")
             await client.wait_for("Validation de vos réponses en cours")
@@ -145,9 +145,6 @@ async def test_finishing_says_it_is_validating_and_never_shows_the_questions_aga
             client.press("escape")  # no way back meanwhile
             await asyncio.sleep(0.3)
             assert "Validation de vos réponses en cours" in client.text
-        finally:
-            blocker.execute("ROLLBACK")
-            blocker.close()
         await client.wait_for("Votre note")
         after = bytes(client.raw[sent:])
         assert "Réponses 1/30".encode() not in after
@@ -155,25 +152,26 @@ async def test_finishing_says_it_is_validating_and_never_shows_the_questions_aga
 
 
 async def test_a_lease_renewal_waiting_for_a_busy_database_holds_no_key(
-        exam_server: ExamServer, tmp_path) -> None:
+        exam_server: ExamServer) -> None:
     """The lease is renewed every 0.2 s here. While another process holds the
     write lock, renewals wait for it; moving between questions (no write)
     still answers at once: the renewal runs beside the candidate's keys, not
     in front of them."""
     async with await exam_server.connect() as client:
         await start_exam(client, exam_server.world.keys[0])
-        blocker = sqlite3.connect(tmp_path / "db.sqlite3", isolation_level=None)
-        try:
-            blocker.execute("BEGIN IMMEDIATE")
+        backend = exam_server.backend
+        async with backend.hold_writes() as held:
             await asyncio.sleep(0.5)  # a renewal is now waiting for the lock
+            if backend.is_pg:  # the server tells: wait until it does
+                for _ in range(500):
+                    if await backend.writes_waiting(held):
+                        break
+                    await asyncio.sleep(0.01)
+                assert await backend.writes_waiting(held) >= 1
             for number in (2, 3, 4):
                 client.press("n")
                 await client.wait_until(lambda n=number: shown(client)[0] == n, timeout=2.0,
                                         what=f"question {number} with the database locked")
-            assert blocker.in_transaction
-        finally:
-            blocker.execute("ROLLBACK")
-            blocker.close()
 
 
 async def test_wrong_key_then_throttle(exam_server: ExamServer) -> None:
@@ -285,6 +283,7 @@ async def test_a_submitted_key_is_refused(exam_server: ExamServer) -> None:
         assert "ne peut plus servir" in client.text
 
 
+@pytest.mark.sqlite_only("bytes a terminal receives: the database takes no part")
 async def test_bytes_on_the_wire(exam_server: ExamServer, capsys) -> None:
     """What the candidate's link carries per keystroke, through the real driver."""
     async with await exam_server.connect() as client:

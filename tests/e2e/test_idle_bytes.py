@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from tests.e2e.conftest import ExamServer
 from tests.e2e.test_candidate_e2e import open_key
 from tests.e2e_helpers import RunningServer, ScreenClient, StaticAuthenticator, start_test_server
@@ -20,6 +22,7 @@ async def idle_bytes(client: ScreenClient) -> int:
     return client.bytes_received - before
 
 
+@pytest.mark.sqlite_only("bytes a terminal receives: the database takes no part")
 async def test_candidate_screens_send_nothing_when_idle(exam_server: ExamServer) -> None:
     async with await exam_server.connect() as client:
         await client.wait_for("Votre identifiant")

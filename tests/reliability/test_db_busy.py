@@ -119,11 +119,7 @@ async def test_busy_database_the_candidate_sees_the_save_under_way(exam_server) 
         await answer(client, "a")
         client.press("n")
         await client.wait_until(lambda: shown(client)[0] == 2, what="question 2")
-        # In a thread: the server's own short writes (same loop) may need to finish first.
-        blocker = sqlite3.connect(world.store.db.path, isolation_level=None, timeout=30,
-                                  check_same_thread=False)
-        try:
-            await asyncio.to_thread(blocker.execute, "BEGIN IMMEDIATE")
+        async with exam_server.backend.hold_writes():
             loop = asyncio.get_running_loop()
             pressed = loop.time()
             client.press("b")
@@ -132,9 +128,6 @@ async def test_busy_database_the_candidate_sees_the_save_under_way(exam_server) 
             told = loop.time() - pressed
             assert shown(client)[3] is None  # not shown chosen before it is written
             await asyncio.sleep(2.0 - told)  # the other writer keeps the lock 2 s
-            blocker.execute("ROLLBACK")
-        finally:
-            blocker.close()
         await client.wait_until(lambda: shown(client)[3] == "b", timeout=15, what="(b) chosen")
         await client.wait_for("Réponses 2/30")
         assert SAVING not in " ".join(client.text.split()) and NOT_SAVED not in client.text

@@ -1,4 +1,5 @@
-"""A real SQLite store in tmp_path, a real process pool, a small bank."""
+"""A real store on each backend (a SQLite file in tmp_path, then a PostgreSQL
+database: the shared `backend` fixture), a real process pool, a small bank."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from services import render_jobs
 from services.documents import DocumentService
 from store.scope import Scope
 from store.store import Store
+from tests.backends import Backend
 from tests.pdfgen.fixtures import FORMATION, questions
 
 NOW = datetime(2026, 7, 6, 9, 0, tzinfo=timezone.utc)
@@ -29,8 +31,8 @@ def pool():
 
 
 @pytest.fixture
-async def store(tmp_path):
-    store = await Store.open(tmp_path / "qcm.db", FixedClock(NOW))
+async def store(backend: Backend):
+    store = await backend.open(FixedClock(NOW))
     yield store
     await store.close()
 

@@ -11,15 +11,7 @@ from domain.models import Role
 from services import accounts, banks, centres, qcms, sessions
 from services.errors import Forbidden, Invalid
 from store import Conflict, StoreError
-from tests.store.conftest import (  # noqa: F401
-    ADMIN,
-    T0,
-    backend,
-    backend_name,
-    clock,
-    store,
-    world,
-)
+from tests.store.conftest import ADMIN, T0, clock, store, world  # noqa: F401
 
 # A real failure of the database half-way through the keys (a trigger
 # aborting the third insert), as a full disk or a constraint would.

@@ -36,8 +36,8 @@ def test_demo_bank_is_a_real_draw(source):
     assert parse_bank(dump_bank(bank)) == bank
 
 
-async def test_load_demo_is_idempotent(tmp_path):
-    store = await Store.open(tmp_path / "demo.sqlite3", FixedClock(T0))
+async def test_load_demo_is_idempotent(backend):
+    store = await backend.open(FixedClock(T0))
     try:
         first = await load_demo(store)
         assert [(login, password) for login, _, password in first.accounts] == [

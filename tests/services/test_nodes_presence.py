@@ -20,8 +20,8 @@ async def test_a_batch_drawn_by_a_local_command_names_its_node(service, world, s
     assert store.nodes.current is None and await node_rows(store) == []
 
 
-async def test_a_start_meanwhile_keeps_the_batch_of_a_live_command(world, store):
-    other = await Store.open(store.db.path, store.clock)
+async def test_a_start_meanwhile_keeps_the_batch_of_a_live_command(world, store, backend):
+    other = await backend.open(store.clock)
     try:
         await other.nodes.reap()  # the world's own batches, drawn by no node
         async with nodes.presence(store, "qcm paper"):

@@ -6,20 +6,19 @@ connection dropped), its row and its files go; the caller gets its error.
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import closing
 
 import pytest
 
 from services.documents import DocumentService
+from tests.backends import Backend
 
 
-def batch_rows(store) -> list[tuple[int, int | None]]:
+async def batch_rows(backend: Backend) -> list[tuple[int, int | None]]:
     """Every batch row as (id, document_id), read with a connection of its own."""
-    with closing(sqlite3.connect(store.db.path)) as conn:
-        return conn.execute("SELECT id, document_id FROM paper_batches ORDER BY id").fetchall()
+    async with backend.sql() as conn:
+        return await conn.all("SELECT id, document_id FROM paper_batches ORDER BY id")
 
 
 class GatedExecutor(ThreadPoolExecutor):
@@ -50,28 +49,28 @@ def files(directory) -> list[str]:
 
 
 async def test_a_documents_folder_that_cannot_be_created_leaves_no_batch(
-        service, store, world, tmp_path, pool):
+        service, store, backend, world, tmp_path, pool):
     blocked = tmp_path / "pas-un-dossier"
     blocked.write_text("un fichier à la place du dossier des documents")
     broken = DocumentService(store, blocked, pool)
     with pytest.raises(NotADirectoryError):
         await broken.generate_paper(world.scope, world.qcm.id, 2)
-    assert batch_rows(store) == []
+    assert await batch_rows(backend) == []
     assert blocked.read_text().startswith("un fichier")
     batch, document = await service.generate_paper(world.scope, world.qcm.id, 2)
-    assert batch_rows(store) == [(batch.id, document.id)]
+    assert await batch_rows(backend) == [(batch.id, document.id)]
 
 
 async def test_a_rename_that_fails_leaves_no_batch_nor_temporary_file(
-        service, store, world, documents_dir, caplog):
+        service, store, backend, world, documents_dir, caplog):
     """The drawn PDF cannot take its final name (a folder is in the way)."""
-    next_id = 1 + max((i for i, _ in batch_rows(store)), default=0)
+    next_id = 1 + max((i for i, _ in await batch_rows(backend)), default=0)
     qcm = world.qcm
     final = documents_dir / f"{world.centre.id}/qcm-{qcm.id}/qcm-{qcm.id}-lot-{next_id}.pdf"
     (final / "occupé").mkdir(parents=True)
     with pytest.raises(IsADirectoryError):
         await service.generate_paper(world.scope, qcm.id, 2, lambda done, total: None)
-    assert batch_rows(store) == []
+    assert await batch_rows(backend) == []
     assert files(documents_dir) == []
     assert [p.name for p in final.parent.iterdir()] == [final.name]  # no .tmp nor .progress
     assert (final / "occupé").is_dir()
@@ -80,7 +79,7 @@ async def test_a_rename_that_fails_leaves_no_batch_nor_temporary_file(
 
 
 async def test_cancelling_while_the_pdf_is_drawn_leaves_no_batch(
-        service, store, world, documents_dir):
+        service, store, backend, world, documents_dir):
     """As when a centre's SSH connection drops during a long generation: the
     drawing is stopped or waited for, then its files and its batch go."""
     drawing = asyncio.Event()
@@ -94,21 +93,21 @@ async def test_cancelling_while_the_pdf_is_drawn_leaves_no_batch(
     await asyncio.wait({task, asyncio.ensure_future(drawing.wait())}, timeout=60,
                        return_when=asyncio.FIRST_COMPLETED)
     assert not task.done(), "drawn before its progress was seen: draw more copies"
-    assert len(batch_rows(store)) == 1
+    assert len(await batch_rows(backend)) == 1
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
-    assert batch_rows(store) == []
+    assert await batch_rows(backend) == []
     assert files(documents_dir) == []
     # The next batch may take the same number: its PDF is not touched by the
     # cancelled one's clean-up, which has finished.
     batch, document = await service.generate_paper(world.scope, world.qcm.id, 2)
-    assert batch_rows(store) == [(batch.id, document.id)]
+    assert await batch_rows(backend) == [(batch.id, document.id)]
     assert files(documents_dir) == [document.path]
 
 
 async def test_cancelled_twice_the_undo_still_ends_in_the_background(
-        store, world, documents_dir):
+        store, backend, world, documents_dir):
     """A second cancellation (the app torn down) stops waiting for the undo,
     not the undo, which waits for the drawing to stop."""
     with GatedExecutor() as executor:
@@ -121,41 +120,42 @@ async def test_cancelled_twice_the_undo_still_ends_in_the_background(
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
             await task
-        assert len(batch_rows(store)) == 1  # the job has not stopped yet
+        assert len(await batch_rows(backend)) == 1  # the job has not stopped yet
         executor.gate.set()
         for _ in range(1000):
-            if not batch_rows(store):
+            if not await batch_rows(backend):
                 break
             await asyncio.sleep(0.01)
-    assert batch_rows(store) == []
+    assert await batch_rows(backend) == []
     assert files(documents_dir) == []
 
 
 async def test_cancelling_once_the_pdf_is_being_recorded_keeps_the_complete_batch(
-        store, world, documents_dir):
+        store, backend, world, documents_dir):
     """The recording transaction is not cut: if it commits, the batch keeps
     its PDF (and its files) though the caller was cancelled."""
-    other = sqlite3.connect(store.db.path, isolation_level=None)
-    try:
-        with GatedExecutor() as executor:
-            service = DocumentService(store, documents_dir, executor)
-            task = asyncio.ensure_future(service.generate_paper(world.scope, world.qcm.id, 2))
-            await asyncio.wait_for(executor.submitted.wait(), 10)  # the batch is committed
-            other.execute("BEGIN IMMEDIATE")  # hold the write lock from now on
+
+    async def recording_waits(held) -> bool:
+        if backend.is_pg:  # the server says who waits for a lock
+            return await backend.writes_waiting(held) > 0
+        return store.db._lock.locked()  # the store's one writer, waiting for SQLite's lock
+
+    with GatedExecutor() as executor:
+        service = DocumentService(store, documents_dir, executor)
+        task = asyncio.ensure_future(service.generate_paper(world.scope, world.qcm.id, 2))
+        await asyncio.wait_for(executor.submitted.wait(), 10)  # the batch is committed
+        async with backend.hold_writes() as held:  # the write lock, from now on
             executor.gate.set()
             # Drawn and renamed, the recording then waits for the write lock
-            # (nothing else uses the store here).
-            while not store.db._lock.locked():
+            # (nothing else writes here).
+            while not await recording_waits(held):
                 assert not task.done()
                 await asyncio.sleep(0.01)
             task.cancel()
             await asyncio.sleep(0.05)
-            other.execute("COMMIT")
-            with pytest.raises(asyncio.CancelledError):
-                await task
-    finally:
-        other.close()
-    [(batch_id, document_id)] = batch_rows(store)
+        with pytest.raises(asyncio.CancelledError):
+            await task
+    [(batch_id, document_id)] = await batch_rows(backend)
     document = await store.documents.document(world.scope, document_id)
     assert files(documents_dir) == [document.path]
     assert document.path.endswith(f"-lot-{batch_id}.pdf")

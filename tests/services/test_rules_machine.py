@@ -45,8 +45,8 @@ from services.documents import DocumentService
 from services.export import result_rows
 from store import Scope, Store, StoreError
 from tests.pdfgen.pdftext import flat, pages_text
-from tests.pg_server import PgDatabases, postgres_wanted
-from tests.store.conftest import BACKENDS, small_bank
+from tests.pg_server import PgDatabases
+from tests.store.conftest import small_bank
 
 T0 = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
 ADMIN = Scope.admin("machine")
@@ -332,15 +332,14 @@ class RulesMachine(RuleBasedStateMachine):
                 assert row[-1] == decide(p.score, p.practical, 4, p.is_retake).label
 
 
-@pytest.fixture(params=BACKENDS, autouse=True)
-def on_backend(request: pytest.FixtureRequest):
-    """Every test here on SQLite, then on PostgreSQL."""
-    if request.param == "pg":
-        if not postgres_wanted():
-            pytest.skip("QCM_TEST_POSTGRES=0 : PostgreSQL non testé")
+@pytest.fixture(autouse=True)
+def on_backend(backend_name: str, request: pytest.FixtureRequest):
+    """Every test here on SQLite, then on PostgreSQL (the shared `backend_name`
+    parameter; the machine makes a new database per run itself)."""
+    if backend_name == "pg":
         RulesMachine.databases = request.getfixturevalue("pg_databases")
     try:
-        yield request.param
+        yield backend_name
     finally:
         RulesMachine.databases = None
 

@@ -15,7 +15,8 @@ from store.copy import TABLES, copy_sqlite_to_pg
 from store.errors import Locked
 from store.pg import PgDatabase
 from store.schema import MIGRATIONS
-from tests.store.conftest import ADMIN, DIRECT_ERRORS, Backend, identity
+from tests.backends import DIRECT_ERRORS, Backend
+from tests.store.conftest import ADMIN, identity
 
 pytestmark = pytest.mark.parametrize("backend_name", ["sqlite"])  # the source
 

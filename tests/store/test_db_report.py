@@ -10,7 +10,7 @@ import pytest
 
 from store.db import Database
 from store.pg import PgDatabase
-from tests.store.conftest import DIRECT_ERRORS
+from tests.backends import DIRECT_ERRORS
 
 SLOW_COUNT = ("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < ?) "
               "SELECT count(*) FROM c")

@@ -12,7 +12,7 @@ import pytest
 
 from store.base import AnySyncTx
 from store.errors import Conflict
-from tests.store.conftest import DIRECT_ERRORS
+from tests.backends import DIRECT_ERRORS
 
 
 @pytest.fixture

@@ -10,7 +10,8 @@ import pytest
 from domain.models import DocumentKind, Practical, SessionKind
 from store import Conflict, Locked
 from store.documents import NewDocument
-from tests.store.conftest import ADMIN, DIRECT_ERRORS, identity
+from tests.backends import DIRECT_ERRORS
+from tests.store.conftest import ADMIN, identity
 
 LOCKED = "LOCKED"
 

@@ -9,7 +9,8 @@ import pytest
 
 from domain.models import Practical, SessionKind
 from store import Conflict
-from tests.store.conftest import ADMIN, DIRECT_ERRORS, identity, make_final, small_bank
+from tests.backends import DIRECT_ERRORS
+from tests.store.conftest import ADMIN, identity, make_final, small_bank
 
 FAV, UNFAV, UNKNOWN = Practical.FAVOURABLE, Practical.UNFAVOURABLE, Practical.UNKNOWN
 

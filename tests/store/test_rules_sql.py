@@ -11,15 +11,8 @@ import pytest
 
 from domain.models import Practical, SessionKind
 from store import schema, schema_pg
-from tests.store.conftest import (
-    ADMIN,
-    DIRECT_ERRORS,
-    Backend,
-    DirectSql,
-    identity,
-    make_final,
-    small_bank,
-)
+from tests.backends import DIRECT_ERRORS, Backend, DirectSql
+from tests.store.conftest import ADMIN, identity, make_final, small_bank
 
 RULE = "RULE"
 UNIQUE = "(?i)unique"

@@ -9,7 +9,8 @@ import pytest
 from domain.models import DocumentKind, Practical, SessionKind
 from store import Conflict, Locked, NotFound
 from store.documents import NewDocument
-from tests.store.conftest import DIRECT_ERRORS, T0, identity
+from tests.backends import DIRECT_ERRORS
+from tests.store.conftest import T0, identity
 
 
 async def test_create_and_update_session(store, world):

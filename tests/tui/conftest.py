@@ -1,4 +1,5 @@
-"""A real SQLite store with an online exam ready for candidate keys."""
+"""A real store (SQLite here; the e2e exam server also on PostgreSQL) with an
+online exam ready for candidate keys."""
 
 from __future__ import annotations
 
@@ -69,10 +70,11 @@ class ExamWorld:
         return [k.code for k in created]
 
 
-async def build_world(path: Path, *, starts: datetime | None = None,
+async def build_world(target: Path | str, *, starts: datetime | None = None,
                       ends: datetime | None = None, keys: int = 3) -> ExamWorld:
+    """`target`: a SQLite file or a PostgreSQL URL (what `Store.open` takes)."""
     clock = FixedClock(NOW)
-    store = await Store.open(path, clock)
+    store = await Store.open(target, clock)
     await store.banks.import_bank(make_bank(), ADMIN)
     centre = await store.centres.add_centre(ADMIN, "Centre Test", "1 rue du Test", "69007",
                                             "Lyon", "Europe/Paris")
