@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from domain.models import AuditEntry
 from store import rows
-from store.base import Repo
+from store.base import AnySyncTx, Repo
 from store.errors import NotFound
 from store.scope import Scope
 
@@ -23,10 +23,12 @@ class AuditRepo(Repo):
 
     async def record_failure(self, source: str, kind: str, detail: str = "") -> None:
         """Count one failed password or candidate key from `source` (an address)."""
-        async with self.db.transaction() as tx:
-            await tx.execute("INSERT INTO auth_failures (source, kind, at) VALUES (?, ?, ?)",
-                             (source, kind, self.now_text()))
-            await self.audit(tx, source, f"failed_{kind}", "source", source, detail)
+        def record(tx: AnySyncTx) -> None:
+            tx.execute("INSERT INTO auth_failures (source, kind, at) VALUES (?, ?, ?)",
+                       (source, kind, self.now_text()))
+            self.audit_now(tx, source, f"failed_{kind}", "source", source, detail)
+
+        await self.db.run(record, write=True)
 
     async def failures(self, source: str, kind: str, window: timedelta) -> int:
         since = rows.ts(self.clock.now() - window)
@@ -45,6 +47,6 @@ class AuditRepo(Repo):
         return rows.from_ts(row[0]) if row else None
 
     async def prune_failures(self, older_than: timedelta) -> None:
-        async with self.db.transaction() as tx:
-            await tx.execute("DELETE FROM auth_failures WHERE at < ?",
-                             (rows.ts(self.clock.now() - older_than),))
+        since = rows.ts(self.clock.now() - older_than)
+        await self.db.run(lambda tx: tx.execute(
+            "DELETE FROM auth_failures WHERE at < ?", (since,)), write=True)

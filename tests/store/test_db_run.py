@@ -104,3 +104,34 @@ async def test_a_cancelled_run_is_all_or_nothing_and_leaves_the_database_usable(
     assert rows == ([] if backend.is_pg else [1, 2])
     await db.run(lambda tx: tx.execute("INSERT INTO t VALUES (3)"), write=True)
     assert 3 in [r[0] for r in await db.all("SELECT x FROM t")]
+
+
+@pytest.mark.sqlite_only("the process-wide transaction lock is the SQLite backend's")
+async def test_runs_waiting_for_a_transaction_all_go_when_it_ends(db) -> None:
+    """Runs asked for while a transaction is open wait for it, then are all
+    queued at once: they used to take the lock one after another, a turn of
+    the event loop each (seconds behind one short transaction under load)."""
+    await db.run(lambda tx: tx.execute("CREATE TABLE t (x INTEGER)"), write=True)
+    turns = 0
+    stop = asyncio.Event()
+
+    async def count_turns() -> None:
+        nonlocal turns
+        while not stop.is_set():
+            turns += 1
+            await asyncio.sleep(0)
+
+    ticker = asyncio.create_task(count_turns())
+    async with db.transaction() as tx:
+        await tx.execute("INSERT INTO t VALUES (1)")
+        waiting = [asyncio.create_task(db.run(lambda tx: tx.one("SELECT count(*) FROM t")))
+                   for _ in range(60)]
+        await asyncio.sleep(0)
+        assert not any(task.done() for task in waiting)
+        turns_at_commit = turns
+    results = await asyncio.gather(*waiting)
+    stop.set()
+    await ticker
+    assert all(row[0] == 1 for row in results)  # after the commit, never inside it
+    # One turn per waiting run before; a few turns in all now.
+    assert turns - turns_at_commit < 30
