@@ -22,7 +22,7 @@ from textual.driver import Driver
 from textual.message import Message
 from textual.widgets import Input, TextArea
 
-from sshserver.inputs import InputParser, Pumps, TokenBucket, settle
+from sshserver.inputs import InputParser, Pumps, TokenBucket, settle, typed_ahead
 from sshserver.output import ChannelOutput
 from sshserver.terminal import ColorSystemName, clamp_size
 
@@ -248,7 +248,9 @@ class SSHDriver(Driver):
         once everything the previous one set off is done (a key is only
         dispatched to the focused widget; bindings such as Tab run when it has
         bubbled back up, and a screen push takes several messages), whatever
-        arrived in the same packet. While more events of the packet wait,
+        arrived in the same packet; characters typed ahead into a text field
+        are the exception (`typed_ahead`): they go in together, in order, and
+        are painted once. While more events of the packet wait,
         painting is held back (Textual's batch update), so a burst still costs
         one frame; a slow handler lets the screen paint meanwhile. Pacing:
         `max_input_rate` events a second.
@@ -276,7 +278,8 @@ class SSHDriver(Driver):
                     paint()
                 if not self._deliver(message):
                     continue
-                if isinstance(message, events.InputEvent):
+                if isinstance(message, events.InputEvent) and not (
+                        more and typed_ahead(app, message, batch[index + 1])):
                     workers = set(app.workers)
                     if not await settle(app, workers, self._pumps, on_slow=paint):
                         logger.info("input delivered before the previous one settled")

@@ -13,9 +13,11 @@ from textual import events
 from textual._xterm_parser import XTermParser
 
 from tui.base import BACKGROUND
+from tui.widgets.text_field import TextField
 
 if TYPE_CHECKING:
     from textual.app import App
+    from textual.message import Message
     from textual.message_pump import MessagePump
     from textual.screen import Screen
     from textual.worker import Worker
@@ -114,6 +116,27 @@ async def _drained(node: MessagePump, reason: str, timeout: float) -> None:
         await asyncio.wait_for(done.wait(), timeout)
     except TimeoutError:
         pass
+
+
+def typed_ahead(app: App[Any], message: Message, following: Message) -> bool:
+    """Whether `following` may be handed to the app without waiting for
+    `message`'s consequences: both are keys that the focused text field takes
+    as text (so Textual gives no ancestor's binding a chance at them, priority
+    or not), the field binds neither itself, and its typing is local
+    (`TextField.typing_is_local`). The app forwards them in order to that
+    field, which stays focused; their paints are one.
+
+    On a loaded server, waiting after each character cost a candidate two
+    turns of the event loop and a paint per character: characters typed ahead
+    queued up faster than they were shown, and « Valider » waited behind them.
+    """
+    focused = app.focused
+    if not (isinstance(focused, TextField) and focused.typing_is_local):
+        return False
+    own = focused._bindings.key_to_bindings
+    return all(isinstance(key, events.Key) and key.key not in own
+               and focused.check_consume_key(key.key, key.character)
+               for key in (message, following))
 
 
 class Pumps:

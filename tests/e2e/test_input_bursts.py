@@ -8,10 +8,15 @@ slow link, a fast typist, a paste). Both must store the same thing."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Sequence
+import time
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from contextlib import contextmanager
+
+from textual.widget import Widget
 
 from domain.models import Practical
 from domain.shuffle import choice_order
+from sshserver.inputs import SLOW
 from store import NotFound
 from tests.e2e.conftest import ExamServer
 from tests.e2e_helpers import (
@@ -23,6 +28,7 @@ from tests.e2e_helpers import (
 from tests.tui.centre_fixtures import documents, render_pool, world  # noqa: F401
 from tests.tui.conftest import ADMIN, IDENTITY
 from tui.centre_app import CentreApp
+from tui.widgets.text_field import TextField
 
 Step = str | tuple[str, ...]
 """Text to type, or a tuple of key names."""
@@ -116,6 +122,60 @@ async def test_candidate_script_key_by_key_and_in_one_packet(exam_server: ExamSe
     failures = await exam_server.world.store.db.one(
         "SELECT COUNT(*) FROM auth_failures WHERE kind = 'key'")
     assert failures[0] == 0  # the typo never reached the key check
+
+
+@contextmanager
+def counted_renders(kind: type[Widget]) -> Iterator[list[int]]:
+    """How many times widgets of `kind` render while inside."""
+    count = [0]
+    original = kind.render_lines
+
+    def render_lines(self: Widget, crop):  # type: ignore[no-untyped-def]
+        count[0] += 1
+        return original(self, crop)
+
+    kind.render_lines = render_lines  # type: ignore[method-assign]
+    try:
+        yield count
+    finally:
+        kind.render_lines = original  # type: ignore[method-assign]
+
+
+async def slow_turns(stop: asyncio.Event, turn: float) -> None:
+    """Keep every turn of the server's loop busy for `turn` seconds, as a
+    loaded worker's are."""
+    while not stop.is_set():
+        began = time.perf_counter()
+        while time.perf_counter() - began < turn:
+            pass
+        await asyncio.sleep(0)
+
+
+async def test_characters_typed_ahead_on_a_loaded_server_are_painted_once(
+        exam_server: ExamServer) -> None:
+    """Each turn of the loop longer than `SLOW`: a key waiting that long for
+    the previous one's consequences used to let the screen paint, so a field
+    was painted once per character typed ahead (20 here), two loop turns
+    each; characters queued faster than they were shown."""
+    async with await exam_server.connect() as client:
+        await client.wait_for("Votre identifiant")
+        client.send(exam_server.world.keys[0] + "\r")
+        await client.wait_for("Vos informations", timeout=20)
+        client.send("\r")  # Civilité → Nom
+        await client.wait_quiet(0.3)
+        text = "Abcdefghijklmnopqrst"
+        stop = asyncio.Event()
+        with counted_renders(TextField) as renders:
+            slowing = asyncio.create_task(slow_turns(stop, SLOW * 1.5))
+            try:
+                client.send(text)
+                await client.wait_for(f"Nom                       {text}", timeout=30)
+            finally:
+                stop.set()
+                await slowing
+        assert 1 <= renders[0] <= 2, renders[0]
+        client.send("\tJean")  # the focus still moves on after the burst
+        await client.wait_for("Prénom                    Jean")
 
 
 # -- centre: new QCM (drop-down), paper session form, participant form --------

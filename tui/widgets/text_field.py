@@ -15,7 +15,12 @@ container. Nothing on the candidate's screens reads it, and the driver hands
 a session's next key over only once the previous one's messages are all
 handled (`sshserver/inputs.py`): on a loaded server each of those turns was
 waited for, per character. A field whose ancestors have no handler for
-`Input.Changed` when it is mounted does not post it."""
+`Input.Changed` when it is mounted does not post it.
+
+Such a field's typing is local: a printable key changes the field's text and
+nothing else (no message leaves it, no focus moves), so the driver may hand it
+the next typed character without waiting for the previous one's paint
+(`sshserver/inputs.py`, `typed_ahead`)."""
 
 from __future__ import annotations
 
@@ -46,8 +51,12 @@ def listened(node: DOMNode, message: type[Message]) -> bool:
 
 class TextField(Input):
     virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+    typing_is_local = False
+    """Whether a printable key only changes this field's text (set on mount)."""
 
     def _on_mount(self, event: events.Mount) -> None:
         # Runs beside Input's own `_on_mount` (Textual calls one per class).
         if not listened(self, Input.Changed):
             self.disable_messages(Input.Changed)
+            # A suggester looks its suggestion up in a worker.
+            self.typing_is_local = self.suggester is None
