@@ -25,12 +25,12 @@ from services import nodes
 from services.config import Config, prepare_documents_dir
 from services.documents import DocumentService
 from services.render_jobs import make_pool
-from sshserver.auth import StoreAuthenticator
+from sshserver.auth import Principal, StoreAuthenticator
 from sshserver.collector import Collector
 from sshserver.exec import ExecRunner
 from sshserver.hostkey import host_key_fingerprint, node_host_key
 from sshserver.routing import Router
-from sshserver.server import LiveSessions, start_server
+from sshserver.server import Authenticator, LiveSessions, start_server
 from sshserver.sftp import DocumentsSFTP
 from store import Store
 from store.db import shared_use_while
@@ -87,12 +87,15 @@ async def start_worker(config: Config, *, clock: Clock | None = None, port: int 
     pool = make_pool(render_workers or max(1, (os.cpu_count() or 1) // config.workers or 1))
     documents = DocumentService(store, config.documents_dir, pool)
     authenticator = StoreAuthenticator(store, config)
+    # What the server sees of it: logins become staff or candidates (left to
+    # inference, mypy would join the two into `object`).
+    principals: Authenticator[Principal] = authenticator
     router = Router(store, config, clock, documents, authenticator, **router_options)
     runner = ExecRunner(store, config, build_registry(), {"documents": documents})
     live = LiveSessions(collector)
     acceptor = await start_server(
         config.ssh.host, config.ssh.port if port is None else port, host_key,
-        authenticator, router,
+        principals, router,
         login_timeout=config.ssh.login_timeout,
         keepalive_interval=config.ssh.keepalive_interval,
         max_password_failures=config.security.max_auth_failures,

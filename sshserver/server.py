@@ -14,7 +14,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from functools import partial
 from pathlib import Path
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar, cast
 
 import asyncssh
 from textual.app import App
@@ -257,7 +257,9 @@ def _refuse(process: asyncssh.SSHServerProcess[bytes], message: str) -> None:
 
 def _owned_sftp(factory: SftpFactory[P],
                 chan: asyncssh.SSHServerChannel[bytes]) -> asyncssh.SFTPServer:
-    server: ExamSSHServer[P] = chan.get_connection().get_owner()
+    # asyncssh types the owner as its base classes; start_server makes every
+    # connection's owner an ExamSSHServer.
+    server = cast(ExamSSHServer[P], chan.get_connection().get_owner())
     if server.principal is None:
         raise asyncssh.ChannelOpenError(asyncssh.OPEN_ADMINISTRATIVELY_PROHIBITED,
                                         "not authenticated")

@@ -236,7 +236,9 @@ class Database:
             await self._conn.execute("BEGIN EXCLUSIVE")
             try:
                 cursor = await self._conn.execute("PRAGMA user_version")
-                current = (await cursor.fetchone())[0]
+                row = await cursor.fetchone()
+                assert row is not None  # PRAGMA user_version always answers one row
+                current = row[0]
                 if current > len(MIGRATIONS):
                     raise SchemaTooNew(
                         f"La base {self.path} est au schéma {current}, plus récent que "

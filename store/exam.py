@@ -109,7 +109,8 @@ class ExamRepo(Repo):
         if unused_only and row["state"] != KeyState.UNUSED.value:
             raise Conflict(f"La clé {row['code']} est en cours d'utilisation : non supprimée.")
         held = await tx.one("SELECT * FROM participants WHERE id = ?", (row["participant_id"],))
-        await self.sessions.check_change(tx, rows.participant(held), deleted=True)  # type: ignore[arg-type]
+        assert held is not None  # the key's participant (a foreign key)
+        await self.sessions.check_change(tx, rows.participant(held), deleted=True)
         await tx.execute("DELETE FROM answers WHERE participant_id = ?", (row["participant_id"],))
         await tx.execute("DELETE FROM online_keys WHERE id = ?", (key_id,))
         await tx.execute("DELETE FROM participants WHERE id = ?", (row["participant_id"],))
@@ -159,12 +160,12 @@ class ExamRepo(Repo):
             (code,))
         if row is None:
             raise KeyRefused(KeyRefusal.UNKNOWN)
-        starts = rows.from_ts(row["s_start"])
+        starts = rows.moment(row["s_start"])
         # The key's own end: extra time carries a candidate past the session's end.
-        ends = own_end(rows.from_ts(row["s_end"]), row["extra_minutes"])  # type: ignore[arg-type]
+        ends = own_end(rows.moment(row["s_end"]), row["extra_minutes"])
         if row["state"] == KeyState.SUBMITTED.value:
             raise KeyRefused(KeyRefusal.SUBMITTED)
-        state = window_state(now, starts, ends)  # type: ignore[arg-type]
+        state = window_state(now, starts, ends)
         if state is not WindowState.OPEN:
             reason = (KeyRefusal.NOT_YET_OPEN if state is WindowState.NOT_YET_OPEN
                       else KeyRefusal.CLOSED)
@@ -191,7 +192,9 @@ class ExamRepo(Repo):
         return await self.db.run(lambda tx: self._ticket(tx, key_id))
 
     def _ticket(self, tx: AnySyncTx, key_id: int) -> ExamTicket:
-        key = rows.online_key(tx.one("SELECT * FROM online_keys WHERE id = ?", (key_id,)))  # type: ignore[arg-type]
+        key_row = tx.one("SELECT * FROM online_keys WHERE id = ?", (key_id,))
+        assert key_row is not None  # a key id the caller read or leased
+        key = rows.online_key(key_row)
         session_row = tx.one(f"{SESSION_SELECT} WHERE s.id = ?", (key.session_id,))
         if session_row is None:
             raise NotFound(f"Session introuvable : {key.session_id}.")
@@ -208,6 +211,7 @@ class ExamRepo(Repo):
                         "ORDER BY position", (formation_row["code"],))
         formation = rows.formation(formation_row, tuple(t["name"] for t in themes))
         tz = tx.one("SELECT timezone FROM centres WHERE id = ?", (session.centre_id,))
+        assert tz is not None  # the session's centre (a foreign key)
         questions = tx.all(
             f"SELECT {QUESTION_COLUMNS}, t.name AS theme FROM qcm_questions qq "
             "JOIN questions q ON q.id = qq.question_id JOIN themes t ON t.id = q.theme_id "
@@ -216,7 +220,7 @@ class ExamRepo(Repo):
             "SELECT question_id, choice FROM answers WHERE participant_id = ?",
             (key.participant_id,))}
         return ExamTicket(key, rows.participant(participant_row), session, formation,
-                          tz[0],  # type: ignore[index]
+                          tz[0],
                           tuple(rows.question(r, r["theme"]) for r in questions), answers)
 
     async def answers(self, participant_id: int) -> dict[int, int]:
@@ -243,7 +247,8 @@ class ExamRepo(Repo):
             row = tx.one(
                 "SELECT s.ends_at, k.extra_minutes FROM online_keys k "
                 "JOIN sessions s ON s.id = k.session_id WHERE k.id = ?", (key_id,))
-            return own_end(rows.from_ts(row[0]), row[1])  # type: ignore[arg-type,index]
+            assert row is not None  # the key just updated, in this transaction
+            return own_end(rows.moment(row[0]), row[1])
 
         return await self.db.run(beat, write=True)
 
@@ -260,17 +265,16 @@ class ExamRepo(Repo):
             "WHERE id = ? AND lease_token = ? AND state != 'submitted'", (key_id, token)),
             write=True)
 
-    async def _held(self, tx, key_id: int, token: str):
+    async def _held(self, tx: AnyTx, key_id: int, token: str) -> rows.Row:
         return self._check_held(await tx.one(_held_select(tx), (key_id,)), token)
 
-    def _check_held(self, row, token: str):
+    def _check_held(self, row: rows.Row | None, token: str) -> rows.Row:
         """The key row if this connection holds it in an open window; else KeyRefused."""
         if row is None or row["state"] == KeyState.SUBMITTED.value:
             raise KeyRefused(KeyRefusal.SUBMITTED)
         if row["lease_token"] != token:
             raise KeyRefused(KeyRefusal.IN_USE)
-        if self.clock.now() >= own_end(rows.from_ts(row["s_end"]),  # type: ignore[arg-type]
-                                       row["extra_minutes"]):
+        if self.clock.now() >= own_end(rows.moment(row["s_end"]), row["extra_minutes"]):
             raise KeyRefused(KeyRefusal.CLOSED)
         return row
 
@@ -299,8 +303,9 @@ class ExamRepo(Repo):
                        identity: Identity) -> Participant:
         row = self._check_held(tx.one(_held_select(tx), (key_id,)), token)
         tx.execute(_IDENTITY_UPDATE, _identity_params(identity, None, row["participant_id"]))
-        return rows.participant(tx.one("SELECT * FROM participants WHERE id = ?",  # type: ignore[arg-type]
-                                       (row["participant_id"],)))
+        saved = tx.one("SELECT * FROM participants WHERE id = ?", (row["participant_id"],))
+        assert saved is not None  # the key's participant (a foreign key), just updated
+        return rows.participant(saved)
 
     async def save_answer(self, key_id: int, token: str, question_id: int, choice: int,
                           position: int | None = None) -> None:
@@ -377,7 +382,7 @@ class ExamRepo(Repo):
                 "JOIN sessions s ON s.id = k.session_id "
                 "WHERE k.state = 'in_progress' AND s.ends_at <= ?", (rows.ts(now),))
             expired = [r for r in ended
-                       if own_end(rows.from_ts(r[1]), r[2]) <= now]  # type: ignore[arg-type]
+                       if own_end(rows.moment(r[1]), r[2]) <= now]
             done = []
             for row in expired:
                 try:

@@ -45,6 +45,12 @@ def ts(moment: datetime) -> str:
 def from_ts(text: str | None) -> datetime | None:
     if text is None:
         return None
+    return moment(text)
+
+
+def moment(text: str) -> datetime:
+    """The moment of a timestamp the schema guarantees (a NOT NULL column, or an
+    online session's times): `from_ts` for the others."""
     return datetime.strptime(text, _FMT).replace(tzinfo=timezone.utc)
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from textual import events, on
+
 from domain.clock import Clock
 from domain.models import Account
 from store import Scope, Store
@@ -30,14 +32,18 @@ class CentreApp(QcmApp):
         super().__init__(clock, guard, styles=styles)
         self.store = store
         self.account = account
+        self.centre_id: int = account.centre_id  # checked above: a centre account
         self.documents = documents
         self.sftp_hint = sftp_hint
         self.refresh_seconds = refresh_seconds
         self.context: CentreContext | None = None
 
-    async def on_mount(self) -> None:
+    # Not `on_mount`: Textual calls every class's handler (QcmApp's starts the
+    # session guard), and this one is a coroutine where QcmApp's is not.
+    @on(events.Mount)
+    async def open_home(self) -> None:
         scope = Scope.of(self.account)
-        centre = await self.store.centres.centre(scope, self.account.centre_id)  # type: ignore[arg-type]
+        centre = await self.store.centres.centre(scope, self.centre_id)
         self.context = CentreContext(self.store, self.account, scope, centre, self.clock,
                                      self.documents, self.sftp_hint, self.refresh_seconds)
         await self.push_screen(CentreHomeScreen(self.context))

@@ -7,49 +7,71 @@ from __future__ import annotations
 import errno
 import sqlite3
 import subprocess
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 
 import pytest
 
 from store import Store
 from tests.e2e.conftest import exam_server  # noqa: F401
-from tests.tui.conftest import build_world, make_app, screen_text, start_exam, wait_for
+from tests.tui.conftest import ExamWorld, build_world, make_app, screen_text, start_exam, wait_for
 from tui.screens.exam_screen import NOT_SAVED
 
 
-async def test_answer_refused_while_the_database_is_locked(tmp_path) -> None:
+@pytest.fixture
+async def busy_world(tmp_path) -> AsyncIterator[ExamWorld]:
+    """An exam world whose store gives up on a locked database after 200 ms."""
     path = tmp_path / "db.sqlite3"
     world = await build_world(path)
     await world.store.close()
     world.store = await Store.open(path, world.clock, busy_timeout_ms=200)
-    key = world.keys[0]
     try:
-        app = make_app(world)
-        async with app.run_test(size=(80, 24)) as pilot:
-            await start_exam(pilot, world, key)
-            await pilot.press("a")
-            await wait_for(pilot, lambda: "Réponses 1/30" in screen_text(app))
-            saved = await world.stored_answers(key)
-            assert len(saved) == 1
-            await pilot.press("n")
-            blocker = sqlite3.connect(path, isolation_level=None)
-            try:
-                blocker.execute("BEGIN IMMEDIATE")  # another writer, held for > 200 ms
-                await pilot.press("b")
-                await wait_for(pilot, lambda: NOT_SAVED in screen_text(app))
-                text = screen_text(app)
-                assert "Question 2 : Réponse NON enregistrée" in " ".join(text.split())
-                assert "Réponses 1/30" in text
-                blocker.execute("ROLLBACK")
-            finally:
-                blocker.close()
-            assert await world.stored_answers(key) == saved
-            await pilot.press("b")  # the lock is gone: pressing again saves it
-            await wait_for(pilot, lambda: "Réponses 2/30" in screen_text(app))
-            assert NOT_SAVED not in screen_text(app)
-        stored = await world.stored_answers(key)
-        assert len(stored) == 2 and all(stored[q] == c for q, c in saved.items())
+        yield world
     finally:
         await world.store.close()
+
+
+@contextmanager
+def another_writer(world: ExamWorld) -> Iterator[None]:
+    """Another process holds the write lock (past the store's busy timeout)
+    until the block ends, then rolls back."""
+    blocker = sqlite3.connect(world.store.db.path, isolation_level=None)
+    try:
+        blocker.execute("BEGIN IMMEDIATE")
+        yield
+        blocker.execute("ROLLBACK")
+    finally:
+        blocker.close()
+
+
+async def answer_the_first_question(pilot, world: ExamWorld, key: str) -> None:
+    """Open the exam with `key` and answer question 1, saved."""
+    await start_exam(pilot, world, key)
+    await pilot.press("a")
+    await wait_for(pilot, lambda: "Réponses 1/30" in screen_text(pilot.app))
+
+
+async def test_answer_refused_while_the_database_is_locked(busy_world) -> None:
+    world = busy_world
+    key = world.keys[0]
+    app = make_app(world)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await answer_the_first_question(pilot, world, key)
+        saved = await world.stored_answers(key)
+        assert len(saved) == 1
+        await pilot.press("n")
+        with another_writer(world):
+            await pilot.press("b")
+            await wait_for(pilot, lambda: NOT_SAVED in screen_text(app))
+            text = screen_text(app)
+            assert "Question 2 : Réponse NON enregistrée" in " ".join(text.split())
+            assert "Réponses 1/30" in text
+        assert await world.stored_answers(key) == saved
+        await pilot.press("b")  # the lock is gone: pressing again saves it
+        await wait_for(pilot, lambda: "Réponses 2/30" in screen_text(app))
+        assert NOT_SAVED not in screen_text(app)
+    stored = await world.stored_answers(key)
+    assert len(stored) == 2 and all(stored[q] == c for q, c in saved.items())
 
 
 @pytest.fixture
@@ -134,7 +156,7 @@ async def test_busy_database_the_candidate_sees_the_save_under_way(exam_server) 
     assert len(await world.stored_answers(key)) == 2
 
 
-async def test_a_submission_refused_by_a_locked_database_can_be_made_again(tmp_path) -> None:
+async def test_a_submission_refused_by_a_locked_database_can_be_made_again(busy_world) -> None:
     """« Terminer le QCM » confirmed while another process holds the write lock
     past the busy timeout: the confirmation (which said « Validation … en
     cours ») closes, the questions are back with the reason, nothing is
@@ -143,36 +165,23 @@ async def test_a_submission_refused_by_a_locked_database_can_be_made_again(tmp_p
     from tui.modals.confirm import ConfirmModal
     from tui.screens.result_screen import ResultScreen
 
-    path = tmp_path / "db.sqlite3"
-    world = await build_world(path)
-    await world.store.close()
-    world.store = await Store.open(path, world.clock, busy_timeout_ms=200)
+    world = busy_world
     key = world.keys[0]
-    try:
-        app = make_app(world)
-        async with app.run_test(size=(80, 24)) as pilot:
-            await start_exam(pilot, world, key)
-            await pilot.press("a")
-            await wait_for(pilot, lambda: "Réponses 1/30" in screen_text(app))
-            await pilot.press("t")
-            await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal))
-            blocker = sqlite3.connect(path, isolation_level=None)
-            try:
-                blocker.execute("BEGIN IMMEDIATE")
-                await pilot.press("tab", "enter")
-                await wait_for(pilot, lambda: any(
-                    "n'a pas pu être enregistrée" in str(n.message)
-                    for n in app._notifications))
-                assert not isinstance(app.screen, ConfirmModal)
-                assert "Réponses 1/30" in screen_text(app)
-                blocker.execute("ROLLBACK")
-            finally:
-                blocker.close()
-            assert (await world.key_row(key))["state"] == "in_progress"
-            await pilot.press("t")
-            await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal))
+    app = make_app(world)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await answer_the_first_question(pilot, world, key)
+        await pilot.press("t")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal))
+        with another_writer(world):
             await pilot.press("tab", "enter")
-            await wait_for(pilot, lambda: isinstance(app.screen, ResultScreen))
-        assert (await world.key_row(key))["state"] == "submitted"
-    finally:
-        await world.store.close()
+            await wait_for(pilot, lambda: any(
+                "n'a pas pu être enregistrée" in str(n.message)
+                for n in app._notifications))
+            assert not isinstance(app.screen, ConfirmModal)
+            assert "Réponses 1/30" in screen_text(app)
+        assert (await world.key_row(key))["state"] == "in_progress"
+        await pilot.press("t")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal))
+        await pilot.press("tab", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ResultScreen))
+    assert (await world.key_row(key))["state"] == "submitted"

@@ -8,7 +8,9 @@ import pytest
 from textual.widgets import DataTable, Input, Select
 
 from domain.models import SessionKind
+from store import Scope
 from tests.tui.centre_fixtures import error_of, screen_text, wait_for, world  # noqa: F401
+from tui.base import SessionGuard
 from tui.centre_app import CentreApp
 from tui.screens.centre_home import CentreHomeScreen
 from tui.screens.centre_qcm_create import QcmCreateScreen
@@ -159,6 +161,25 @@ async def test_home_follows_what_others_change_and_leaves_the_rest_alone(world):
         await store.qcms.create_qcm(world.scope_a, "CESI", "COLLEGUE_QCM")
         await wait_for(pilot, lambda: "COLLEGUE_QCM" in screen_text(app))
         assert table.row_count == 2
+
+
+async def test_disabling_the_account_ends_the_open_session(world):
+    """CentreApp opens its home on Mount beside QcmApp's own Mount handler,
+    which starts the session guard: both run, so a disabled account's open
+    session ends with a message."""
+    store = world.store
+
+    async def still_allowed() -> bool:  # as the SSH server asks it (sshserver/auth.py)
+        found = await store.centres.password_hash("alpha")
+        return found is not None and not found[0].disabled
+
+    app = CentreApp(store, world.account_a, world.clock,
+                    guard=SessionGuard(still_allowed=still_allowed, interval=0.05))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(pilot)
+        assert app.is_running
+        await store.centres.set_disabled(Scope.admin("test"), "alpha", True)
+        await wait_for(pilot, lambda: not app.is_running)  # raises if it never ends
 
 
 def test_an_attested_session_reads_the_same_for_centre_and_admin() -> None:
