@@ -159,9 +159,11 @@ class CandidateApp(QcmApp, inherit_bindings=False):
     def _beat(self) -> None:
         """Renew the lease in a background worker, not on the app's message
         loop: every key goes through that loop, and a renewal waiting for a
-        busy database (up to its busy timeout) held the candidate's keys."""
+        busy database (up to its busy timeout) held the candidate's keys.
+        The worker calls `heartbeat` itself: a coroutine made here would be
+        left unawaited by a worker cancelled before it starts."""
         if self._beating is None or self._beating.is_finished:
-            self._beating = self.run_worker(self.heartbeat(), group=BACKGROUND,
+            self._beating = self.run_worker(self.heartbeat, group=BACKGROUND,
                                             exit_on_error=False)
 
     async def heartbeat(self) -> None:
