@@ -13,8 +13,8 @@ memory check catches. So a worker
 - freezes what exists once it is ready (modules, classes: never garbage);
 - keeps short-lived objects in the young generations longer (`YOUNG`);
 - turns off CPython's automatic full collections and runs its own when
-  - sessions have ended: as many as are still live (half of them) since the
-    last collection,
+  - sessions have ended: four times as many as are still live since the
+    last collection (`ENDED_PER_LIVE`), or the last one,
   - memory grew: resident size a quarter above what it was after the last
     collection plus what the sessions arrived since then may use
     (`session_bytes` each); checked on each arrival and every `check` seconds.
@@ -28,9 +28,19 @@ every 15 to 20 s while candidates were arriving and typing. A collection once
 arrivals paused stopped each worker for 2.3 to 5.3 s right when its candidates
 typed their identity, and freed about 3 % of the objects it walked (the
 screens sessions left behind: ~500 objects each, measured with 40 sessions);
-that garbage is left to the memory check. At the end of a room, one
-collection per quarter of the live sessions ending was about three times the
-collection work of one per half.
+that garbage is left to the memory check.
+
+An ended session leaves little garbage: its app is mostly freed by reference
+counting, and a full collection then frees about 2,400 objects per ended
+session while walking about 13,000 per live one (measured with 40 candidates
+on the identity form). So a collection when half of a worker's sessions had
+ended walked five live objects per one freed, and stopped the other half of
+the room: 4 to 10 s per collection in the 500-candidate room's last minutes,
+the phase's p99. Waiting until four times as many sessions have ended as are
+still live stops a fifth of them, for a walk some 40 % shorter; the garbage
+held meanwhile is less than those sessions held when they were live (RSS
+stays under the room's peak), and the memory check still bounds it when
+sessions come and go without the live count falling.
 
 Young generations are still collected by CPython.
 """
@@ -47,6 +57,14 @@ from collections.abc import Callable
 logger = logging.getLogger(__name__)
 NEVER = 2**31 - 1
 """A threshold the oldest generation's counter never reaches."""
+ENDED_PER_LIVE = 4
+"""Sessions ended since the last collection, per session still live, that
+start a full collection (see the module docstring)."""
+SESSION_BYTES = 3 * 1024 * 1024
+"""Resident memory a new session may add before the memory check takes it for
+garbage: a connected candidate holds 2.4 to 2.6 MB (`bench/exam_room.py`,
+500 and 250 candidates); with 2 MB, arrivals alone started collections of 2 to
+7 s each while candidates typed their identity."""
 YOUNG = 10_000
 """Youngest generation's threshold (CPython: 700). A keystroke's short-lived
 cycles then die young instead of reaching the oldest generation, which only a
@@ -63,7 +81,7 @@ class Collector:
     """Runs full collections in one worker process (see the module docstring)."""
 
     def __init__(self, *, check: float = 30.0, growth: float = 1.25,
-                 session_bytes: int = 2 * 1024 * 1024,
+                 session_bytes: int = SESSION_BYTES,
                  collect: Callable[[], int] = gc.collect,
                  memory: Callable[[], int] = resident_bytes) -> None:
         self.check = check
@@ -107,7 +125,7 @@ class Collector:
     def session_ended(self) -> None:
         self.live = max(0, self.live - 1)
         self.ended += 1
-        if self.ended >= max(1, self.live):
+        if self.ended >= max(1, ENDED_PER_LIVE * self.live):
             self._soon("sessions ended")
 
     def _grown(self) -> bool:

@@ -24,6 +24,7 @@ uses the private `_message_queue`, `_update_timer`, `_layout_required` and
 
 from __future__ import annotations
 
+from textual import events
 from textual.screen import Screen
 from textual.widget import Widget
 
@@ -37,14 +38,29 @@ class LayoutFirst(Screen):
     """Base for every screen of the three applications (modals included).
 
     Its compositor renders, for a partial repaint, only the widgets whose
-    visible part it touches (tui/visible_renders.py)."""
+    visible part it touches (tui/visible_renders.py).
+
+    When a screen becomes active, Textual applies the stylesheet again to
+    every one of its nodes, for what may have changed while it was suspended.
+    A screen that has just been mounted had its styles applied as each node
+    was mounted, a moment before: that second pass was about a tenth of a
+    worker's CPU while a room's candidates arrived (py-spy, `bench/exam_room.py
+    --profile`), so the first activation skips it."""
 
     _deferrals = 0
+    _activated = False
 
     def __init__(self, name: str | None = None, id: str | None = None,
                  classes: str | None = None) -> None:
         super().__init__(name, id, classes)
         self._compositor = VisibleRendersCompositor()
+
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        # Runs before Screen's own `_on_screen_resume` (Textual calls one per
+        # class, the subclass's first).
+        if not self._activated:
+            self._activated = True
+            event.refresh_styles = False
 
     def _on_timer_update(self) -> None:
         if not self._message_queue.empty() and self._deferrals < MAX_DEFERRALS:

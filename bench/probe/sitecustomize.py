@@ -134,3 +134,87 @@ if os.environ.get("QCM_PROBE"):
             record(f"msg_{type(message).__name__}", time.perf_counter() - began)
 
     MessagePump._dispatch_message = dispatch  # type: ignore[method-assign]
+
+    # « Valider », step by step: Enter delivered → action → save (validation
+    # and write) → Saved handled by the app → exam screen mounted → its first
+    # paint. Each record is the time since the step before, per candidate.
+    from sshserver import driver as driver_module
+    from tui import candidate_app
+    from tui.screens import exam_screen, identity_screen
+
+    marks: dict[int, float] = {}
+
+    def mark(app, name: str, first: str | None = None) -> None:
+        now = time.perf_counter()
+        key = id(app)
+        if first is not None:
+            marks[key] = now
+            record(f"valider_{name}", 0.0)
+            return
+        if key in marks:
+            record(f"valider_{name}", now - marks[key])
+            marks[key] = now
+
+    original_deliver = driver_module.SSHDriver._deliver
+
+    def deliver(self, message):
+        app = self._app
+        if (getattr(message, "key", None) == "enter" and app.screen_stack
+                and isinstance(app.screen, identity_screen.IdentityScreen)
+                and type(app.screen.focused).__name__ == "Button"):
+            mark(app, "0_delivered", first="yes")
+        return original_deliver(self, message)
+
+    driver_module.SSHDriver._deliver = deliver  # type: ignore[method-assign]
+
+    from textual._context import active_app
+
+    from services import attempt as attempt_module
+
+    original_action = identity_screen.IdentityScreen.action_enter
+
+    def action_enter(self):
+        mark(self.app, "1_action")
+        return original_action(self)
+
+    identity_screen.IdentityScreen.action_enter = action_enter  # type: ignore[method-assign]
+
+    original_save_identity = attempt_module.Attempt.save_identity
+
+    async def save_identity(self, *args, **kwargs):
+        app = active_app.get()
+        mark(app, "2_to_pressed")
+        try:
+            return await original_save_identity(self, *args, **kwargs)
+        finally:
+            mark(app, "3_write")
+
+    attempt_module.Attempt.save_identity = save_identity  # type: ignore[method-assign]
+
+    original_saved = candidate_app.CandidateApp.on_identity_screen_saved
+
+    async def saved(self, event):
+        mark(self, "4_to_app")
+        return await original_saved(self, event)
+
+    candidate_app.CandidateApp.on_identity_screen_saved = saved  # type: ignore[method-assign]
+
+    original_exam_mount = exam_screen.ExamScreen.on_mount
+
+    def exam_mount(self):
+        mark(self.app, "5_exam_mounted")
+        return original_exam_mount(self)
+
+    exam_screen.ExamScreen.on_mount = exam_mount  # type: ignore[method-assign]
+
+    original_write = driver_module.SSHDriver.write
+
+    def write(self, data):
+        app = self._app
+        if id(app) in marks and app.screen_stack and isinstance(
+                app.screen, exam_screen.ExamScreen) and app.screen._ready:
+            mark(app, "6_first_paint")
+            marks.pop(id(app), None)
+        return original_write(self, data)
+
+    driver_module.SSHDriver.write = write  # type: ignore[method-assign]

@@ -38,23 +38,25 @@ async def turn() -> None:
         await asyncio.sleep(0)
 
 
-async def test_one_collection_per_half_of_the_live_sessions_ending() -> None:
+async def test_one_collection_once_four_times_as_many_sessions_ended_as_are_live() -> None:
     recorder = Recorder()
     collector = recorder.collector()
-    for _ in range(8):
+    for _ in range(10):
         collector.session_started()
     collector.started = 0  # the arrivals are not under test here
-    for _ in range(3):
-        collector.session_ended()  # 3 ended, 5 live
+    for _ in range(7):
+        collector.session_ended()  # up to 7 ended, 3 live
         await turn()
     assert recorder.count == 0
-    collector.session_ended()  # 4 ended, 4 live: half of them
+    collector.session_ended()  # 8 ended, 2 live: four times as many
     await turn()
     assert recorder.count == 1
-    for _ in range(4):
-        collector.session_ended()
-        await turn()
-    assert collector.live == 0 and recorder.count >= 2
+    collector.session_ended()  # 1 ended, 1 live
+    await turn()
+    assert recorder.count == 1
+    collector.session_ended()  # the last one
+    await turn()
+    assert collector.live == 0 and recorder.count == 2
     collector.close()
 
 

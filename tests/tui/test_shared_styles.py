@@ -259,6 +259,7 @@ async def test_rules_a_node_already_has_are_not_set_again(world, monkeypatch):
         await pilot.pause()
         field = app.screen.query_one("#last_name", Input)
         background = field.styles.background
+        app.stylesheet.apply(field)  # the rules its path gives now
         monkeypatch.setattr(Stylesheet, "replace_rules", classmethod(counting))
         app.stylesheet.apply(field)
         assert field not in replaced and field.styles.background == background
