@@ -27,7 +27,7 @@ from tui.base import BACKGROUND, QcmApp
 from tui.formatting import clock_text
 from tui.modals.confirm import ConfirmModal
 from tui.screens.exam_messages import KeyLost
-from tui.screens.exam_screen import ExamScreen
+from tui.screens.exam_screen import ExamScreen, tick_lead
 from tui.screens.identity_screen import IdentityScreen
 from tui.screens.key_screen import KeyScreen
 from tui.screens.result_screen import ResultScreen
@@ -52,7 +52,7 @@ class CandidateApp(QcmApp, inherit_bindings=False):
 
     def __init__(self, store: Store, clock: Clock, *, source: str,
                  key_failures: KeyThrottle | None = None, timezone: str = "Europe/Paris",
-                 check_interval: float = 1.0, renew_interval: float = 10.0,
+                 check_interval: float = 10.0, renew_interval: float = 10.0,
                  warn_before: timedelta = timedelta(minutes=5), tick_spread: float = 10.0,
                  token: str | None = None, styles: SharedStyles | None = None) -> None:
         super().__init__(clock, styles=styles)
@@ -67,6 +67,7 @@ class CandidateApp(QcmApp, inherit_bindings=False):
         self.token = token or secrets.token_hex(16)
         self.attempt: Attempt | None = None
         self._watch_timers: list[Timer] = []
+        self._check: Timer | None = None
         self._beating: Worker[None] | None = None
         self._warned = False
         self._busy = False  # a submission or a loss is being handled
@@ -86,10 +87,8 @@ class CandidateApp(QcmApp, inherit_bindings=False):
         self._warned = False
         # Timer callbacks run in the timer's own task; screen changes are
         # queued on the app's message loop, so they never race each other.
-        self._watch_timers = [
-            self.set_interval(self.check_interval, partial(self.call_later, self.check_time)),
-            self.set_interval(self.renew_interval, self._beat),
-        ]
+        self._watch_timers = [self.set_interval(self.renew_interval, self._beat)]
+        self._schedule_check()
         if self.attempt.has_identity:
             await self.switch_screen(ExamScreen(self.attempt, self.clock, self.tick_spread))
         else:
@@ -135,6 +134,25 @@ class CandidateApp(QcmApp, inherit_bindings=False):
             await self.pop_screen()
 
     # Clock and lease ------------------------------------------------------
+
+    def _schedule_check(self) -> None:
+        """Run `check_time` when something it does may be due: the minute
+        shown changes, the warning, the end (`next_check`); at the latest
+        after `check_interval` seconds (a window extended meanwhile)."""
+        attempt = self.attempt
+        if attempt is None:
+            return
+        remaining = (attempt.ends_at - self.clock.now()).total_seconds()
+        delay = next_check(remaining, tick_lead(attempt.key_id, self.tick_spread).total_seconds(),
+                           self.warn_before.total_seconds(), self.check_interval)
+        self._watch_timers = [timer for timer in self._watch_timers if timer is not self._check]
+        self._check = self.set_timer(delay, partial(self.call_later, self._checked))
+        self._watch_timers.append(self._check)
+
+    async def _checked(self) -> None:
+        await self.check_time()
+        if self._watch_timers and not (self._busy or self._leaving):
+            self._schedule_check()
 
     async def check_time(self) -> None:
         """Warn before the end of the window; submit automatically at the end."""
@@ -283,6 +301,21 @@ class CandidateApp(QcmApp, inherit_bindings=False):
 
     async def on_unmount(self) -> None:
         await self._release()
+
+
+def next_check(remaining: float, lead: float, warn_before: float, longest: float) -> float:
+    """Seconds until the candidate's clock next needs looking at: when the
+    minute shown changes (« Temps restant » shows whole minutes of
+    `remaining - lead`), when the end's warning is due, at the end; at most
+    `longest`. A few milliseconds late rather than early, so the change has
+    happened when it runs.
+
+    Each session used to check every second: at 1,000 sessions that alone was
+    30 % of a core (`bench/load.py`, idle sessions)."""
+    shown = remaining - lead
+    moments = [remaining, remaining - warn_before, shown % 60.0 if shown > 0 else remaining]
+    due = min((moment for moment in moments if moment >= 0), default=0.0)
+    return max(0.01, min(longest, due + 0.005))
 
 
 def _minutes(delta: timedelta) -> str:

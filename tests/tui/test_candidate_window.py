@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from tests.tui.conftest import (
     ADMIN,
     NOW,
@@ -148,3 +150,21 @@ async def test_exam_screen_survives_many_clock_ticks_without_repainting(world):
         before = progress.render()
         await pilot.pause(0.2)  # about 20 ticks within the same minute
         assert progress.render() is before  # not re-rendered: no bytes sent
+
+
+def test_the_clock_is_looked_at_when_something_it_shows_changes() -> None:
+    from tui.candidate_app import next_check
+    # 2 h left, no lead: « 2 h 00 » turns « 1 h 59 » just after now; then each minute.
+    assert next_check(7200.0, 0.0, 300.0, 600.0) == pytest.approx(0.01)
+    assert next_check(7199.0, 0.0, 300.0, 600.0) == pytest.approx(59.005)
+    # With a 4-s lead the shown minute changes 4 s earlier.
+    assert next_check(7199.0, 4.0, 300.0, 600.0) == pytest.approx(55.005)
+    # The end's warning, 5 min before the end, comes before the next minute.
+    assert next_check(330.0, 0.0, 300.0, 600.0) == pytest.approx(30.005)
+    assert next_check(302.5, 0.0, 300.0, 600.0) == pytest.approx(2.505)
+    # The end itself, in the last minute.
+    assert next_check(42.0, 0.0, 300.0, 600.0) == pytest.approx(42.005)
+    # Never longer than the longest interval (a window may be extended meanwhile).
+    assert next_check(7199.0, 0.0, 300.0, 10.0) == 10.0
+    # Past the end: at once.
+    assert next_check(-3.0, 0.0, 300.0, 10.0) == pytest.approx(0.01)
