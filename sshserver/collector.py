@@ -30,19 +30,18 @@ typed their identity, and freed about 3 % of the objects it walked (the
 screens sessions left behind: ~500 objects each, measured with 40 sessions);
 that garbage is left to the memory check.
 
-An ended session leaves little garbage: its app is mostly freed by reference
-counting, and a full collection then frees about 2,400 objects per ended
-session while walking about 13,000 per live one (measured with 40 candidates
-on the identity form). So a collection when half of a worker's sessions had
-ended walked five live objects per one freed, and stopped the other half of
-the room: 4 to 10 s per collection in the 500-candidate room's last minutes,
-the phase's p99. Waiting until four times as many sessions have ended as are
-still live stops a fifth of them, for a walk some 40 % shorter; the garbage
-held meanwhile is less than those sessions held when they were live (RSS
-stays under the room's peak), and the memory check still bounds it when
-sessions come and go without the live count falling.
-
-Young generations are still collected by CPython.
+An ended session leaves cyclic garbage that only a full collection frees:
+7,500 to 8,500 objects each (`bench/load.py --sessions 1000` with the probe:
+4.2 and 3.7 million objects freed in 6 and 7 s when each worker's 500
+sessions had ended), while a live session holds about 15,000. A collection
+when half of a worker's sessions had ended stopped the other half of the room
+(4 to 10 s per collection in the 500-candidate room's last minutes, the
+phase's p99). Waiting until four times as many have ended as are still live
+stops a fifth of them instead of half, for a walk about a fifth shorter: about
+a third of the harm (sessions stopped times the pause). The garbage held
+meanwhile is less than those sessions held when they were live (RSS stays
+under the room's peak), and the memory check still bounds it when sessions
+come and go without the live count falling.
 """
 
 from __future__ import annotations

@@ -218,3 +218,19 @@ if os.environ.get("QCM_PROBE"):
         return original_write(self, data)
 
     driver_module.SSHDriver.write = write  # type: ignore[method-assign]
+
+    # Every collection CPython runs, by generation (young ones included), and
+    # what each full collection of the worker's collector freed.
+    import gc as gc_module
+
+    gc_started: list[float] = [0.0]
+
+    def gc_timer(phase: str, info: dict) -> None:
+        if phase == "start":
+            gc_started[0] = time.perf_counter()
+        else:
+            record(f"gc_gen{info['generation']}", time.perf_counter() - gc_started[0])
+            if info["generation"] == 2:
+                stats[f"gc_gen2_freed({info['collected']})"].append(0.0)
+
+    gc_module.callbacks.append(gc_timer)
