@@ -61,7 +61,7 @@ ENDED_PER_LIVE = 4
 start a full collection (see the module docstring)."""
 SESSION_BYTES = 3 * 1024 * 1024
 """Resident memory a new session may add before the memory check takes it for
-garbage: a connected candidate holds 2.4 to 2.6 MB (`bench/exam_room.py`,
+garbage: a connected candidate holds 2.4 to 2.8 MB (`bench/exam_room.py`,
 500 and 250 candidates); with 2 MB, arrivals alone started collections of 2 to
 7 s each while candidates typed their identity."""
 YOUNG = 10_000

@@ -310,8 +310,8 @@ def next_check(remaining: float, lead: float, warn_before: float, longest: float
     `longest`. A few milliseconds late rather than early, so the change has
     happened when it runs.
 
-    Each session used to check every second: at 1,000 sessions that alone was
-    30 % of a core (`bench/load.py`, idle sessions)."""
+    Each session used to check every second: with 1,000 idle sessions the
+    server used 30 % of a core, 22–24 % since (`bench/load.py`)."""
     shown = remaining - lead
     moments = [remaining, remaining - warn_before, shown % 60.0 if shown > 0 else remaining]
     due = min((moment for moment in moments if moment >= 0), default=0.0)
