@@ -22,6 +22,7 @@ from textual.app import App
 
 from sshserver.driver import SSHDriver
 from sshserver.terminal import TerminalProfile, erases_characters, erases_with_background
+from tui.release import release_app
 
 logger = logging.getLogger(__name__)
 
@@ -138,6 +139,7 @@ async def run_app_session(
         closed.cancel()
         _finish(process, message, status)
         logger.info("%s: %s ended (status %d)", where, type(app).__name__, status)
+        release_app(app)
     return status
 
 

@@ -9,12 +9,14 @@ from typing import ClassVar
 
 from textual import events
 from textual.app import App
+from textual.await_remove import AwaitRemove
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widget import Widget
 
 from domain.clock import Clock
+from tui.release import ReleasingWorkers, released_on_exit
 from tui.shared_styles import SharedStyles
 
 BACKGROUND = "background"
@@ -76,6 +78,7 @@ class QcmApp(App):
     def __init__(self, clock: Clock, guard: SessionGuard | None = None, *,
                  styles: SharedStyles | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
+        self._workers = ReleasingWorkers(self)
         # App.__init__ made an empty Stylesheet (sources come at startup): swap it.
         self.shared_styles = SharedStyles() if styles is None else styles
         self.stylesheet = self.shared_styles.stylesheet(self.get_css_variables())
@@ -84,6 +87,12 @@ class QcmApp(App):
         self.animation_level = "none"
         self.last_activity = time.monotonic()
         self._marked_labels: list[Widget] = []
+
+    def _prune(self, *nodes: Widget, parent: DOMNode | None = None) -> AwaitRemove:
+        # Every removal comes here (a screen popped, a widget removed, the
+        # screens at exit): their cycles are cut once they have exited.
+        released_on_exit(nodes)
+        return super()._prune(*nodes, parent=parent)
 
     def get_key_display(self, binding: Binding) -> str:
         """Footers name keys in French (Textual's public hook for it)."""

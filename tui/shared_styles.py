@@ -44,6 +44,8 @@ from textual.css.stylesheet import RulesMap, Stylesheet
 from textual.css.types import CSSLocation
 from textual.dom import DOMNode
 
+from tui.release import release_replaced
+
 Applied = tuple[RulesMap | None, tuple[bool, bool, bool, bool]]
 """What applying the rules to a node gives: its rules (None: no rule matched,
 the node keeps what it has) and its flags (hover, focus-within, order and
@@ -198,6 +200,13 @@ class SharedStylesheet(Stylesheet):
         if rules is not None:
             self.replace_rules(node, rules, animate=animate)
         self._process_component_classes(node)
+
+    def _process_component_classes(self, node: DOMNode) -> None:
+        # Textual makes new virtual nodes for the component classes each time:
+        # the old ones are cycles (tui/release.py).
+        replaced = list(node._component_styles.values())
+        super()._process_component_classes(node)
+        release_replaced(replaced)
 
     def replace_rules(self, node: DOMNode, rules: RulesMap,  # type: ignore[override]
                       animate: bool = False) -> None:

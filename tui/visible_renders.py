@@ -27,13 +27,52 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from textual._compositor import Compositor
-from textual.geometry import Region
+from textual._compositor import Compositor, CompositorMap, ReflowResult
+from textual.geometry import Region, Size
 from textual.strip import Strip
+from textual.widget import Widget
 
 
 class VisibleRendersCompositor(Compositor):
     """Textual's compositor, cropping partial renders by visible region."""
+
+    # Textual's `_arrange_root` leaves each map and widget set it makes in a
+    # cycle (a recursive closure): once the compositor has replaced one, it
+    # is emptied, so the cycle no longer keeps every widget it names until a
+    # full collection (tui/release.py).
+
+    def reflow(self, parent: Widget, size: Size) -> ReflowResult:
+        replaced = self._full_map, self._visible_map, self.widgets
+        result = super().reflow(parent, size)
+        _empty(replaced, keep=(self._full_map, self.widgets))
+        return result
+
+    def reflow_visible(self, parent: Widget, size: Size) -> set[Widget]:
+        replaced = self._visible_map, self.widgets
+        exposed = super().reflow_visible(parent, size)
+        _empty(replaced, keep=(self._visible_map, self.widgets))
+        return exposed
+
+    @property
+    def full_map(self) -> CompositorMap:
+        # Textual's property, emptying the map it replaces and the widget
+        # set it does not keep.
+        if self.root is None:
+            return {}
+        if self._full_map_invalidated:
+            self._full_map_invalidated = False
+            replaced = self._full_map, self._visible_map
+            map, widgets = self._arrange_root(self.root, self.size, visible_only=False)
+            self._full_map = map
+            self._visible_widgets = None
+            self._visible_map = None
+            _empty((*replaced, widgets), keep=(map, self.widgets))
+        return self._full_map
+
+    def clear(self) -> None:
+        visible = self._visible_map
+        super().clear()
+        _empty((visible,), keep=())
 
     def _get_renders(
         self, crop: Region | None = None
@@ -56,3 +95,12 @@ class VisibleRendersCompositor(Compositor):
             yield region, clip, lines
             if visible.contains_region(crop):
                 return  # front to back: what lies below is covered here
+
+
+def _empty(replaced: Iterable[CompositorMap | set[Widget] | None],
+           keep: Iterable[CompositorMap | set[Widget] | None]) -> None:
+    """Empty the maps and widget sets the compositor no longer holds."""
+    kept = {id(held) for held in keep}
+    for held in replaced:
+        if held is not None and id(held) not in kept:
+            held.clear()

@@ -1,0 +1,84 @@
+"""What a candidate leaves behind is freed by reference counting
+(tui/release.py): with Python's collector off, nothing is left of the screens
+they went through, nor of the component styles a restyle replaced."""
+
+from __future__ import annotations
+
+import gc
+import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from textual.dom import DOMNode
+from textual.widget import Widget
+
+from tests.tui.conftest import enter_key, fill_identity, make_app, wait_screen
+from tui.screens.exam_screen import ExamScreen
+from tui.screens.identity_screen import IdentityScreen
+from tui.widgets.text_field import TextField
+
+
+@contextmanager
+def collector_off() -> Iterator[None]:
+    gc.collect()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def every_node(root: DOMNode) -> list[weakref.ref[DOMNode]]:
+    """The subtree, its scrollbars, and the virtual nodes of its component styles."""
+    nodes: list[DOMNode] = []
+    for node in root.walk_children(with_self=True):
+        nodes.append(node)
+        if isinstance(node, Widget):
+            nodes.extend(node._get_virtual_dom())
+        nodes.extend(styles.node for styles in node._component_styles.values()
+                     if styles.node is not None)
+    return [weakref.ref(node) for node in nodes]
+
+
+def alive(refs: list[weakref.ref[DOMNode]]) -> list[str]:
+    return [repr(node) for ref in refs if (node := ref()) is not None]
+
+
+async def test_screens_left_behind_are_freed_without_a_collection(world):
+    app = make_app(world)
+    with collector_off():
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            key_screen = every_node(app.screen)
+            await enter_key(pilot, world.keys[0])
+            await wait_screen(pilot, IdentityScreen)
+            identity_screen = every_node(app.screen)
+            for _ in range(4):  # focus moves: each restyles two fields
+                await pilot.press("tab")
+            await fill_identity(pilot)
+            await wait_screen(pilot, ExamScreen)
+            await pilot.pause()
+            assert len(key_screen) > 10 and len(identity_screen) > 40
+            assert alive(key_screen) == []
+            assert alive(identity_screen) == []
+            # What the candidate sees now is untouched.
+            assert not alive(every_node(app.screen)) == []
+
+
+async def test_a_restyle_frees_the_component_styles_it_replaces(world):
+    app = make_app(world)
+    with collector_off():
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            field = app.screen.query_one("#key", TextField)
+            replaced = [weakref.ref(styles.node) for styles in field._component_styles.values()
+                        if styles.node is not None]
+            assert replaced
+            app.stylesheet.apply(field)  # what a focus or class change does
+            await pilot.pause()
+            assert alive(replaced) == []
+            # The field still draws with its new component styles.
+            assert all(styles.node is not None for styles in field._component_styles.values())
+            field.value = "ABC"
+            await pilot.pause()
+            assert "ABC" in "".join(strip.text for strip in field.render_lines(field.region.reset_offset))
