@@ -25,11 +25,14 @@ by reference counting as soon as nothing else refers to it:
   worker (`active_worker`), which names its node, so the key screen stayed
   alive through the whole exam behind the worker that opened the key.
 
+The compositor's own cycles (each frame's lines, each layout's map) are cut
+in tui/visible_renders.py.
+
 Only the links Textual itself no longer uses after the end are cut, and the
 next styling of a live node makes new component nodes before the old ones are
 cut. It reaches into private attributes (`_css_styles`, `_inline_styles`,
-`Timer._callback`, `LRUCache._head`, a screen's
-`_compositor`, `_result_callbacks` and `_layout_widgets`, the app's `_driver`, `_workers`,
+`Timer._callback`, `LRUCache._head`, a screen's `_compositor`,
+`_result_callbacks` and `_layout_widgets`, the app's `_driver`, `_workers`,
 `_logger` and `_animator`, `Worker._task`):
 tests/tui/test_release.py fails if they change shape, and pyproject pins
 Textual to a minor range.

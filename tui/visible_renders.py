@@ -18,9 +18,18 @@ area, those below it are not rendered at all (a character typed in a field
 rendered the field and its three containers, for the field's line only).
 The frames sent are the same.
 
-It overrides a private method of Textual's `Compositor` (`_get_renders`) and
-replaces the private `Screen._compositor`; tests/tui/test_visible_renders.py
-fails if they change shape (pyproject pins Textual to a minor range).
+It also leaves no reference cycle behind (tui/release.py): a line that needs
+no cut caches itself in itself when the screen cuts it (`Strip.divide`), and
+every layout leaves its map and widget set in a recursive closure of
+Textual's `_arrange_root`; the first is dropped once the frame is composed,
+the second emptied once the compositor has replaced it. Before, each frame
+and each layout left garbage that only a full collection freed.
+
+It overrides private methods of Textual's `Compositor` (`_get_renders`,
+`reflow`, `reflow_visible`, `full_map`, `clear`), uses `Strip._divide_cache`,
+and replaces the private `Screen._compositor`; tests/tui/test_visible_renders.py
+and tests/tui/test_release.py fail if they change shape (pyproject pins
+Textual to a minor range).
 """
 
 from __future__ import annotations
@@ -36,10 +45,9 @@ from textual.widget import Widget
 class VisibleRendersCompositor(Compositor):
     """Textual's compositor, cropping partial renders by visible region."""
 
-    # Textual's `_arrange_root` leaves each map and widget set it makes in a
-    # cycle (a recursive closure): once the compositor has replaced one, it
-    # is emptied, so the cycle no longer keeps every widget it names until a
-    # full collection (tui/release.py).
+    # Each map and widget set `_arrange_root` makes stays in a cycle (see
+    # the module docstring): once replaced, it is emptied, so the cycle no
+    # longer keeps every widget it names until a full collection.
 
     def reflow(self, parent: Widget, size: Size) -> ReflowResult:
         replaced = self._full_map, self._visible_map, self.widgets
@@ -77,6 +85,22 @@ class VisibleRendersCompositor(Compositor):
     def _get_renders(
         self, crop: Region | None = None
     ) -> Iterable[tuple[Region, Region, list[Strip]]]:
+        # The caller cuts each line into the screen's cuts (`Strip.divide`),
+        # and a line that needs no cut caches itself in itself: a cycle per
+        # line painted, that outlives the line in the widget's cache. Once
+        # the caller is done with the lines (it asks for more, or stops),
+        # those entries go.
+        rendered: list[list[Strip]] = []
+        try:
+            for render in self._renders(crop):
+                rendered.append(render[2])
+                yield render
+        finally:
+            for lines in rendered:
+                for line in lines:
+                    _forget_itself(line)
+
+    def _renders(self, crop: Region | None) -> Iterable[tuple[Region, Region, list[Strip]]]:
         if crop is None:
             yield from super()._get_renders(None)
             return
@@ -95,6 +119,15 @@ class VisibleRendersCompositor(Compositor):
             yield region, clip, lines
             if visible.contains_region(crop):
                 return  # front to back: what lies below is covered here
+
+
+def _forget_itself(line: Strip) -> None:
+    """Drop a line's cached division into itself alone (a one-entry cycle)."""
+    divided = line._divide_cache._cache
+    if divided:
+        for cuts, parts in list(divided.items()):
+            if len(parts) == 1 and parts[0] is line:
+                del divided[cuts]
 
 
 def _empty(replaced: Iterable[CompositorMap | set[Widget] | None],

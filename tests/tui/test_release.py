@@ -1,18 +1,20 @@
 """What a candidate leaves behind is freed by reference counting
-(tui/release.py): with Python's collector off, nothing is left of the screens
-they went through, nor of the component styles a restyle replaced."""
+(tui/release.py, tui/visible_renders.py): with Python's collector off,
+nothing is left of the screens they went through, of the component styles a
+restyle replaced, of the lines painted or of the layouts replaced."""
 
 from __future__ import annotations
 
 import gc
 import weakref
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from textual.dom import DOMNode
 from textual.widget import Widget
 
-from tests.tui.conftest import enter_key, fill_identity, make_app, wait_screen
+from tests.tui.conftest import enter_key, fill_identity, make_app, screen_text, wait_screen
 from tui.screens.exam_screen import ExamScreen
 from tui.screens.identity_screen import IdentityScreen
 from tui.widgets.text_field import TextField
@@ -82,3 +84,29 @@ async def test_a_restyle_frees_the_component_styles_it_replaces(world):
             field.value = "ABC"
             await pilot.pause()
             assert "ABC" in "".join(strip.text for strip in field.render_lines(field.region.reset_offset))
+
+
+async def test_typing_and_moving_leave_no_cyclic_garbage(world):
+    """Every frame cuts lines into the screen's cuts; a line needing no cut
+    cached itself in itself (tui/visible_renders.py), and each reflow left
+    its map in a cycle: with the collector off, typing in the identity form
+    and moving between its fields leaves none of them to collect."""
+    app = make_app(world)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await enter_key(pilot, world.keys[0])
+        await wait_screen(pilot, IdentityScreen)
+        await pilot.pause()
+        with collector_off():
+            for text in ("Dupont", "Jeanne", "Soleil SARL"):
+                await pilot.press("tab", *text)
+                await pilot.pause()
+            gc.set_debug(gc.DEBUG_SAVEALL)
+            try:
+                gc.collect()
+                left = Counter(type(thing).__name__ for thing in gc.garbage)
+            finally:
+                gc.set_debug(0)
+                gc.garbage.clear()
+        assert "Dupont" in screen_text(app)
+        assert left["Strip"] == 0 and left["MapGeometry"] == 0, left
