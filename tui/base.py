@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 
 from domain.clock import Clock
+from tui.layout_first import LayoutFirst
 from tui.release import ReleasingWorkers, released_on_exit
 from tui.shared_styles import SharedStyles
 
@@ -93,6 +94,10 @@ class QcmApp(App):
         # screens at exit): their cycles are cut once they have exited.
         released_on_exit(nodes)
         return super()._prune(*nodes, parent=parent)
+
+    def get_default_screen(self) -> Screen:
+        """The screen under all others, with the compositor every screen has."""
+        return LayoutFirst(id="_default")
 
     def get_key_display(self, binding: Binding) -> str:
         """Footers name keys in French (Textual's public hook for it)."""

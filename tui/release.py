@@ -31,7 +31,7 @@ in tui/visible_renders.py.
 Only the links Textual itself no longer uses after the end are cut, and the
 next styling of a live node makes new component nodes before the old ones are
 cut. It reaches into private attributes (`_css_styles`, `_inline_styles`,
-`Timer._callback`, `LRUCache._head`, a screen's `_compositor`,
+`Timer._callback`, `RichVisual._widget`, `LRUCache._head`, a screen's `_compositor`,
 `_result_callbacks` and `_layout_widgets`, the app's `_driver`, `_workers`,
 `_logger` and `_animator`, `Worker._task`):
 tests/tui/test_release.py fails if they change shape, and pyproject pins
@@ -50,6 +50,7 @@ from textual.cache import LRUCache
 from textual.css.styles import RenderStyles
 from textual.dom import DOMNode
 from textual.timer import Timer
+from textual.visual import RichVisual
 from textual.widget import Widget
 from textual.worker import Worker
 from textual.worker_manager import WorkerManager
@@ -136,10 +137,13 @@ def release_app(app: App[Any]) -> None:
 
 
 def _stop_timers(owner: object) -> None:
-    """Drop the callbacks of the (stopped) timers an object holds."""
+    """Drop the callbacks of the (stopped) timers an object holds, and the
+    widget its visual (a Rich renderable's, `RichVisual._widget`) names."""
     for value in vars(owner).values():
         if isinstance(value, Timer):
             value._callback = None  # type: ignore[assignment]
+        elif isinstance(value, RichVisual) and value._widget is owner:
+            value._widget = None  # type: ignore[assignment]
 
 
 def _ignore(*_args: object, **_kwargs: object) -> None:
