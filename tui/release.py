@@ -31,9 +31,9 @@ in tui/visible_renders.py.
 Only the links Textual itself no longer uses after the end are cut, and the
 next styling of a live node makes new component nodes before the old ones are
 cut. It reaches into private attributes (`_css_styles`, `_inline_styles`,
-`Timer._callback`, `RichVisual._widget`, `LRUCache._head`, a screen's `_compositor`,
-`_result_callbacks` and `_layout_widgets`, the app's `_driver`, `_workers`,
-`_logger` and `_animator`, `Worker._task`):
+`Timer._callback`, `RichVisual._widget`, `LRUCache._head`, a screen's
+`_compositor`, `_result_callbacks` and `_layout_widgets`, the app's
+`_driver`, `_workers`, `_logger` and `_animator`, `Worker._task`):
 tests/tui/test_release.py fails if they change shape, and pyproject pins
 Textual to a minor range.
 """
@@ -100,7 +100,7 @@ def release_node(node: DOMNode) -> None:
     """Cut the cycles through a node that has left the DOM for good."""
     node._css_styles.node = None
     node._inline_styles.node = None
-    _stop_timers(node)
+    _drop_back_links(node)
     for ring in _rings(node):
         _cut(ring)
     compositor = getattr(node, "_compositor", None)
@@ -133,12 +133,12 @@ def release_app(app: App[Any]) -> None:
     animator = app._animator
     animator.app = None  # type: ignore[assignment]
     app._animate._obj = None
-    _stop_timers(animator)
+    _drop_back_links(animator)
 
 
-def _stop_timers(owner: object) -> None:
-    """Drop the callbacks of the (stopped) timers an object holds, and the
-    widget its visual (a Rich renderable's, `RichVisual._widget`) names."""
+def _drop_back_links(owner: object) -> None:
+    """Cut what an object's own parts point back at it with: its (stopped)
+    timers' callbacks, its Rich renderable's visual (`RichVisual._widget`)."""
     for value in vars(owner).values():
         if isinstance(value, Timer):
             value._callback = None  # type: ignore[assignment]
