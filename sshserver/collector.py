@@ -17,7 +17,10 @@ memory check catches. So a worker
     last collection (`ENDED_PER_LIVE`), or the last one,
   - memory grew: resident size a quarter above what it was after the last
     collection plus what the sessions arrived since then may use
-    (`session_bytes` each); checked on each arrival and every `check` seconds.
+    (`session_bytes` each, counted at the most sessions live since then:
+    memory a session held stays with the process after it ends, which the
+    ended sessions' collection looks after); checked on each arrival and
+    every `check` seconds.
 
 Each full collection costs time in proportion to the live sessions, and it
 stops every session of the worker meanwhile (measured with
@@ -97,6 +100,7 @@ class Collector:
         self.collections = 0
         self._baseline = memory()  # resident size after the last collection
         self._baseline_live = 0  # live sessions then
+        self._peak_live = 0  # the most live sessions since then
         self._check_timer: asyncio.TimerHandle | None = None
         self._pending: asyncio.Handle | None = None
 
@@ -106,7 +110,7 @@ class Collector:
         gc.freeze()
         gc.set_threshold(young, 10, NEVER)
         self._baseline = self._memory()
-        self._baseline_live = self.live
+        self._baseline_live = self._peak_live = self.live
         self.start()
 
     def start(self) -> None:
@@ -121,6 +125,7 @@ class Collector:
     def session_started(self) -> None:
         self.live += 1
         self.started += 1
+        self._peak_live = max(self._peak_live, self.live)
         if self._grown():
             self._soon("memory grew")
 
@@ -131,7 +136,7 @@ class Collector:
             self._soon("sessions ended")
 
     def _grown(self) -> bool:
-        arrived = max(0, self.live - self._baseline_live) * self.session_bytes
+        arrived = max(0, self._peak_live - self._baseline_live) * self.session_bytes
         return self._memory() > (self._baseline + arrived) * self.growth
 
     def _periodic(self) -> None:
@@ -149,7 +154,7 @@ class Collector:
         began = time.perf_counter()
         freed = self._collect()
         self._baseline = self._memory()
-        self._baseline_live = self.live
+        self._baseline_live = self._peak_live = self.live
         self.collections += 1
         logger.debug("full collection (%s): %d objects freed in %.0f ms, %d live sessions, "
                      "%d started and %d ended since the last one", reason, freed,
