@@ -28,15 +28,21 @@ LABEL_CLASS = "field-label"
 
 
 def focus_labels(widget: Widget | None) -> list[Widget]:
-    """The labels of the form line holding `widget`: the `.field-label`
-    children of its nearest ancestor (or itself) that has any."""
+    """The label of the form line holding `widget`: the `.field-label` right
+    before it, or before the nearest of its ancestors that has one right
+    before it (a line is a row of its own, or a label and its field side by
+    side in a grid)."""
     node: DOMNode | None = widget
     while node is not None and not isinstance(node, Screen):
-        labels = [child for child in node.children
-                  if isinstance(child, Widget) and child.has_class(LABEL_CLASS)]
-        if labels:
-            return labels
-        node = node.parent
+        parent = node.parent
+        if parent is None:
+            break
+        siblings = parent.children
+        index = siblings.index(node)
+        before = siblings[index - 1] if index > 0 else None
+        if isinstance(before, Widget) and before.has_class(LABEL_CLASS):
+            return [before]
+        node = parent
     return []
 
 

@@ -216,3 +216,25 @@ async def test_enter_goes_to_the_next_field_as_the_hint_says(world):
         screen.query_one("#is-retake").focus()
         await pilot.press("space")
         assert screen.query_one("#is-retake", Checkbox).value is True
+
+
+async def test_only_the_focused_fields_label_is_marked(world):
+    """The focused field's label is drawn in reverse (`-focus`): the label of
+    its own line only; the retake line's two controls share theirs, and
+    « Valider » has none."""
+    app = make_app(world)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_form(pilot, world, world.keys[1])
+
+        def marked() -> list[str]:
+            return [str(label.render()) for label in screen.query(".field-label")
+                    if label.has_class("-focus")]
+
+        for field, label in (("#first_name", "Prénom"), ("#civility", "Civilité"),
+                             ("#is-retake", "Second passage"), ("#email", "Email")):
+            screen.query_one(field).focus()
+            await pilot.pause()
+            assert marked() == [label], field
+        screen.query_one("#save").focus()
+        await pilot.pause()
+        assert marked() == []

@@ -9,7 +9,7 @@ from textual import on
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import (
     Button,
@@ -66,40 +66,43 @@ class IdentityScreen(QuietFocus, LayoutFirst):
         self.first = first
 
     def compose(self) -> ComposeResult:
+        # Shallow on purpose: the screen itself scrolls, each line is one row
+        # under it. Textual mounts a tree level by level, a few turns of the
+        # event loop each, and on a loaded worker every turn lasts as long as
+        # all its sessions' ready work (bench/mount_turns.py).
         participant = self.attempt.participant
         identity = participant.identity
-        with VerticalScroll(id="identity-form"):
-            yield Static("Vos informations", classes="title")
-            yield Static("Entrée ou Tab : champ suivant ; Espace coche. « Valider » enregistre"
-                         + (" et commence le QCM." if self.first else " et revient au QCM."),
-                         classes="hint")
-            yield Static(f"N° de participant : {participant.number} "
-                         "(à garder : il sert en cas de second passage)",
-                         id="number", markup=False)
+        yield Static("Vos informations", classes="title")
+        yield Static("Entrée ou Tab : champ suivant ; Espace coche. « Valider » enregistre"
+                     + (" et commence le QCM." if self.first else " et revient au QCM."),
+                     classes="hint")
+        yield Static(f"N° de participant : {participant.number} "
+                     "(à garder : il sert en cas de second passage)",
+                     id="number", markup=False)
+        with Horizontal(classes="field-row"):
+            yield Label(IDENTITY_LABELS["civility"], classes="field-label")
+            with RadioSet(id="civility", compact=True):
+                for civility in CIVILITIES:
+                    yield RadioChoice(civility, value=identity.civility == civility,
+                                      compact=True)
+        yield Static("", id="civility-error", classes="field-error", markup=False)
+        for name in TEXT_FIELDS:
+            value = getattr(identity, name) or ("France" if name == "country" else "")
             with Horizontal(classes="field-row"):
-                yield Label(IDENTITY_LABELS["civility"], classes="field-label")
-                with RadioSet(id="civility", compact=True):
-                    for civility in CIVILITIES:
-                        yield RadioChoice(civility, value=identity.civility == civility,
-                                          compact=True)
-            yield Static("", id="civility-error", classes="field-error", markup=False)
-            for name in TEXT_FIELDS:
-                value = getattr(identity, name) or ("France" if name == "country" else "")
-                with Horizontal(classes="field-row"):
-                    yield Label(IDENTITY_LABELS[name], classes="field-label")
-                    yield TextField(safe_text(value), id=name, max_length=200, compact=True)
-                yield Static("", id=f"{name}-error", classes="field-error", markup=False)
-            with Horizontal(classes="field-row"):
-                yield Label("Second passage", classes="field-label")
-                yield TickBox("oui, n° du 1er passage :", participant.is_retake,
-                               id="is-retake", compact=True)
-                yield TextField(participant.retake_of or "", id="retake_of", max_length=20,
+                yield Label(IDENTITY_LABELS[name], classes="field-label")
+                yield TextField(safe_text(value), id=name, max_length=200, compact=True)
+            yield Static("", id=f"{name}-error", classes="field-error", markup=False)
+        with Horizontal(classes="field-row"):
+            yield Label("Second passage", classes="field-label")
+            yield TickBox("oui, n° du 1er passage :", participant.is_retake,
+                          id="is-retake", compact=True)
+            yield TextField(participant.retake_of or "", id="retake_of", max_length=20,
                             placeholder="AAAA-NNNNNN", compact=True,
                             disabled=not participant.is_retake)
-            yield Static("", id="retake_of-error", classes="field-error", markup=False)
-            yield Static("", id="form-error", classes="field-error", markup=False)
-            with Horizontal(id="identity-buttons"):
-                yield Button("Valider", id="save", variant="primary", compact=True)
+        yield Static("", id="retake_of-error", classes="field-error", markup=False)
+        yield Static("", id="form-error", classes="field-error", markup=False)
+        with Horizontal(id="identity-buttons"):
+            yield Button("Valider", id="save", variant="primary", compact=True)
         yield QuietFooter()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
