@@ -95,9 +95,17 @@ def _pending(node: MessagePump) -> str | None:
         return WORK
     if node._running and not queue.ready_event._waiters:
         return WORK
-    if getattr(node, "_callbacks", None):  # a screen's after-refresh callbacks
-        return REFRESH
-    return None
+    return REFRESH if _waits_for_paint(node) else None
+
+
+def _waits_for_paint(node: MessagePump) -> bool:
+    """Whether a screen holds callbacks to run after its next paint, other
+    than the footer's update that Textual schedules on every focus move
+    (`Screen.refresh_bindings`, in a partial): no key depends on that one, and
+    waiting for a paint made a Tab cost twice the turns of the event loop."""
+    callbacks: list[tuple[Any, MessagePump]] = getattr(node, "_callbacks", [])
+    footer = getattr(node, "refresh_bindings", None)
+    return any(getattr(callback, "func", callback) != footer for callback, _ in callbacks)
 
 
 async def _drained(node: MessagePump, reason: str, timeout: float) -> None:

@@ -23,29 +23,6 @@ from tui.shared_styles import SharedStyles
 BACKGROUND = "background"
 """Worker group of work no input asked for (a lease renewal): the SSH driver
 does not hold a session's next key until it ends (sshserver/inputs.py)."""
-FOCUS_CLASS = "-focus"
-LABEL_CLASS = "field-label"
-
-
-def focus_labels(widget: Widget | None) -> list[Widget]:
-    """The label of the form line holding `widget`: the `.field-label` right
-    before it, or before the nearest of its ancestors that has one right
-    before it (a line is a row of its own, or a label and its field side by
-    side in a grid)."""
-    node: DOMNode | None = widget
-    while node is not None and not isinstance(node, Screen):
-        parent = node.parent
-        if parent is None:
-            break
-        siblings = parent.children
-        index = siblings.index(node)
-        before = siblings[index - 1] if index > 0 else None
-        if isinstance(before, Widget) and before.has_class(LABEL_CLASS):
-            return [before]
-        node = parent
-    return []
-
-
 KEY_NAMES = {
     "escape": "Échap", "enter": "Entrée", "delete": "Suppr", "space": "Espace",
     "backspace": "Effacement", "tab": "Tab", "shift+tab": "Maj+Tab", "home": "Début",
@@ -93,7 +70,6 @@ class QcmApp(App):
         self.guard = guard
         self.animation_level = "none"
         self.last_activity = time.monotonic()
-        self._marked_labels: list[Widget] = []
 
     def _prune(self, *nodes: Widget, parent: DOMNode | None = None) -> AwaitRemove:
         # Every removal comes here (a screen popped, a widget removed, the
@@ -125,32 +101,6 @@ class QcmApp(App):
         if isinstance(event, (events.Key, events.MouseDown)):
             self.last_activity = time.monotonic()
         await super().on_event(event)
-
-    # One focus marker on every form: the focused field's label is drawn in
-    # reverse video (tui/qcm.tcss, `.field-label.-focus`), which needs no
-    # colour. A class set here, rather than `:focus-within` in the stylesheet:
-    # the label is not the focused widget, so a focus move restyled it but
-    # nothing repainted it (screens skip their repaint on focus moves).
-
-    def _on_descendant_focus(self, event: events.DescendantFocus) -> None:
-        # Idle means no bytes: a blinking cursor (Input, TextArea) would send
-        # about 43 B/s to an idle terminal. A steady cursor shows the same.
-        if getattr(event.widget, "cursor_blink", False):
-            event.widget.cursor_blink = False  # type: ignore[attr-defined]
-        self._mark_focused_label()
-
-    def _on_descendant_blur(self, event: events.DescendantBlur) -> None:
-        self._mark_focused_label()
-
-    def _mark_focused_label(self) -> None:
-        # No screen any more while the app shuts down: nothing to mark.
-        labels = focus_labels(self.focused) if self.screen_stack else []
-        for label in self._marked_labels:
-            if label not in labels:
-                label.remove_class(FOCUS_CLASS)
-        for label in labels:
-            label.add_class(FOCUS_CLASS)
-        self._marked_labels = labels
 
     async def _check_guard(self) -> None:
         guard = self.guard

@@ -25,16 +25,16 @@ uses the private `_message_queue`, `_update_timer`, `_layout_required` and
 from __future__ import annotations
 
 from textual import events
-from textual.screen import Screen
 from textual.widget import Widget
 
+from tui.form_focus import FormFocus
 from tui.visible_renders import VisibleRendersCompositor
 
 MAX_DEFERRALS = 3
 """Timer periods a paint may wait for queued messages (a flood never starves it)."""
 
 
-class LayoutFirst(Screen):
+class LayoutFirst(FormFocus):
     """Base for every screen of the three applications (modals included).
 
     Its compositor renders, for a partial repaint, only the widgets whose

@@ -5,12 +5,12 @@ defers its paint while messages are queued to it, tui/layout_first.py)."""
 
 from __future__ import annotations
 
-from textual import events
+from textual import events, messages
 from textual.app import App, ComposeResult
 from textual.message import Message
 from textual.widgets import Button, Static
 
-from sshserver.inputs import Pumps, settle
+from sshserver.inputs import Pumps, _waits_for_paint, settle
 from tui.layout_first import LayoutFirst
 
 
@@ -18,6 +18,23 @@ class TwoButtons(LayoutFirst):
     def compose(self) -> ComposeResult:
         yield Button("Oui", id="yes")
         yield Button("Non", id="no")
+
+
+class Recording(Button):
+    """A button that notes the keys offered to it."""
+
+    def __init__(self, label: str, id: str) -> None:
+        super().__init__(label, id=id)
+        self.keys: list[str] = []
+
+    def on_key(self, event: events.Key) -> None:
+        self.keys.append(event.key)
+
+
+class TwoRecording(LayoutFirst):
+    def compose(self) -> ComposeResult:
+        yield Recording("Oui", id="yes")
+        yield Recording("Non", id="no")
 
 
 class Tiny(App[None]):
@@ -43,6 +60,42 @@ async def test_a_focus_move_settles_in_a_few_messages():
             assert app.focused is not None and app.focused.id == expected
             handled = [type(message).__name__ for message in hooked[before:]]
             assert len(handled) <= 30, handled
+
+
+async def test_tab_moves_the_focus_before_any_widget_is_offered_it():
+    """Tab is a priority binding of every screen (tui/form_focus.py): Textual
+    acts on it as the app receives it, instead of offering it to the focused
+    widget and each ancestor first, a turn of the event loop each."""
+    app = Tiny()
+    async with app.run_test() as pilot:
+        await app.push_screen(TwoRecording())
+        yes, no = app.screen.query_one("#yes", Recording), app.screen.query_one("#no", Recording)
+        yes.focus()
+        await pilot.pause()
+        for key, expected in (("tab", no), ("shift+tab", yes), ("x", yes)):
+            app.post_message(events.Key(key, None))
+            assert await settle(app, set(app.workers), Pumps())
+            assert app.focused is expected
+        assert yes.keys == ["x"] and no.keys == []
+
+
+async def test_a_focus_move_waits_for_no_paint():
+    """The footer's update that Textual schedules after a focus move's paint
+    is nothing a key waits for; any other after-paint callback is."""
+    app = Tiny()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        screen = app.screen
+        screen.set_focus(screen.query_one("#no", Button))
+        # Textual asks for it by a message to the screen (private queue).
+        queued = [message.callback for message in screen._message_queue.values
+                  if isinstance(message, messages.InvokeLater)]
+        assert [getattr(callback, "func", None) for callback in queued] == [
+            screen.refresh_bindings]
+        screen._invoke_later(queued[0], screen)  # as handling the message does
+        assert not _waits_for_paint(screen)
+        screen._invoke_later(lambda: None, screen)
+        assert _waits_for_paint(screen)
 
 
 async def test_a_settled_app_settles_at_once():
