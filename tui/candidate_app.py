@@ -26,6 +26,7 @@ from store import Store
 from tui.base import BACKGROUND, QcmApp
 from tui.formatting import clock_text
 from tui.modals.confirm import ConfirmModal
+from tui.prepared_screen import PreparedScreen
 from tui.screens.exam_messages import KeyLost
 from tui.screens.exam_screen import ExamScreen, tick_lead
 from tui.screens.identity_screen import IdentityScreen
@@ -66,6 +67,9 @@ class CandidateApp(QcmApp, inherit_bindings=False):
         self.tick_spread = tick_spread
         self.token = token or secrets.token_hex(16)
         self.attempt: Attempt | None = None
+        # The next screen, built while the candidate is busy with this one.
+        self._identity: PreparedScreen[IdentityScreen] | None = None
+        self._exam: PreparedScreen[ExamScreen] | None = None
         self._watch_timers: list[Timer] = []
         self._check: Timer | None = None
         self._beating: Worker[None] | None = None
@@ -75,6 +79,12 @@ class CandidateApp(QcmApp, inherit_bindings=False):
     def on_mount(self) -> None:
         super().on_mount()
         self.push_screen(self._key_screen())
+        self.call_after_refresh(self._prepare_identity)  # once the prompt is painted
+
+    def _prepare_identity(self) -> None:
+        """The identity form comes after the key: built while it is typed."""
+        if self._identity is None and not self._leaving:
+            self._identity = PreparedScreen(self, IdentityScreen(None, first=True))
 
     def _key_screen(self, message: str = "") -> KeyScreen:
         return KeyScreen(self.store, self.clock, source=self.source, throttle=self.throttle,
@@ -89,19 +99,32 @@ class CandidateApp(QcmApp, inherit_bindings=False):
         # queued on the app's message loop, so they never race each other.
         self._watch_timers = [self.set_interval(self.renew_interval, self._beat)]
         self._schedule_check()
+        identity, self._identity = self._identity, None
         if self.attempt.has_identity:
+            if identity is not None:
+                identity.discard()
             await self.switch_screen(ExamScreen(self.attempt, self.clock, self.tick_spread))
         else:
-            await self.switch_screen(IdentityScreen(self.attempt, first=True))
+            if identity is None:
+                identity = PreparedScreen(self, IdentityScreen(None, first=True))
+            (await identity.mounted()).show_attempt(self.attempt)
+            await identity.show()
+            # The questions come next: built while the identity is typed, they
+            # show a few loop turns after « Valider » instead of a mount later.
+            self._exam = PreparedScreen(
+                self, ExamScreen(self.attempt, self.clock, self.tick_spread))
         await self.check_time()
 
     async def on_identity_screen_saved(self, event: IdentityScreen.Saved) -> None:
         if self.attempt is None:
             return
-        if event.first:
-            await self.switch_screen(ExamScreen(self.attempt, self.clock, self.tick_spread))
-        else:
+        if not event.first:
             await self.pop_screen()
+        elif self._exam is not None:
+            exam, self._exam = self._exam, None
+            await exam.show()
+        else:
+            await self.switch_screen(ExamScreen(self.attempt, self.clock, self.tick_spread))
 
     async def on_exam_screen_finish(self, event: ExamScreen.Finish) -> None:
         await self.submit(automatic=False)
@@ -209,18 +232,25 @@ class CandidateApp(QcmApp, inherit_bindings=False):
         else:
             await self._lost()
 
-    def _stop_timers(self) -> None:
+    def _drop_attempt_state(self) -> None:
+        """The attempt is over on this connection: its timers stop and the
+        screens prepared are freed."""
         for timer in self._watch_timers:
             timer.stop()
         self._watch_timers = []
+        for prepared in (self._identity, self._exam):
+            if prepared is not None:
+                prepared.discard()
+        self._identity = self._exam = None
 
     async def _lost(self) -> None:
         if self._busy:
             return
         self._busy = True
-        self._stop_timers()
+        self._drop_attempt_state()
         self.attempt = None
         await self._replace_all(self._key_screen(LOST_TEXT))
+        self._prepare_identity()
         self._busy = False
 
     # Submission -----------------------------------------------------------
@@ -252,7 +282,7 @@ class CandidateApp(QcmApp, inherit_bindings=False):
         attempt = self.attempt
         if attempt is None:
             return
-        self._stop_timers()
+        self._drop_attempt_state()
         self.attempt = None
         try:
             ticket = await attempt.reload()
@@ -292,7 +322,7 @@ class CandidateApp(QcmApp, inherit_bindings=False):
 
     async def _release(self) -> None:
         attempt, self.attempt = self.attempt, None
-        self._stop_timers()
+        self._drop_attempt_state()
         if attempt is not None:
             try:
                 await attempt.release()

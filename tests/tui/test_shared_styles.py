@@ -150,10 +150,19 @@ async def test_two_candidate_apps_at_once_use_the_same_parsed_rules(world):
     assert shared.misses == misses  # the third app parsed nothing
 
 
+def identity_prepared(app) -> bool:
+    form = app._identity.screen if app._identity is not None else None
+    return form is not None and form.is_mounted and bool(form.query("#save"))
+
+
 async def test_an_app_on_another_theme_never_gets_the_others_rules(world):
     shared = SharedStyles()
     dark, light = make_app(world, styles=shared), make_app(world, styles=shared)
-    async with dark.run_test(size=(80, 24)), light.run_test(size=(80, 24)) as pilot:
+    async with dark.run_test(size=(80, 24)) as first, light.run_test(size=(80, 24)) as pilot:
+        # Each app's sources are the default CSS of the widgets it has mounted:
+        # the key prompt's, and the identity form's, prepared meanwhile.
+        await wait_for(first, lambda: identity_prepared(dark))
+        await wait_for(pilot, lambda: identity_prepared(light))
         dark_rules = dark.stylesheet.rules
         dark_background = dark.screen.styles.background
         light.theme = "textual-light"
@@ -165,6 +174,7 @@ async def test_an_app_on_another_theme_never_gets_the_others_rules(world):
     # A later light app shares the light rules, not the dark ones.
     later = make_app(world, styles=shared)
     async with later.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: identity_prepared(later))
         later.theme = "textual-light"
         await wait_for(pilot, lambda: later.screen.styles.background != dark_background)
         assert same_objects(later.stylesheet.rules, light.stylesheet.rules)

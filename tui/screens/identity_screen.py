@@ -60,7 +60,9 @@ class IdentityScreen(QuietFocus, LayoutFirst):
 
         first: bool
 
-    def __init__(self, attempt: Attempt, *, first: bool) -> None:
+    def __init__(self, attempt: Attempt | None, *, first: bool) -> None:
+        """Without an attempt the form is built empty, ahead of the key's
+        opening (`show_attempt` fills it in then)."""
         super().__init__()
         self.attempt = attempt
         self.first = first
@@ -70,40 +72,54 @@ class IdentityScreen(QuietFocus, LayoutFirst):
         # under it. Textual mounts a tree level by level, a few turns of the
         # event loop each, and on a loaded worker every turn lasts as long as
         # all its sessions' ready work (bench/mount_turns.py).
-        participant = self.attempt.participant
-        identity = participant.identity
         yield Static("Vos informations", classes="title")
         yield Static("Entrée ou Tab : champ suivant ; Espace coche. « Valider » enregistre"
                      + (" et commence le QCM." if self.first else " et revient au QCM."),
                      classes="hint")
-        yield Static(f"N° de participant : {participant.number} "
-                     "(à garder : il sert en cas de second passage)",
-                     id="number", markup=False)
+        yield Static("", id="number", markup=False)
         with Horizontal(classes="field-row"):
             yield Label(IDENTITY_LABELS["civility"], classes="field-label")
             with RadioSet(id="civility", compact=True):
                 for civility in CIVILITIES:
-                    yield RadioChoice(civility, value=identity.civility == civility,
-                                      compact=True)
+                    yield RadioChoice(civility, compact=True)
         yield Static("", id="civility-error", classes="field-error", markup=False)
         for name in TEXT_FIELDS:
-            value = getattr(identity, name) or ("France" if name == "country" else "")
             with Horizontal(classes="field-row"):
                 yield Label(IDENTITY_LABELS[name], classes="field-label")
-                yield TextField(safe_text(value), id=name, max_length=200, compact=True)
+                yield TextField(id=name, max_length=200, compact=True)
             yield Static("", id=f"{name}-error", classes="field-error", markup=False)
         with Horizontal(classes="field-row"):
             yield Label("Second passage", classes="field-label")
-            yield TickBox("oui, n° du 1er passage :", participant.is_retake,
-                          id="is-retake", compact=True)
-            yield TextField(participant.retake_of or "", id="retake_of", max_length=20,
-                            placeholder="AAAA-NNNNNN", compact=True,
-                            disabled=not participant.is_retake)
+            yield TickBox("oui, n° du 1er passage :", id="is-retake", compact=True)
+            yield TextField(id="retake_of", max_length=20, placeholder="AAAA-NNNNNN",
+                            compact=True, disabled=True)
         yield Static("", id="retake_of-error", classes="field-error", markup=False)
         yield Static("", id="form-error", classes="field-error", markup=False)
         with Horizontal(id="identity-buttons"):
             yield Button("Valider", id="save", variant="primary", compact=True)
         yield QuietFooter()
+
+    def on_mount(self) -> None:
+        if self.attempt is not None:
+            self.show_attempt(self.attempt)
+
+    def show_attempt(self, attempt: Attempt) -> None:
+        """Fills the mounted form in with what is stored for the attempt."""
+        self.attempt = attempt
+        participant = attempt.participant
+        identity = participant.identity
+        self.query_one("#number", Static).update(
+            f"N° de participant : {participant.number} "
+            "(à garder : il sert en cas de second passage)")
+        for choice in self.query(RadioChoice):
+            choice.value = identity.civility == str(choice.label)
+        for name in TEXT_FIELDS:
+            value = getattr(identity, name) or ("France" if name == "country" else "")
+            self.query_one(f"#{name}", Input).value = safe_text(value)
+        self.query_one("#is-retake", Checkbox).value = participant.is_retake
+        retake_of = self.query_one("#retake_of", Input)
+        retake_of.value = participant.retake_of or ""
+        retake_of.disabled = not participant.is_retake
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "back":
@@ -135,6 +151,9 @@ class IdentityScreen(QuietFocus, LayoutFirst):
 
     @on(Button.Pressed, "#save")
     async def save(self) -> None:
+        attempt = self.attempt
+        if attempt is None:  # not shown before its attempt is known
+            return
         fields = {name: self.query_one(f"#{name}", Input).value for name in TEXT_FIELDS}
         pressed = self.query_one("#civility", RadioSet).pressed_button
         fields["civility"] = str(pressed.label) if pressed is not None else ""
@@ -155,7 +174,7 @@ class IdentityScreen(QuietFocus, LayoutFirst):
             self._show_errors(errors)
             return
         try:
-            await self.attempt.save_identity(identity, retake_of)
+            await attempt.save_identity(identity, retake_of)
         except KeyRefused as refusal:
             self.post_message(KeyLost(refusal))
             return
