@@ -4,16 +4,20 @@ On a loaded worker every turn of the loop lasts as long as the work all its
 sessions have ready, tenths of a second in a room's first minutes, so a step
 that needs many turns is slow whatever its CPU. This counts, for one
 candidate app on an idle loop (Textual's pilot, a real SQLite file), the
-turns from the key's check (its database read done) to the identity form's
-mount and from « Valider » (the identity saved) to the question screen's
-mount, with how many widgets and how deep each screen is. (Waiting for the
+turns from the app's start to the key prompt's paint, from the key's check
+(its database read done) to the identity form's paint and from the identity saved to question 1 painted, with how many
+widgets and how deep each screen is. Each screen is built while the candidate
+is busy with the one before (the key, the identity): `--typing` seconds pass
+before the key's Enter and before the form's filling. It also counts the turns
+a Tab and a character on the form take to settle, as the SSH driver waits
+before handing over the next key (sshserver/inputs.py). (Waiting for the
 database thread is not counted: a loop with a task always ready spins
 meanwhile.) With `--load S`, every turn also takes S seconds of CPU, as on a
-busy worker: the full paths (Enter on the key → identity form painted, Enter on
-« Valider » → question 1 painted) are then counted too, database waits and
+busy worker: the full paths (Enter on the key → identity form painted, Enter
+on « Valider » → question 1 painted) are then counted too, database waits and
 paint timers included, in turns and seconds.
 
-    .venv/bin/python bench/mount_turns.py [--load 0.1]
+    .venv/bin/python bench/mount_turns.py [--load 0.1] [--typing 3]
 """
 
 from __future__ import annotations
@@ -28,10 +32,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from textual import events  # noqa: E402
 from textual.app import App  # noqa: E402
 from textual.screen import Screen  # noqa: E402
 from textual.widgets import Button  # noqa: E402
 
+from sshserver.inputs import Pumps, settle  # noqa: E402
 from tests.tui.conftest import build_world, fill_identity, make_app, wait_screen  # noqa: E402
 from tui.candidate_app import CandidateApp  # noqa: E402
 from tui.screens.exam_screen import ExamScreen  # noqa: E402
@@ -76,17 +82,8 @@ def depth(screen: Screen) -> int:
     return level(screen, 0)
 
 
-async def main(load: float) -> None:
+async def main(load: float, typing: float) -> None:
     turns = Turns(load)
-    originals = {cls: cls._on_mount for cls in (IdentityScreen, ExamScreen)}
-
-    def marking(cls: type[Screen], name: str):  # type: ignore[no-untyped-def]
-        def on_mount(self, event):  # type: ignore[no-untyped-def]
-            turns.mark(name)
-            return originals[cls](self, event)
-        return on_mount
-
-    IdentityScreen._on_mount = marking(IdentityScreen, "identity")  # type: ignore[method-assign]
     opened = CandidateApp.on_key_screen_opened
 
     async def on_opened(self, event):  # type: ignore[no-untyped-def]
@@ -94,13 +91,13 @@ async def main(load: float) -> None:
         return await opened(self, event)
 
     CandidateApp.on_key_screen_opened = on_opened  # type: ignore[method-assign]
-    ExamScreen._on_mount = marking(ExamScreen, "exam")  # type: ignore[method-assign]
     display = App._display
     key_enter = KeyScreen.open_key
     identity_enter = IdentityScreen.action_enter
 
     def displaying(self, screen, *args, **kwargs):  # type: ignore[no-untyped-def]
-        painted = {IdentityScreen: "identity painted", ExamScreen: "exam painted"}
+        painted = {KeyScreen: "key painted", IdentityScreen: "identity painted",
+                   ExamScreen: "exam painted"}
         if type(screen) in painted:
             turns.mark(painted[type(screen)])
         return display(self, screen, *args, **kwargs)
@@ -120,17 +117,30 @@ async def main(load: float) -> None:
     with tempfile.TemporaryDirectory() as folder:
         world = await build_world(Path(folder) / "qcm.sqlite3", keys=1)
         app = make_app(world)
+        counting = asyncio.create_task(turns.run())
+        turns.mark("start")
         async with app.run_test(size=(80, 24)) as pilot:
-            await pilot.pause()
-            counting = asyncio.create_task(turns.run())
+            await wait_screen(pilot, KeyScreen)
+            shapes = {"key": (len(list(app.screen.walk_children())), depth(app.screen))}
+            await asyncio.sleep(typing)  # the identity form is built meanwhile
             field = app.screen.query_one("#key")
             field.value = world.keys[0]  # type: ignore[attr-defined]
             field.focus()
             await pilot.pause()
             await pilot.press("enter")
             await wait_screen(pilot, IdentityScreen)
-            shapes = {"identity": (len(list(app.screen.walk_children())), depth(app.screen))}
+            shapes["identity"] = (len(list(app.screen.walk_children())), depth(app.screen))
             await pilot.pause()
+            # Keys on the form, each handed over as the SSH driver does: the
+            # next key waits until this one has settled.
+            pumps, settled = Pumps(), {}
+            for name, key in (("Tab on the identity form", events.Key("tab", None)),
+                              ("a character typed in its field", events.Key("a", "a"))):
+                began, at = turns.count, time.perf_counter()
+                app.post_message(key)
+                await settle(app, set(app.workers), pumps)
+                settled[name] = (turns.count - began, time.perf_counter() - at)
+                await pilot.pause()
             original_save = type(app.attempt).save_identity  # type: ignore[union-attr]
 
             async def save(attempt, *args, **kwargs):  # type: ignore[no-untyped-def]
@@ -139,21 +149,26 @@ async def main(load: float) -> None:
                 return result
 
             type(app.attempt).save_identity = save  # type: ignore[method-assign,union-attr]
+            await asyncio.sleep(typing)  # a candidate takes longer to type it all
             await fill_identity(pilot)
             await wait_screen(pilot, ExamScreen)
             turns.stop()
             await counting
             shapes["exam"] = (len(list(app.screen.walk_children())), depth(app.screen))
             for name, began, ended in (
-                    ("key checked → identity form mounted", "opened", "identity"),
+                    ("app started → key prompt painted", "start", "key painted"),
+                    ("key checked → identity form painted", "opened", "identity painted"),
                     ("Enter on the key → identity form painted", "key enter", "identity painted"),
-                    ("identity saved → question screen mounted", "saved", "exam"),
+                    ("identity saved → question 1 painted", "saved", "exam painted"),
                     ("Enter on « Valider » → question 1 painted", "valider", "exam painted")):
                 widgets, levels = shapes[ended.split()[0]]
                 loaded = (f", {turns.times[ended] - turns.times[began]:.2f} s"
                           if load else "")
                 print(f"{name}: {turns.marks[ended] - turns.marks[began]} turns{loaded} "
                       f"({widgets} widgets, {levels} levels deep)")
+            for name, (count, seconds) in settled.items():
+                print(f"{name} → settled (the next key waits): {count} turns"
+                      + (f", {seconds:.2f} s" if load else ""))
             type(app.attempt).save_identity = original_save  # type: ignore[method-assign,union-attr]
         await world.store.close()
 
@@ -162,4 +177,7 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--load", type=float, default=0.0,
                         help="seconds of CPU every loop turn also takes (a busy worker)")
-    asyncio.run(main(parser.parse_args().load))
+    parser.add_argument("--typing", type=float, default=3.0,
+                        help="seconds the key's typing and the identity's take")
+    args = parser.parse_args()
+    asyncio.run(main(args.load, args.typing))
