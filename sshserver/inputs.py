@@ -103,7 +103,9 @@ def _waits_for_paint(node: MessagePump) -> bool:
     than the footer's update that Textual schedules on every focus move
     (`Screen.refresh_bindings`, in a partial): no key depends on that one, and
     waiting for a paint made a Tab cost twice the turns of the event loop."""
-    callbacks: list[tuple[Any, MessagePump]] = getattr(node, "_callbacks", [])
+    callbacks: list[tuple[Any, MessagePump]] | None = getattr(node, "_callbacks", None)
+    if not callbacks:  # a widget, or a screen with none (most calls)
+        return False
     footer = getattr(node, "refresh_bindings", None)
     return any(getattr(callback, "func", callback) != footer for callback, _ in callbacks)
 
