@@ -32,7 +32,7 @@ Only the links Textual itself no longer uses after the end are cut, and the
 next styling of a live node makes new component nodes before the old ones are
 cut. It reaches into private attributes (`_css_styles`, `_inline_styles`,
 `Timer._callback`, `RichVisual._widget`, `LRUCache._head`, a screen's
-`_compositor`, `_result_callbacks` and `_layout_widgets`, the app's
+`_compositor`, `_callbacks`, `_result_callbacks` and `_layout_widgets`, the app's
 `_driver`, `_workers`, `_logger` and `_animator`, `Worker._task`):
 tests/tui/test_release.py fails if they change shape, and pyproject pins
 Textual to a minor range.
@@ -106,7 +106,10 @@ def release_node(node: DOMNode) -> None:
     compositor = getattr(node, "_compositor", None)
     if compositor is not None:
         compositor.root = None
-    for held in ("_result_callbacks", "_layout_widgets"):  # a screen's
+    # A screen's: callbacks still waiting for a paint that will never come
+    # (each held with the node that asked, maybe another screen), results,
+    # the widgets of its last layout.
+    for held in ("_callbacks", "_result_callbacks", "_layout_widgets"):
         if container := getattr(node, held, None):
             container.clear()
 

@@ -14,7 +14,15 @@ from contextlib import contextmanager
 from textual.dom import DOMNode
 from textual.widget import Widget
 
-from tests.tui.conftest import enter_key, fill_identity, make_app, screen_text, wait_screen
+from tests.tui.conftest import (
+    enter_key,
+    fill_identity,
+    make_app,
+    screen_text,
+    wait_for,
+    wait_screen,
+)
+from tui.modals.confirm import ConfirmModal
 from tui.screens.exam_screen import ExamScreen
 from tui.screens.identity_screen import IdentityScreen
 from tui.widgets.text_field import TextField
@@ -69,6 +77,32 @@ async def test_screens_left_behind_are_freed_without_a_collection(world):
         # The app has ended: its screens are gone too (a choice line's text
         # is a Rich table, whose visual names the line).
         assert alive(exam_screen) == []
+
+
+async def test_a_screen_left_before_its_next_paint_is_freed_without_a_collection(world):
+    """Textual keeps a screen's after-paint callbacks, each with the node that
+    asked for it (a screen whose own method it is, or another screen: the
+    identity form held the key screen for the driver's `settle`): a screen
+    that leaves before it paints again never runs them, and drops them."""
+    app = make_app(world)
+    with collector_off():
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            left = ConfirmModal("Quitter ?")
+            await app.push_screen(left)
+            await pilot.pause()
+            nodes = every_node(left)
+            # As the screen leaves, what handling a `call_after_refresh` does
+            # (Textual's footer update after a focus move): kept for a paint
+            # that will not come.
+            popping = app.pop_screen()
+            left._invoke_later(left.refresh_bindings, left)
+            await popping
+            del left
+            assert len(nodes) > 5
+            # The screen under it holds it until its own next paint (Textual's
+            # footer update after the focus came back), then lets it go.
+            await wait_for(pilot, lambda: alive(nodes) == [], timeout=2.0)
 
 
 async def test_a_restyle_frees_the_component_styles_it_replaces(world):
