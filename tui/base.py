@@ -77,6 +77,16 @@ class QcmApp(App):
         released_on_exit(nodes)
         return super()._prune(*nodes, parent=parent)
 
+    async def _close_all(self) -> None:
+        # At exit Textual prunes the screens of its stacks, and only closes the
+        # other nodes it registered: a screen prepared off the stack
+        # (tui/prepared_screen.py) is pruned too, so that it is released.
+        stacked = [screen for stack in self._screen_stacks.values() for screen in stack]
+        for node in list(self._registry):
+            if isinstance(node, Screen) and node._running and node not in stacked:
+                await self._prune(node)
+        await super()._close_all()
+
     def get_default_screen(self) -> Screen:
         """The screen under all others, with the compositor every screen has."""
         return LayoutFirst(id="_default")

@@ -1,7 +1,7 @@
 """A session that ends leaves nothing for Python's collector: over a real SSH
 connection, the candidate goes from the key screen to the identity form and
-leaves; with the collector off, their app and every node they saw are freed
-(tui/release.py, sshserver/session.py)."""
+leaves; with the collector off, their app, every node they saw and the
+questions prepared for them are freed (tui/release.py, sshserver/session.py)."""
 
 from __future__ import annotations
 
@@ -44,6 +44,8 @@ async def test_an_ended_session_is_freed_without_a_collection(tmp_path: Path):
             client.type("Dupont")
             await client.wait_for("Dupont")
             seen += every_node(app.screen)
+            assert app._exam is not None  # the questions, prepared off the stack
+            seen += every_node(app._exam.screen)
             del app
             await client.close()
             for _ in range(200):
