@@ -11,15 +11,16 @@ The focused field's label is drawn in reverse video (tui/qcm.tcss,
 `.field-label.-focus`), which needs no colour. A class set when the screen's
 focus changes, rather than `:focus-within` in the stylesheet: the label is
 not the focused widget, so a focus move restyled it but nothing repainted it
-(screens skip their repaint on focus moves). The screen marks its own labels,
-as its focus changes, whether or not it is the one shown (a screen prepared
-off the stack has its focus set before it is shown, tui/prepared_screen.py),
-and without waiting for Textual's focus events to bubble up to the app."""
+(screens skip their repaint on focus moves). The screen shown marks its own
+labels as its focus changes, without waiting for Textual's focus events to
+bubble up to the app, and again when it is shown (a screen prepared off the
+stack, tui/prepared_screen.py, or one a modal covered)."""
 
 from __future__ import annotations
 
 from typing import ClassVar
 
+from textual import events
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
 from textual.screen import Screen
@@ -62,6 +63,19 @@ class FormFocus(Screen):
         # about 43 B/s to an idle terminal. A steady cursor shows the same.
         if getattr(focused, "cursor_blink", False):
             focused.cursor_blink = False  # type: ignore[union-attr]
+        if self.is_current:
+            self._mark(focused)
+
+    # One marker on the terminal: a screen under a modal shows none.
+
+    def _on_screen_suspend(self) -> None:
+        self._mark(None)
+
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        # Textual runs each class's own handler: this one, then Screen's.
+        self._mark(self.focused)
+
+    def _mark(self, focused: Widget | None) -> None:
         labels = focus_labels(focused)
         for label in self._marked_labels:
             if label not in labels:

@@ -15,6 +15,7 @@ from tests.tui.conftest import (
     wait_for,
     wait_screen,
 )
+from tui.modals.confirm import ConfirmModal
 from tui.screens.exam_screen import ExamScreen
 from tui.screens.identity_screen import IdentityScreen
 
@@ -238,3 +239,12 @@ async def test_only_the_focused_fields_label_is_marked(world):
         screen.query_one("#save").focus()
         await pilot.pause()
         assert marked() == []
+        # One marker on the terminal: none on a form under a modal.
+        screen.query_one("#email").focus()
+        await pilot.pause()
+        await app.push_screen(ConfirmModal("Quitter ?"))
+        await pilot.pause()
+        assert marked() == []
+        await app.pop_screen()
+        await pilot.pause()
+        assert marked() == ["Email"]
