@@ -7,6 +7,7 @@ from domain.keys import (
     KEY_ALPHABET,
     KEY_LENGTH,
     format_participant_number,
+    key_problem,
     new_key,
     normalize_key,
     normalize_participant_number,
@@ -60,6 +61,23 @@ def test_normalize_key_refuses_what_cannot_be_a_key():
     assert normalize_key("0" + key[1:]) is None
     assert normalize_key("l" + key[1:]) is None
     assert normalize_key("é" + key[1:]) is None
+
+
+def test_a_malformed_key_is_explained():
+    key = new_key().replace("-", "")
+    assert key_problem(key) is None
+    assert key_problem(key[:-1]) == ("Ce n'est pas une clé valide : 14 lettres et chiffres "
+                                     "saisis (sans les tirets), une clé en compte 15.")
+    assert key_problem(f"{key[:5]}-{key[5:]}A").startswith(  # type: ignore[union-attr]
+        "Ce n'est pas une clé valide : 16 lettres")
+    assert key_problem("O" + key[1:]) == (
+        "Ce n'est pas une clé valide : « O » n'y figure jamais (une clé n'a que des lettres "
+        "sans accent et des chiffres, sauf 0, O, 1, I et L).")
+    assert "« 1 », « É » n'y figurent jamais" in key_problem("é1" + key[2:])  # type: ignore[operator]
+    # A control character typed is not echoed back.
+    assert key_problem("\x1b" + key[1:]) == (
+        "Ce n'est pas une clé valide : une clé n'a que des lettres sans accent et des "
+        "chiffres, sauf 0, O, 1, I et L.")
 
 
 def test_participant_numbers():

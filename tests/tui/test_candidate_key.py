@@ -77,8 +77,11 @@ async def test_a_wrong_key_delays_the_next_attempt_on_this_connection(world):
 async def test_malformed_key_explains_the_format_and_is_not_counted(world):
     app = make_app(world)
     async with app.run_test(size=(80, 24)) as pilot:
-        await enter_key(pilot, "ABCD-123")
-        await wait_for(pilot, lambda: "pas une clé valide" in flat(screen_text(app)))
+        await enter_key(pilot, "ABCD-2345")
+        await wait_for(pilot, lambda: "Ce n'est pas une clé valide : 8 lettres et chiffres "
+                       "saisis (sans les tirets), une clé en compte 15." in flat(screen_text(app)))
+        # The format itself is the hint under the field, said once.
+        assert flat(screen_text(app)).count("Une clé compte 15 caractères") == 1
         assert await world.store.audit.failures("192.0.2.10", "key", timedelta(minutes=1)) == 0
 
 

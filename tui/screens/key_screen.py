@@ -19,7 +19,7 @@ from textual.widgets import Input, Static
 
 from domain.clock import Clock
 from domain.exam import ExamTicket, KeyRefusal, KeyRefused
-from domain.keys import normalize_key
+from domain.keys import key_problem
 from domain.window import local_text
 from services.attempt import open_key
 from services.throttle import KeyThrottle
@@ -115,8 +115,9 @@ class KeyScreen(QuietFocus, LayoutFirst):
         « Ouverture de la clé » right away instead of nothing until it is done."""
         if self._opening or not typed.strip():
             return
-        if normalize_key(typed) is None:  # not a key at all: a typo, not a guess
-            self._error("Ce n'est pas une clé valide. " + FORMAT_TEXT)
+        problem = key_problem(typed)
+        if problem is not None:  # not a key at all: a typo, not a guess
+            self._error(problem)
             return
         self._opening = True
         self._say(OPENING_TEXT, error=False)
