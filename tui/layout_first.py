@@ -25,6 +25,7 @@ uses the private `_message_queue`, `_update_timer`, `_layout_required` and
 from __future__ import annotations
 
 from textual import events
+from textual.geometry import Size
 from textual.widget import Widget
 
 from tui.form_focus import FormFocus
@@ -61,6 +62,19 @@ class LayoutFirst(FormFocus):
         if not self._activated:
             self._activated = True
             event.refresh_styles = False
+
+    def _refresh_layout(self, size: Size | None = None, scroll: bool = False) -> None:
+        # A full layout gives each widget its size and virtual size, and
+        # Textual sets `virtual_size` as a layout reactive: every widget whose
+        # size the layout has just computed asked for another layout, so each
+        # new screen was laid out twice (a Layout message per widget, ~30
+        # when the identity form is shown). Only those requests are dropped;
+        # a widget that asked before this layout still gets its own.
+        waiting = {widget for widget in self.walk_children(Widget) if widget._layout_required}
+        super()._refresh_layout(size, scroll)
+        for widget in self._compositor.widgets:
+            if widget._layout_required and widget not in waiting:
+                widget._layout_required = False
 
     def _on_timer_update(self) -> None:
         if not self._message_queue.empty() and self._deferrals < MAX_DEFERRALS:

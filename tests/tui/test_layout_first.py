@@ -11,9 +11,11 @@ private Textual API the fix relies on."""
 from __future__ import annotations
 
 from textual.app import App, ComposeResult
+from textual.containers import Horizontal
+from textual.geometry import Size
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Input, Static
+from textual.widgets import Input, Label, Static
 
 from tui.layout_first import MAX_DEFERRALS, LayoutFirst
 
@@ -97,4 +99,59 @@ async def test_a_flood_of_messages_does_not_starve_the_paint():
             screen.post_message(Noise())
             screen._on_timer_update()
         assert app.frames > frames  # the last call paints although messages wait
+        assert message.region.height >= 4
+
+
+class CountsLayouts(Screen):
+    """Rows of a label and a field, as the identity form has; counts layouts."""
+
+    DEFAULT_CSS = "CountsLayouts Horizontal { height: auto; }"
+    layouts = resizes = 0
+
+    def on_resize(self) -> None:
+        self.resizes += 1
+
+    def compose(self) -> ComposeResult:
+        for n in range(6):
+            with Horizontal():
+                yield Label(f"Champ {n}")
+                yield Label(f"Valeur {n}", id=f"field{n}")
+        yield Static("", id="message")
+
+    def _refresh_layout(self, size: Size | None = None, scroll: bool = False) -> None:
+        self.layouts += 1
+        super()._refresh_layout(size, scroll)
+
+
+class FormScreen(CountsLayouts, LayoutFirst):
+    pass
+
+
+async def test_a_layout_does_not_ask_for_another_one():
+    # Textual alone lays a resized screen out twice per resize: each widget
+    # the first layout sized asks for another one. So with a screen shown.
+    for screen, per_resize in ((CountsLayouts(), 2), (FormScreen(), 1)):
+        app = Host(screen)
+        async with app.run_test(size=(40, 24)) as pilot:
+            await pilot.pause()
+            layouts, resizes = screen.layouts, screen.resizes
+            await pilot.resize_terminal(60, 30)
+            await pilot.pause()
+            assert screen.resizes > resizes
+            assert screen.layouts - layouts == per_resize * (screen.resizes - resizes)
+            assert screen.query_one("#field5", Label).region.x > 0
+            rows = screen._compositor.render_full_update(simplify=True).strips
+            assert "Champ 5Valeur 5" in "".join(row[0].text for row in rows)  # type: ignore[index]
+
+
+async def test_a_layout_asked_for_before_a_layout_is_kept():
+    app = Host(FormScreen())
+    async with app.run_test(size=(40, 24)) as pilot:
+        message = await settled(app, pilot)
+        screen = app.screen
+        message.update(LONG)  # asks for a layout, at its idle
+        assert message._layout_required
+        screen._refresh_layout(Size(40, 20))  # a resize lays out first
+        assert message._layout_required  # its own request is still to come
+        await pilot.pause()
         assert message.region.height >= 4
