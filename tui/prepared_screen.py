@@ -37,7 +37,11 @@ class PreparedScreen(Generic[S]):
         self._mounted = AwaitMount(screen, app._register(app, screen))
 
     async def mounted(self) -> S:
-        await self._mounted
+        # Awaiting Textual's `AwaitMount` once the mount is over still costs
+        # three turns of the loop (a task per widget, then `asyncio.wait`) and
+        # asks for a layout of the screen; a switch awaited it twice.
+        if not self.screen.is_mounted:
+            await self._mounted
         return self.screen
 
     async def show(self) -> S:

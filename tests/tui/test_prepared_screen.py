@@ -3,6 +3,7 @@ identity is; a screen prepared and not shown is freed."""
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 
 from textual.app import App
@@ -120,6 +121,22 @@ async def test_questions_not_shown_are_freed_when_the_key_is_lost(world):
         await fill_identity(pilot)
         await wait_screen(pilot, ExamScreen)
         assert app.screen is again
+
+
+async def test_a_screen_already_mounted_is_shown_without_waiting_for_its_mount(world):
+    # Each turn of the loop lasts tenths of a second on a loaded worker: the
+    # identity form, mounted while the key was typed, is not awaited again.
+    app = make_app(world)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: prepared_identity(app) is not None)
+        form = app._identity
+        await wait_for(pilot, lambda: form.screen.is_mounted)
+        turned = []
+        asyncio.get_running_loop().call_soon(turned.append, True)
+        assert await form.mounted() is form.screen
+        assert not turned  # returned in this turn of the loop
+        await asyncio.sleep(0)
+        assert turned
 
 
 def test_textual_still_registers_a_screen_as_push_screen_does():
