@@ -16,10 +16,17 @@ periods); a widget that changed size but has not told the screen yet is told
 now, so its ancestors' cached arrangements are dropped and the layout that
 follows sees its new size. Every frame sent shows a settled screen.
 
-It overrides a private method of Textual's `Screen` (`_on_timer_update`) and
-uses the private `_message_queue`, `_update_timer`, `_layout_required` and
-`_check_refresh`; tests/tui/test_layout_first.py fails if they change shape
-(pyproject pins Textual to a minor range).
+It also lays a screen out once where Textual did it two to three times: a
+layout no longer asks for another one for the sizes it has just computed, and
+a Resize to the size already laid out (which every screen's first layout sends
+it) no longer lays out the screen and those under it again, unless a layout
+is pending.
+
+It overrides private methods of Textual's `Screen` (`_on_timer_update`,
+`_refresh_layout`, `_screen_resized`) and uses the private `_message_queue`,
+`_update_timer`, `_layout_required`, `_compositor` and `_check_refresh`;
+tests/tui/test_layout_first.py fails if they change shape (pyproject pins
+Textual to a minor range).
 """
 
 from __future__ import annotations
@@ -75,6 +82,15 @@ class LayoutFirst(FormFocus):
         for widget in self._compositor.widgets:
             if widget._layout_required and widget not in waiting:
                 widget._layout_required = False
+
+    def _screen_resized(self, size: Size) -> None:
+        # The first layout of a screen sends the screen itself a Resize (it is
+        # one of the widgets that layout showed), and on any Resize Textual
+        # lays out the screen and the screens under it again. A Resize to the
+        # size already laid out, with no layout asked for since, changes
+        # nothing (one asked for is done now: sooner than by the timer).
+        if size != self._compositor.size or self._layout_required:
+            super()._screen_resized(size)
 
     def _on_timer_update(self) -> None:
         if not self._message_queue.empty() and self._deferrals < MAX_DEFERRALS:

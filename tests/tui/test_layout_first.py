@@ -127,21 +127,42 @@ class FormScreen(CountsLayouts, LayoutFirst):
     pass
 
 
+def text(screen: Screen) -> str:
+    rows = screen._compositor.render_full_update(simplify=True).strips
+    return "".join(row[0].text for row in rows)  # type: ignore[index]
+
+
 async def test_a_layout_does_not_ask_for_another_one():
-    # Textual alone lays a resized screen out twice per resize: each widget
-    # the first layout sized asks for another one. So with a screen shown.
-    for screen, per_resize in ((CountsLayouts(), 2), (FormScreen(), 1)):
+    # A label grows: Textual alone lays the screen out again for each widget
+    # whose size that layout changed.
+    for screen, expected in ((CountsLayouts(), 2), (FormScreen(), 1)):
+        app = Host(screen)
+        async with app.run_test(size=(40, 24)) as pilot:
+            await pilot.pause()
+            layouts = screen.layouts
+            screen.query_one("#field5", Label).update("Valeur 5 plus longue")
+            await pilot.pause()
+            await pilot.pause()
+            assert screen.layouts - layouts == expected
+            assert "Champ 5Valeur 5 plus longue" in text(screen)
+
+
+async def test_a_resized_screen_is_laid_out_once():
+    # Textual alone lays a screen out twice on each Resize it gets, and it
+    # gets two for one resize of the terminal (the app's, then its own, sent
+    # by its first layout at the new size).
+    for screen, ours in ((CountsLayouts(), False), (FormScreen(), True)):
         app = Host(screen)
         async with app.run_test(size=(40, 24)) as pilot:
             await pilot.pause()
             layouts, resizes = screen.layouts, screen.resizes
             await pilot.resize_terminal(60, 30)
             await pilot.pause()
-            assert screen.resizes > resizes
-            assert screen.layouts - layouts == per_resize * (screen.resizes - resizes)
-            assert screen.query_one("#field5", Label).region.x > 0
-            rows = screen._compositor.render_full_update(simplify=True).strips
-            assert "Champ 5Valeur 5" in "".join(row[0].text for row in rows)  # type: ignore[index]
+            assert screen.resizes - resizes == 2
+            assert screen.layouts - layouts == (1 if ours else 4)
+            assert screen._compositor.size == Size(60, 30)
+            assert "Champ 5Valeur 5" in text(screen)
+            assert screen.query_one("#field5", Label).region.y == 5
 
 
 async def test_a_layout_asked_for_before_a_layout_is_kept():
