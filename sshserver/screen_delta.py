@@ -49,6 +49,9 @@ jumped over (4 + 4 bytes) rather than written as spaces, from this many on."""
 _ERASE_MIN = 6
 """Blank cells up to the right margin cleared with one EL (3 bytes) instead of
 being written as spaces, from this many changed cells on."""
+_NARROW = re.compile(r"[ -~\xa0-\u02ff]*")
+"""Text whose every character takes one cell (ASCII, Latin-1, Latin
+Extended, IPA; no C1 control, no combining mark)."""
 _BLANK_INVISIBLE = frozenset({
     "", "0", "1", "2", "3", "22", "23", "39", "49",
     *map(str, range(30, 38)), *map(str, range(40, 48)),
@@ -94,6 +97,21 @@ def _blank_key(key: str) -> str | None:
     return BLANK + background
 
 
+class _Cells(dict[str, Cell]):
+    """The cell of each character in one style, shared through `cells`."""
+
+    def __init__(self, key: str, cells: dict[Cell, Cell]) -> None:
+        super().__init__()
+        self._key = key
+        self._blank = _blank_key(key)
+        self._shared = cells
+
+    def __missing__(self, char: str) -> Cell:
+        cell = (" ", self._blank) if char == " " and self._blank is not None else (char, self._key)
+        cell = self[char] = self._shared.setdefault(cell, cell)
+        return cell
+
+
 class ScreenDelta:
     """Rewrites Textual's terminal output into the shortest equivalent."""
 
@@ -122,6 +140,7 @@ class ScreenDelta:
         self._pending: dict[int, dict[int, Cell]] = {}
         self._term_link: str | None = ""  # client OSC 8 link; None: unknown
         self._cells: dict[Cell, Cell] = {}  # one tuple per distinct cell: ~15 kB, not ~130
+        self._styled: dict[str, _Cells] = {}  # the same cells, by style key then text
         self.place_cursor = True
         """Whether the client's (hidden) cursor is put where Textual asks at the
         end of a frame: where a text field's cursor is (input methods, braille
@@ -136,6 +155,7 @@ class ScreenDelta:
         self._model = [[None] * self.width for _ in range(self.height)]
         self._pending = {}
         self._broken: set[tuple[int, int]] = set()  # sent this flush, then unknown
+        self._wide: set[int] = set()  # rows that may hold half of a wide character
         self._cursor: tuple[int, int] | None = None  # client cursor (x, y)
         self._key: str | None = None  # client SGR parameters; None: unknown
         self._px = self._py = 0  # where Textual's next character goes
@@ -199,12 +219,25 @@ class ScreenDelta:
             self._px += len(text)
             return
         row = self._pending.setdefault(y, {})
-        model = self._model[y]
         width = self.width
-        broken = self._broken
+        end = x + len(text)
         cells = self._cells
         if len(cells) > _MAX_CELLS:
             cells.clear()
+            self._styled.clear()
+        if end <= width and y not in self._wide and _NARROW.fullmatch(text):
+            # The common case, one cell per character in a row with no wide
+            # character: no neighbour to forget, nothing clipped.
+            styled = self._styled.get(key)
+            if styled is None:
+                styled = self._styled[key] = _Cells(key, cells)
+            row.update(zip(range(x, end), map(styled.__getitem__, text)))
+            if self._broken:
+                self._broken.difference_update((y, column) for column in range(x, end))
+            self._px = end
+            return
+        model = self._model[y]
+        broken = self._broken
         for char in text:
             size = 1 if char < "\x7f" else get_character_cell_size(char)
             if size == 0:
@@ -238,6 +271,7 @@ class ScreenDelta:
             broken.discard((y, x))
             if size == 2:
                 row[x + 1] = ("", key)
+                self._wide.add(y)
             x = end
         self._px = x
 
@@ -250,6 +284,9 @@ class ScreenDelta:
         for y, x in self._broken:
             self._model[y][x] = None
         self._broken.clear()
+        for y in [y for y in self._wide if not any(
+                cell is not None and cell[0] == "" for cell in self._model[y])]:
+            self._wide.discard(y)
         want = self._want_cursor
         if want is not None and want != self._cursor and self.place_cursor:
             self._move(*want)

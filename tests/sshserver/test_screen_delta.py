@@ -136,6 +136,27 @@ def test_identical_cells_share_one_object() -> None:
     assert delta(frame) == ""
 
 
+@pytest.mark.parametrize("later", [False, True])
+def test_narrow_text_over_half_a_wide_character_forgets_its_other_half(later: bool) -> None:
+    """Text of one-cell characters takes a shorter path, except in a row that
+    holds a wide character (in the same frame or an earlier one): the half it
+    does not overwrite is drawn differently by each terminal, so unknown."""
+    delta = ScreenDelta(10, 2)
+    wide = "\x1b[1;1H中文"
+    narrow = "\x1b[1;2Hab\x1b[2;1Hcd"
+    if later:
+        delta(wide)
+        delta(narrow)
+    else:
+        delta(wide + narrow)
+    assert [delta.is_known(x, 0) for x in range(5)] == [False, True, True, False, False]
+    assert [delta.is_known(x, 1) for x in range(3)] == [True, True, False]
+    # Once the row holds no wide character, its narrow text is modelled cell by cell.
+    delta("\x1b[1;1Hxyzw")
+    assert [delta.is_known(x, 0) for x in range(5)] == [True] * 4 + [False]
+    assert delta("\x1b[1;1Hxyzw") == ""
+
+
 @pytest.mark.parametrize(("style", "erased"), [("38;5;253;48;5;233", True), ("1;31;42", True),
                                                ("4;48;5;233", False), ("7", False)])
 def test_a_line_end_turning_blank_is_erased_when_nothing_else_would_show(
