@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual import events
 from textual._xterm_parser import XTermParser
+from textual.messages import InvokeLater
 
 from tui.base import BACKGROUND
 from tui.widgets.text_field import TextField
@@ -118,10 +119,16 @@ async def _drained(node: MessagePump, reason: str, timeout: float) -> None:
     message: polling a screen that waits for its paint would flood its queue
     (and a screen holds its paint while messages are queued to it)."""
     done = asyncio.Event()
-    schedule = node.call_later if reason == WORK else node.call_after_refresh
-    if not schedule(done.set):
+    # What `call_later` and `call_after_refresh` post, without their
+    # `functools.partial`: Textual counts a callback's parameters with
+    # `inspect.signature` each time for a new partial, once for a method.
+    callback = events.Callback(callback=done.set) if reason == WORK else InvokeLater(done.set)
+    if not node.post_message(callback):
         await asyncio.sleep(0)
         return
+    # `wait_for` resumes this two turns after the callback (its own task):
+    # waking one turn after it (`asyncio.timeout`) found work still going on
+    # and cost a typed character one more turn in all (bench/mount_turns.py).
     try:
         await asyncio.wait_for(done.wait(), timeout)
     except TimeoutError:
