@@ -20,6 +20,7 @@ from tui import base
 from tui.base import QcmApp
 from tui.screens.identity_screen import IdentityScreen
 from tui.shared_styles import SharedStyles, SharedStylesheet
+from tui.widgets.text_field import TextField
 
 CSS = "Static { color: $primary; background: $surface; }"
 VARIABLES = {"primary": "#004578", "surface": "#ffffff"}
@@ -276,3 +277,32 @@ async def test_rules_a_node_already_has_are_not_set_again(world, monkeypatch):
         field.styles.base.background = Color(1, 2, 3)
         app.stylesheet.apply(field)
         assert field in replaced and field.styles.background == background
+
+
+async def test_a_node_is_styled_when_mounted_not_while_it_is_built(world, monkeypatch):
+    """Textual restyles a node whenever one of its classes changes, in the DOM
+    or not: a compact text field took a pass of the stylesheet in its
+    constructor (tui/base.py). Out of the DOM, it is styled once it is
+    mounted, with every class it has by then."""
+    styled: list[object] = []
+    update_nodes = Stylesheet.update_nodes
+
+    def counting(self, nodes, animate=False):  # type: ignore[no-untyped-def]
+        nodes = list(nodes)
+        styled.extend(nodes)
+        update_nodes(self, nodes, animate)
+
+    app = make_app(world, styles=SharedStyles())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        monkeypatch.setattr(Stylesheet, "update_nodes", counting)
+        field = TextField(id="late", compact=True)  # built while the app runs
+        field.add_class("-invalid")
+        assert styled == []
+        await app.screen.mount(field)
+        await pilot.pause()
+        assert field.styles.height is not None and field.styles.height.value == 1  # compact
+        assert field.styles.border_top[0] in ("", "none")
+        assert field.styles.background_tint.a > 0  # compact and invalid
+        field.remove_class("-invalid")  # in the DOM: restyled at once
+        assert field in styled and field.styles.background_tint.a == 0
