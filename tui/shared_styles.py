@@ -70,16 +70,21 @@ class SharedStyles:
         self.misses = 0
         self.applied: LRUCache[tuple, Applied] = LRUCache(applied_maxsize)
         # Each distinct list of rules (by its RuleSet objects) gets a small
-        # number, and the list is kept so that those objects' ids stay unique.
-        self._rule_lists: dict[tuple[int, ...], tuple[int, list[RuleSet]]] = {}
+        # number and the pseudo-classes its selectors name; the list is kept
+        # so that those objects' ids stay unique.
+        self._rule_lists: dict[tuple[int, ...], tuple[int, tuple[str, ...], list[RuleSet]]] = {}
 
-    def rules_token(self, rules: list[RuleSet]) -> int:
-        """A number for this list of rules, the same for an equal list."""
+    def rules_token(self, rules: list[RuleSet]) -> tuple[int, tuple[str, ...]]:
+        """A number for this list of rules, the same for an equal list, and
+        the pseudo-classes its selectors name (sorted)."""
         ids = tuple(map(id, rules))
         known = self._rule_lists.get(ids)
         if known is None:
-            known = self._rule_lists[ids] = (len(self._rule_lists), list(rules))
-        return known[0]
+            pseudo_classes = tuple(sorted(
+                {pseudo for rule in rules for selector_set in rule.selector_set
+                 for selector in selector_set.selectors for pseudo in selector.pseudo_classes}))
+            known = self._rule_lists[ids] = (len(self._rule_lists), pseudo_classes, list(rules))
+        return known[0], known[1]
 
     def __len__(self) -> int:
         return len(self._rules)
@@ -136,10 +141,7 @@ class SharedStylesheet(Stylesheet):
         rules = self.rules
         if self._tokened is not rules:
             self._tokened = rules
-            self._token = self.shared.rules_token(rules)
-            self._pseudo_classes = tuple(sorted(
-                {pseudo for rule in rules for selector_set in rule.selector_set
-                 for selector in selector_set.selectors for pseudo in selector.pseudo_classes}))
+            self._token, self._pseudo_classes = self.shared.rules_token(rules)
         return self._token
 
     def _path(self, node: DOMNode, memo: dict) -> tuple:
