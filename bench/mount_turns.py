@@ -13,9 +13,11 @@ a Tab and a character on the form take to settle, as the SSH driver waits
 before handing over the next key (sshserver/inputs.py). (Waiting for the
 database thread is not counted: a loop with a task always ready spins
 meanwhile.) With `--load S`, every turn also takes S seconds of CPU, as on a
-busy worker: the full paths (Enter on the key → identity form painted, Enter
-on « Valider » → question 1 painted) are then counted too, database waits and
-paint timers included, in turns and seconds.
+busy worker: the full paths (Enter on the key → « Ouverture de la clé »
+painted, and → identity form painted; Enter on « Valider » → question 1
+painted) are then counted too, database waits and paint timers included, in
+turns and seconds. The key's Enter is handed to the app as the SSH driver
+hands it over (a Key message).
 
     .venv/bin/python bench/mount_turns.py [--load 0.1] [--typing 3]
 """
@@ -92,7 +94,7 @@ async def main(load: float, typing: float) -> None:
 
     CandidateApp.on_key_screen_opened = on_opened  # type: ignore[method-assign]
     display = App._display
-    key_enter = KeyScreen.open_key
+    say = KeyScreen._say
     identity_enter = IdentityScreen.action_enter
 
     def displaying(self, screen, *args, **kwargs):  # type: ignore[no-untyped-def]
@@ -100,11 +102,14 @@ async def main(load: float, typing: float) -> None:
                    ExamScreen: "exam painted"}
         if type(screen) in painted:
             turns.mark(painted[type(screen)])
+        if type(screen) is KeyScreen and "opening said" in turns.marks:
+            turns.mark("opening painted")
         return display(self, screen, *args, **kwargs)
 
-    async def open_pressed(self, typed):  # type: ignore[no-untyped-def]
-        turns.mark("key enter")
-        return await key_enter(self, typed)
+    def saying(self, text, **kwargs):  # type: ignore[no-untyped-def]
+        if "key enter" in turns.marks:
+            turns.mark("opening said")
+        return say(self, text, **kwargs)
 
     def enter_pressed(self):  # type: ignore[no-untyped-def]
         if isinstance(self.focused, Button):
@@ -112,7 +117,7 @@ async def main(load: float, typing: float) -> None:
         return identity_enter(self)
 
     App._display = displaying  # type: ignore[method-assign]
-    KeyScreen.open_key = open_pressed  # type: ignore[method-assign]
+    KeyScreen._say = saying  # type: ignore[method-assign]
     IdentityScreen.action_enter = enter_pressed  # type: ignore[method-assign]
     with tempfile.TemporaryDirectory() as folder:
         world = await build_world(Path(folder) / "qcm.sqlite3", keys=1)
@@ -127,7 +132,8 @@ async def main(load: float, typing: float) -> None:
             field.value = world.keys[0]  # type: ignore[attr-defined]
             field.focus()
             await pilot.pause()
-            await pilot.press("enter")
+            turns.mark("key enter")  # handed to the app as the SSH driver does
+            app.post_message(events.Key("enter", "\r"))
             await wait_screen(pilot, IdentityScreen)
             shapes["identity"] = (len(list(app.screen.walk_children())), depth(app.screen))
             await pilot.pause()
@@ -155,13 +161,18 @@ async def main(load: float, typing: float) -> None:
             turns.stop()
             await counting
             shapes["exam"] = (len(list(app.screen.walk_children())), depth(app.screen))
-            for name, began, ended in (
-                    ("app started → key prompt painted", "start", "key painted"),
-                    ("key checked → identity form painted", "opened", "identity painted"),
-                    ("Enter on the key → identity form painted", "key enter", "identity painted"),
-                    ("identity saved → question 1 painted", "saved", "exam painted"),
-                    ("Enter on « Valider » → question 1 painted", "valider", "exam painted")):
-                widgets, levels = shapes[ended.split()[0]]
+            for name, began, ended, shape in (
+                    ("app started → key prompt painted", "start", "key painted", "key"),
+                    ("key checked → identity form painted", "opened", "identity painted",
+                     "identity"),
+                    ("Enter on the key → « Ouverture de la clé » painted", "key enter",
+                     "opening painted", "key"),
+                    ("Enter on the key → identity form painted", "key enter", "identity painted",
+                     "identity"),
+                    ("identity saved → question 1 painted", "saved", "exam painted", "exam"),
+                    ("Enter on « Valider » → question 1 painted", "valider", "exam painted",
+                     "exam")):
+                widgets, levels = shapes[shape]
                 loaded = (f", {turns.times[ended] - turns.times[began]:.2f} s"
                           if load else "")
                 print(f"{name}: {turns.marks[ended] - turns.marks[began]} turns{loaded} "
