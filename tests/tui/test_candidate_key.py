@@ -5,6 +5,9 @@ from __future__ import annotations
 import sqlite3
 from datetime import timedelta
 
+from textual import events
+from textual.widgets import Input
+
 from services.throttle import KeyThrottle
 from tests.tui.conftest import NOW, enter_key, flat, make_app, screen_text, wait_for, wait_screen
 from tui.screens.identity_screen import IdentityScreen
@@ -153,3 +156,21 @@ async def test_enter_says_the_key_is_opening_while_the_database_is_busy(world):
             assert opened[0][0] == 1
     finally:
         blocker.close()
+
+
+async def test_enter_opens_the_key_as_soon_as_the_app_gets_it(world):
+    """Enter is the screen's priority binding, named in the footer: the app
+    runs it when the key reaches it, without handing it to the field first
+    (whose own Enter would post `Input.Submitted`, bubbling up a turn of the
+    event loop per container before anything was said)."""
+    seen: list[object] = []
+    app = make_app(world)
+    async with app.run_test(size=(80, 24), message_hook=seen.append) as pilot:
+        footer = flat(screen_text(app))
+        await enter_key(pilot, world.keys[0], typed=True)
+        await wait_screen(pilot, IdentityScreen)
+        # Textual's hook sees a message each time a pump handles it.
+        enters = [m for m in seen if isinstance(m, events.Key) and m.key == "enter"]
+        assert len(enters) == 1  # the app's; never forwarded to the field
+        assert not any(isinstance(m, Input.Submitted) for m in seen)
+        assert "Entrée Identification" in footer
