@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import sqlite3
+
+from textual import events
+from textual.widgets import Button, Input, RadioButton
+
 from domain.models import Identity, Practical
 from tests.tui.conftest import (
     ADMIN,
@@ -248,3 +254,47 @@ async def test_only_the_focused_fields_label_is_marked(world):
         await app.pop_screen()
         await pilot.pause()
         assert marked() == ["Email"]
+
+
+async def test_enter_on_valider_saves_at_once_and_once(world):
+    """Enter on « Valider » saves from the screen's Enter binding (a Pressed
+    message would first bubble up from the button, a turn of the event loop
+    per container). Pressed again while the database is busy with the first
+    save, it saves nothing more: one Saved, one question screen."""
+    seen: list[object] = []
+    app = make_app(world)
+    blocker = sqlite3.connect(world.store.db.path, timeout=5)
+    try:
+        async with app.run_test(size=(80, 24), message_hook=seen.append) as pilot:
+            screen = await open_form(pilot, world, world.keys[0])
+            for name, value in IDENTITY.items():
+                screen.query_one(f"#{name}", Input).value = value
+            screen.query(RadioButton)[0].value = True
+            screen.query_one("#save").focus()
+            await pilot.pause()
+            blocker.execute("BEGIN IMMEDIATE")
+            for _ in range(3):  # as the SSH driver hands keys over, without waiting
+                app.post_message(events.Key("enter", "\r"))
+            await asyncio.sleep(0.3)  # (the pilot's pause would wait for the app)
+            blocker.rollback()
+            await wait_screen(pilot, ExamScreen)
+            await pilot.pause()
+            assert not any(isinstance(m, Button.Pressed) for m in seen)
+            assert len({id(m) for m in seen if isinstance(m, IdentityScreen.Saved)}) == 1
+            assert sum(isinstance(s, ExamScreen) for s in app.screen_stack) == 1
+            participant = await participant_of(world, world.keys[0])
+            assert participant.identity.last_name == IDENTITY["last_name"]
+    finally:
+        blocker.close()
+
+
+async def test_a_click_on_valider_saves(world):
+    app = make_app(world)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_form(pilot, world, world.keys[0])
+        for name, value in IDENTITY.items():
+            screen.query_one(f"#{name}", Input).value = value
+        screen.query(RadioButton)[0].value = True
+        await pilot.pause()
+        await pilot.click("#save")
+        await wait_screen(pilot, ExamScreen)

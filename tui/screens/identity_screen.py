@@ -66,6 +66,7 @@ class IdentityScreen(QuietFocus, LayoutFirst):
         super().__init__()
         self.attempt = attempt
         self.first = first
+        self._saving = False  # being saved, or saved: Enter or a click again does nothing
 
     def compose(self) -> ComposeResult:
         # Shallow on purpose: the screen itself scrolls, each line is one row
@@ -134,9 +135,11 @@ class IdentityScreen(QuietFocus, LayoutFirst):
     def _retake_toggled(self, event: Checkbox.Changed) -> None:
         self.query_one("#retake_of", Input).disabled = not event.value
 
-    def action_enter(self) -> None:
+    async def action_enter(self) -> None:
         """Enter goes to the next field; on Civilité it first chooses the
-        highlighted civility if none is chosen; on « Valider » it saves."""
+        highlighted civility if none is chosen; on « Valider » it saves (at
+        once: the button's Pressed message would bubble up to this screen, a
+        turn of the event loop per container, before the saving began)."""
         focused = self.focused
         if isinstance(focused, RadioSet):
             if focused.pressed_button is None:
@@ -144,15 +147,16 @@ class IdentityScreen(QuietFocus, LayoutFirst):
             self.focus_next()
         elif isinstance(focused, (Input, Checkbox)):
             self.focus_next()
-        elif isinstance(focused, Button):
-            focused.action_press()
+        elif isinstance(focused, Button) and focused.id == "save":
+            await self.save()
         else:
             raise SkipAction()
 
     @on(Button.Pressed, "#save")
     async def save(self) -> None:
         attempt = self.attempt
-        if attempt is None:  # not shown before its attempt is known
+        # No attempt: not shown before it is known. Saving, or saved: once.
+        if attempt is None or self._saving:
             return
         fields = {name: self.query_one(f"#{name}", Input).value for name in TEXT_FIELDS}
         pressed = self.query_one("#civility", RadioSet).pressed_button
@@ -173,15 +177,16 @@ class IdentityScreen(QuietFocus, LayoutFirst):
         if errors or identity is None:
             self._show_errors(errors)
             return
+        self._saving = True
         try:
             await attempt.save_identity(identity, retake_of)
         except KeyRefused as refusal:
             self.post_message(KeyLost(refusal))
-            return
         except StoreError as exc:  # Conflict: the decision table refuses the retake
+            self._saving = False
             self._show_errors({"retake_of" if retake_of else "form": str(exc)})
-            return
-        self.post_message(self.Saved(self.first))
+        else:
+            self.post_message(self.Saved(self.first))
 
     def _show_errors(self, errors: dict[str, str]) -> None:
         first_bad: str | None = None
