@@ -132,3 +132,22 @@ async def test_the_pumps_follow_mounts_and_removals_deep_in_the_screen():
         await app.push_screen(modal)
         now = list(pumps(app))
         assert screen in now and modal in now and button not in now
+
+
+async def test_a_callback_after_the_next_paint_is_waited_for():
+    """A screen holding a callback for after its next paint is not settled
+    until that paint and the callback have run: settle posts one callback of
+    its own behind it (Textual's `InvokeLater`, posted as `call_after_refresh`
+    posts it, without the partial Textual would count the parameters of each
+    time)."""
+    ran: list[str] = []
+    app = Tiny()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        screen = app.screen
+        screen._invoke_later(lambda: ran.append("after paint"), screen)
+        screen.refresh()
+        assert _waits_for_paint(screen)
+        assert await settle(app, set(app.workers), Pumps(), limit=5.0)
+        assert ran == ["after paint"]
+        assert not _waits_for_paint(screen)
