@@ -16,14 +16,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from functools import lru_cache
 
 from rich.cells import get_character_cell_size
 
+from sshserver.cells import BLANK, NARROW, Cell, CellTable, blank_key
 from sshserver.sgr import SgrDelta
-
-Cell = tuple[str, str]
-"""(characters, style key). The right half of a wide character has text ""."""
 
 _TOKEN = re.compile(
     # One capturing group per alternative: `match.lastindex` tells which.
@@ -49,68 +46,6 @@ jumped over (4 + 4 bytes) rather than written as spaces, from this many on."""
 _ERASE_MIN = 6
 """Blank cells up to the right margin cleared with one EL (3 bytes) instead of
 being written as spaces, from this many changed cells on."""
-_NARROW = re.compile(r"[ -~\xa0-\u02ff]*")
-"""Text whose every character takes one cell (ASCII, Latin-1, Latin
-Extended, IPA; no C1 control, no combining mark)."""
-_BLANK_INVISIBLE = frozenset({
-    "", "0", "1", "2", "3", "22", "23", "39", "49",
-    *map(str, range(30, 38)), *map(str, range(40, 48)),
-    *map(str, range(90, 98)), *map(str, range(100, 108)),
-})
-"""SGR parameters that change nothing on a blank cell but its background, which
-erasing also paints (underline, reverse, strike-through... would show)."""
-
-
-BLANK = "\x01"
-"""Marks the style key of a blank cell by its background alone (`_blank_key`)."""
-
-
-@lru_cache(maxsize=1024)
-def _blank_key(key: str) -> str | None:
-    """For a space in this style: BLANK + the background's SGR parameters, when
-    nothing but the background shows on a blank cell (no underline, reverse,
-    strike-through, link...); else None. Spaces differing only in foreground
-    or boldness look the same, so they share this key, and an erase in line
-    (which paints the background only) can draw them."""
-    if key.startswith(BLANK):
-        return key
-    if "\x00" in key:  # a hyperlink
-        return None
-    params = key.split(";")
-    background = ""
-    index = 0
-    while index < len(params):
-        code = params[index]
-        if code in ("38", "48") and index + 1 < len(params):
-            step = 3 if params[index + 1] == "5" else 5
-            if code == "48":
-                background = ";".join(params[index:index + step])
-            index += step
-            continue
-        if code not in _BLANK_INVISIBLE:
-            return None
-        if code in ("", "0", "49"):
-            background = ""
-        elif code.isdigit() and (40 <= int(code) <= 47 or 100 <= int(code) <= 107):
-            background = code
-        index += 1
-    return BLANK + background
-
-
-class _Cells(dict[str, Cell]):
-    """The cell of each character in one style, shared through `cells`."""
-
-    def __init__(self, key: str, cells: dict[Cell, Cell]) -> None:
-        super().__init__()
-        self._key = key
-        self._blank = _blank_key(key)
-        self._shared = cells
-
-    def __missing__(self, char: str) -> Cell:
-        cell = (" ", self._blank) if char == " " and self._blank is not None else (char, self._key)
-        cell = self[char] = self._shared.setdefault(cell, cell)
-        return cell
-
 
 class ScreenDelta:
     """Rewrites Textual's terminal output into the shortest equivalent."""
@@ -140,7 +75,7 @@ class ScreenDelta:
         self._pending: dict[int, dict[int, Cell]] = {}
         self._term_link: str | None = ""  # client OSC 8 link; None: unknown
         self._cells: dict[Cell, Cell] = {}  # one tuple per distinct cell: ~15 kB, not ~130
-        self._styled: dict[str, _Cells] = {}  # the same cells, by style key then text
+        self._styled: dict[str, CellTable] = {}  # the same cells, by style key then text
         self.place_cursor = True
         """Whether the client's (hidden) cursor is put where Textual asks at the
         end of a frame: where a text field's cursor is (input methods, braille
@@ -225,12 +160,12 @@ class ScreenDelta:
         if len(cells) > _MAX_CELLS:
             cells.clear()
             self._styled.clear()
-        if end <= width and y not in self._wide and _NARROW.fullmatch(text):
+        if end <= width and y not in self._wide and NARROW.fullmatch(text):
             # The common case, one cell per character in a row with no wide
             # character: no neighbour to forget, nothing clipped.
             styled = self._styled.get(key)
             if styled is None:
-                styled = self._styled[key] = _Cells(key, cells)
+                styled = self._styled[key] = CellTable(key, cells)
             row.update(zip(range(x, end), map(styled.__getitem__, text)))
             if self._broken:
                 self._broken.difference_update((y, column) for column in range(x, end))
@@ -265,7 +200,7 @@ class ScreenDelta:
                     model[end] = None
                     row.pop(end, None)
             cell = (char, key)
-            if char == " " and (blank := _blank_key(key)) is not None:
+            if char == " " and (blank := blank_key(key)) is not None:
                 cell = (" ", blank)
             row[x] = cells.setdefault(cell, cell)
             broken.discard((y, x))
@@ -356,7 +291,7 @@ class ScreenDelta:
         anchor = row.get(last) or model[last]
         if anchor is None:
             return False
-        blank = _blank_key(anchor[1])
+        blank = blank_key(anchor[1])
         for gap in range(last + 1, x):
             cell = row.get(gap) or model[gap]
             if cell is None or len(cell[0]) != 1 or not cell[0].isascii():
@@ -421,7 +356,7 @@ class ScreenDelta:
         """Make the client's style draw blanks with this background: kept as it
         is when its own background is that one (its foreground does not show)."""
         current = self._key
-        if current is not None and _blank_key(current) == blank:
+        if current is not None and blank_key(current) == blank:
             return
         sgr = blank[len(BLANK):]
         self._out.append(self._sgr_change(current, sgr))
