@@ -38,9 +38,11 @@ connected and sees the key prompt), identity (until every candidate has
 question 1), steady (until the first candidate confirms « Terminer »), ends
 (until the last one has the score). Reported per phase and overall: p50/p99/max
 per kind of keystroke, server CPU (per worker of every node), PostgreSQL's CPU
-(all its processes), this tool's CPU; then
-connect → key prompt and Enter on the key → identity form, failures with the
-screen they stopped on, server RSS, bytes per whole exam and per keystroke kind.
+(all its processes), this tool's CPU; then connect → first words (the door's
+or the key prompt), the time waited at the door (`ssh.max_starting`,
+`--max-starting`), connect → key prompt and Enter on the key → identity form,
+failures with the screen they stopped on, server RSS, bytes per whole exam and
+per keystroke kind.
 
 `bench/load.py` measures the steady state only (identities pre-filled,
 arrivals done before timing, one answer letter pressed again and again).
@@ -88,6 +90,7 @@ from tests.e2e_helpers import ScreenClient
 
 PROMPT = "Votre identifiant"
 PLACEHOLDER = "XXXXX-XXXXX-XXXXX"  # the key field, empty
+DOOR = "Place dans la file"  # waiting at the door (sshserver/admission.py)
 OPENING = "Ouverture de la clé"
 FORM = "Vos informations"
 CHOSEN = re.compile(r"^\s*\(x\) ([a-d])\) ")
@@ -125,6 +128,8 @@ class Room:
     start: float
     samples: list[Sample] = field(default_factory=list)
     prompt: list[float] = field(default_factory=list)  # connect → key prompt
+    told: list[float] = field(default_factory=list)  # connect → the door or the prompt
+    door: list[float] = field(default_factory=list)  # time waited at the door
     ack: list[float] = field(default_factory=list)  # Enter on the key → told it opens
     to_form: list[float] = field(default_factory=list)  # Enter on the key → identity form
     failures: list[Failure] = field(default_factory=list)
@@ -280,8 +285,17 @@ async def candidate(index: int, key: str, plan: Plan, args: argparse.Namespace, 
         room.live += 1
         room.peak_live = max(room.peak_live, room.live)
         step = "key prompt"
-        await until(client, lambda: PROMPT in client.text and PLACEHOLDER in client.text,
-                    args.timeout, step)
+
+        def prompted() -> bool:
+            return PROMPT in client.text and PLACEHOLDER in client.text
+
+        await until(client, lambda: prompted() or DOOR in client.text, args.timeout, step)
+        room.told.append(room.now() - began)
+        if not prompted():  # at the door: the wait is the server's to choose
+            step = "waiting at the door"
+            door = room.now()
+            await until(client, prompted, args.door_timeout, step)
+            room.door.append(room.now() - door)
         room.prompt.append(room.now() - began)
         room.prompted.append(room.now())
         await asyncio.sleep(args.read)
@@ -597,6 +611,8 @@ def report(args: argparse.Namespace, setup: Setup, room: Room, sampler: Sampler,
         result["phases"][name] = {"start": start, "end": stop, "kinds": kinds,
                                   "server_cpu": cpu.workers, "cpu_wait": cpu.waits,
                                   "postgres_cpu": cpu.postgres, "tool_cpu": cpu.tool}
+    print(f"connect → door or prompt (ms)   p50/p99/max {ms(room.told)}")
+    print(f"waited at the door: {len(room.door)} candidates, (ms) p50/p99/max {ms(room.door)}")
     print(f"connect → key prompt (ms)       p50/p99/max {ms(room.prompt)}")
     print(f"Enter on key → told it opens    p50/p99/max {ms(room.ack)}")
     print(f"Enter on key → identity form    p50/p99/max {ms(room.to_form)}")
@@ -621,7 +637,8 @@ def report(args: argparse.Namespace, setup: Setup, room: Room, sampler: Sampler,
         for failure in room.failures[:args.show_failures]:
             print(f"-- candidate {failure.candidate} stopped at « {failure.step} »: "
                   f"{failure.error}\n{failure.screen}")
-    result.update(prompt=room.prompt, to_form=room.to_form, ack=room.ack,
+    result.update(prompt=room.prompt, told=room.told, door=room.door, to_form=room.to_form,
+                  ack=room.ack,
                   exam_bytes=room.exam_bytes, failures=[f.step for f in room.failures])
     return result
 
@@ -667,7 +684,8 @@ async def run_room(args: argparse.Namespace, setup: Setup) -> dict:
             stack.callback(postgres.stop)
             url = await postgres.create_database("qcm")
         configs = [write_config(tmp / (f"node{i + 1}" if setup.nodes > 1 else ""),
-                                args.workers, url) for i in range(setup.nodes)]
+                                args.workers, url, args.max_starting)
+                   for i in range(setup.nodes)]
         config, data, _ = configs[0]
         keys = await exam_keys(config, url or data, args.candidates, "SALLE_PV-RES")
         nodes: list[Node] = []
@@ -808,6 +826,11 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--ends-window", type=float, default=120.0)
     parser.add_argument("--timeout", type=float, default=30.0,
                         help="seconds to wait for a keystroke's effect before failing")
+    parser.add_argument("--door-timeout", type=float, default=600.0,
+                        help="seconds a candidate may wait at the door before failing")
+    parser.add_argument("--max-starting", type=int,
+                        help="the server's ssh.max_starting (candidates of a worker "
+                             "starting at once; 0: no door; default: the server's)")
     parser.add_argument("--term", default="xterm-256color")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--show-failures", type=int, default=3)

@@ -24,6 +24,9 @@ class SshSettings:
     login_timeout: int = 60  # seconds to authenticate
     keepalive_interval: int = 15  # seconds between keepalives; 3 missed drop the client
     staff_idle_timeout: int = 1800  # seconds without a key before a staff session ends
+    # Candidates of one worker between connecting and question 1 at once; more
+    # wait at the door, told their place in line (README, "Exam room"). 0: no door.
+    max_starting: int = 40
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ import os
 import signal
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -25,7 +26,8 @@ from services import nodes
 from services.config import Config, prepare_documents_dir
 from services.documents import DocumentService
 from services.render_jobs import make_pool
-from sshserver.auth import Principal, StoreAuthenticator
+from sshserver.admission import StartGate
+from sshserver.auth import Candidate, Principal, StoreAuthenticator
 from sshserver.collector import Collector
 from sshserver.exec import ExecRunner
 from sshserver.hostkey import host_key_fingerprint, node_host_key
@@ -101,10 +103,18 @@ async def start_worker(config: Config, *, clock: Clock | None = None, port: int 
         max_password_failures=config.security.max_auth_failures,
         reuse_port=reuse_port, exec_handler=runner,
         sftp_factory=lambda principal, chan: DocumentsSFTP(chan, principal, documents),
-        live=live)
+        live=live, door=_door(config))
     sweeper = asyncio.ensure_future(_sweep(store))
     heart = asyncio.ensure_future(nodes.beat_forever(store))
     return Worker(acceptor, store, pool, sweeper, live, heart)
+
+
+def _door(config: Config) -> tuple[StartGate, Callable[[Principal], bool]] | None:
+    """Candidates wait at the door while the worker is busy starting others;
+    staff never do."""
+    if not config.ssh.max_starting:
+        return None
+    return StartGate(config.ssh.max_starting), lambda principal: isinstance(principal, Candidate)
 
 
 async def _sweep(store: Store) -> None:

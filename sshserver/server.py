@@ -19,9 +19,11 @@ from typing import Any, Generic, Protocol, TypeVar, cast
 import asyncssh
 from textual.app import App
 
+from sshserver.admission import StartGate
 from sshserver.collector import Collector
 from sshserver.hostkey import load_or_create_host_key
 from sshserver.session import CRASH_MESSAGE, SessionOptions, run_app_session
+from tui.base import QcmApp
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +32,9 @@ P_co = TypeVar("P_co", covariant=True)
 
 COMMAND_REFUSED = "Les commandes ne sont pas acceptées : connectez-vous sans commande.\r\n"
 SESSION_REFUSED = "Une seule session est permise par connexion.\r\n"
+AT_THE_DOOR = ("Beaucoup de candidats arrivent en même temps :\r\n"
+               "votre écran s'ouvre dans un instant. Ne fermez pas cette fenêtre.\r\n")
+PLACE_IN_LINE = "\r\x1b[KPlace dans la file : {}"
 
 
 class Authenticator(Protocol[P_co]):
@@ -188,11 +193,13 @@ class SessionLauncher(Generic[P]):
 
     def __init__(self, app_factory: AppFactory[P], options: SessionOptions,
                  exec_handler: ExecHandler[P] | None = None,
-                 live: LiveSessions | None = None) -> None:
+                 live: LiveSessions | None = None,
+                 door: tuple[StartGate, Callable[[P], bool]] | None = None) -> None:
         self._app_factory = app_factory
         self._options = options
         self._exec_handler = exec_handler
         self._live = live
+        self._door = door
 
     async def __call__(self, process: asyncssh.SSHServerProcess[bytes]) -> None:
         server: ExamSSHServer[P] = process.get_extra_info("connection").get_owner()
@@ -212,26 +219,40 @@ class SessionLauncher(Generic[P]):
                 assert self._exec_handler is not None
                 await self._run_exec(server.principal, process)
                 return
+            ticket = None
+            if self._door is not None and self._door[1](server.principal):
+                ticket = await self._door[0].enter(_PlaceInLine(process), process.is_closing)
+                if ticket is None:
+                    return  # left while waiting
             try:
-                made = self._app_factory(server.principal, process)
-                app = await made if inspect.isawaitable(made) else made
-            except Exception:
-                logger.exception("app factory failed")
-                _refuse(process, CRASH_MESSAGE)
-                return
-            collector = self._live.collector if self._live is not None else None
-            if collector is not None:
-                collector.session_started()
-            try:
-                await run_app_session(process, app, self._options)
+                try:
+                    made = self._app_factory(server.principal, process)
+                    app = await made if inspect.isawaitable(made) else made
+                except Exception:
+                    logger.exception("app factory failed")
+                    _refuse(process, CRASH_MESSAGE)
+                    return
+                if ticket is not None and isinstance(app, QcmApp):
+                    app.past_start = ticket.release
+                await self._run_app(process, app)
             finally:
-                if collector is not None:
-                    collector.session_ended()
+                if ticket is not None:
+                    ticket.release()
         finally:
             server.session_open = False
             if self._live is not None and task is not None:
                 self._live.tasks.discard(task)
 
+
+    async def _run_app(self, process: asyncssh.SSHServerProcess[bytes], app: App[Any]) -> None:
+        collector = self._live.collector if self._live is not None else None
+        if collector is not None:
+            collector.session_started()
+        try:
+            await run_app_session(process, app, self._options)
+        finally:
+            if collector is not None:
+                collector.session_ended()
 
     async def _run_exec(self, principal: P, process: asyncssh.SSHServerProcess[bytes]) -> None:
         assert self._exec_handler is not None
@@ -245,6 +266,24 @@ class SessionLauncher(Generic[P]):
             process.exit(status)
         except (OSError, asyncssh.Error):
             process.close()
+
+
+class _PlaceInLine:
+    """What a candidate waiting at the door reads: why, at once, then their
+    place in line on one line rewritten in place (a few bytes per change)."""
+
+    def __init__(self, process: asyncssh.SSHServerProcess[bytes]) -> None:
+        self._process = process
+        self._first = True
+
+    def __call__(self, place: int) -> None:
+        text = PLACE_IN_LINE.format(place)
+        if self._first:
+            text, self._first = AT_THE_DOOR + text, False
+        try:
+            self._process.stdout.write(text.encode("utf-8"))
+        except (OSError, asyncssh.Error):
+            pass  # gone: the gate sees it at its next look
 
 
 def _refuse(process: asyncssh.SSHServerProcess[bytes], message: str) -> None:
@@ -283,12 +322,14 @@ async def start_server(
     exec_handler: ExecHandler[P] | None = None,
     sftp_factory: SftpFactory[P] | None = None,
     live: LiveSessions | None = None,
+    door: tuple[StartGate, Callable[[P], bool]] | None = None,
 ) -> asyncssh.SSHAcceptor:
     """Listen on `host`:`port` (0 picks a free port) and return the acceptor.
 
     `host_key` is the Ed25519 host key, or the path of its file, created
     there on first start. `reuse_port` lets several worker processes share
-    the port.
+    the port. `door` holds the principals it accepts (candidates) at a
+    `StartGate` until there is room for them.
     """
     key = host_key if isinstance(host_key, asyncssh.SSHKey) else load_or_create_host_key(host_key)
     return await asyncssh.create_server(
@@ -297,7 +338,8 @@ async def start_server(
         host,
         port,
         server_host_keys=[key],
-        process_factory=SessionLauncher(app_factory, session_options, exec_handler, live),
+        process_factory=SessionLauncher(app_factory, session_options, exec_handler, live,
+                                        door),
         sftp_factory=partial(_owned_sftp, sftp_factory) if sftp_factory else None,
         encoding=None,
         line_editor=False,

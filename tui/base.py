@@ -70,6 +70,9 @@ class QcmApp(App):
         self.guard = guard
         self.animation_level = "none"
         self.last_activity = time.monotonic()
+        self.past_start: Callable[[], None] = lambda: None
+        """Called when the user is past what costs the server most (a candidate
+        reaching the questions): the server's door lets the next one in."""
 
     def update_styles(self, node: DOMNode, animate: bool = True) -> None:
         """A node not in the DOM yet is styled when it is mounted (Textual's

@@ -104,6 +104,7 @@ class CandidateApp(QcmApp, inherit_bindings=False):
             if identity is not None:
                 identity.discard()
             await self.switch_screen(ExamScreen(self.attempt, self.clock, self.tick_spread))
+            self.past_start()
         else:
             if identity is None:
                 identity = PreparedScreen(self, IdentityScreen(None, first=True))
@@ -123,8 +124,10 @@ class CandidateApp(QcmApp, inherit_bindings=False):
         elif self._exam is not None:
             exam, self._exam = self._exam, None
             await exam.show()
+            self.past_start()
         else:
             await self.switch_screen(ExamScreen(self.attempt, self.clock, self.tick_spread))
+            self.past_start()
 
     async def on_exam_screen_finish(self, event: ExamScreen.Finish) -> None:
         await self.submit(automatic=False)

@@ -1,0 +1,66 @@
+"""The door of the real worker (`ssh.max_starting`): candidates beyond the
+limit read at once that their screen is coming and their place in line, get
+the key prompt when someone before them reaches the questions or leaves, and
+what they typed while waiting is not lost. Staff never wait."""
+
+from __future__ import annotations
+
+from tests.e2e.server_fixtures import Served, ServeFactory, serve  # noqa: F401
+from tests.e2e_helpers import ScreenClient
+from tests.tui.conftest import IDENTITY
+
+PROMPT = "Votre identifiant"
+DOOR = "votre écran s'ouvre dans un instant"
+
+
+async def reach_question_1(client: ScreenClient, key: str) -> None:
+    await client.wait_for(PROMPT)
+    client.type(key.lower())
+    client.press("enter")
+    await client.wait_for("Vos informations")
+    await client.wait_quiet(0.1)
+    client.press("enter")  # « M. »
+    for index, name in enumerate(("last_name", "first_name", "company", "company_address",
+                                  "postal_code", "city")):
+        if index:
+            client.press("tab")
+        client.type(IDENTITY[name])
+    client.press("tab", "tab")
+    client.type(IDENTITY["email"])
+    client.press("tab", "tab", "enter")
+    await client.wait_for("Question 1/30")
+
+
+async def test_a_candidate_beyond_the_limit_waits_at_the_door_then_starts(
+        serve: ServeFactory) -> None:
+    served: Served = await serve(max_starting=1)
+    first_key, second_key = served.demo_keys[:2]
+    async with await served.screen("candidat") as first, \
+            await served.screen("candidat") as second:
+        await first.wait_for(PROMPT)
+        await second.wait_for("Place dans la file : 1")
+        assert DOOR in second.text and PROMPT not in second.text
+        second.type(second_key.lower())  # typed ahead while waiting
+
+        # Staff are not held at the door.
+        async with await served.screen("demo", "demo-demo") as staff:
+            await staff.wait_for("DEMO_PV-RES_session-en-ligne")
+
+        await reach_question_1(first, first_key)
+        await second.wait_for(PROMPT)
+        await second.wait_until(lambda: second_key.lower() in second.text.lower(),
+                                what="the key typed while waiting, in the key field")
+        second.press("enter")
+        await second.wait_for("Vos informations")
+
+
+async def test_someone_who_leaves_gives_their_place_to_the_next(serve: ServeFactory) -> None:
+    served: Served = await serve(max_starting=1)
+    async with await served.screen("candidat") as first:
+        await first.wait_for(PROMPT)
+        async with await served.screen("candidat") as leaving:
+            await leaving.wait_for("Place dans la file : 1")
+        async with await served.screen("candidat") as waiting:
+            await waiting.wait_for("Place dans la file : 1")  # the one who left is gone
+            await first.close()
+            await waiting.wait_for(PROMPT)
