@@ -35,6 +35,7 @@ SESSION_REFUSED = "Une seule session est permise par connexion.\r\n"
 AT_THE_DOOR = ("Beaucoup de candidats arrivent en même temps :\r\n"
                "votre écran s'ouvre dans un instant. Ne fermez pas cette fenêtre.\r\n")
 PLACE_IN_LINE = "\r\x1b[KPlace dans la file : {}"
+CLEAR_SCREEN = "\x1b[H\x1b[2J"
 
 
 class Authenticator(Protocol[P_co]):
@@ -221,9 +222,11 @@ class SessionLauncher(Generic[P]):
                 return
             ticket = None
             if self._door is not None and self._door[1](server.principal):
-                ticket = await self._door[0].enter(_PlaceInLine(process), process.is_closing)
+                place = _PlaceInLine(process)
+                ticket = await self._door[0].enter(place, process.is_closing)
                 if ticket is None:
                     return  # left while waiting
+                place.clear()
             try:
                 try:
                     made = self._app_factory(server.principal, process)
@@ -280,6 +283,15 @@ class _PlaceInLine:
         text = PLACE_IN_LINE.format(place)
         if self._first:
             text, self._first = AT_THE_DOOR + text, False
+        self._write(text)
+
+    def clear(self) -> None:
+        """Wipe the door's words, if shown: the terminal shows them again
+        when the app leaves its screen at the end."""
+        if not self._first:
+            self._write(CLEAR_SCREEN)
+
+    def _write(self, text: str) -> None:
         try:
             self._process.stdout.write(text.encode("utf-8"))
         except (OSError, asyncssh.Error):

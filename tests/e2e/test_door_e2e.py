@@ -48,6 +48,11 @@ async def test_a_candidate_beyond_the_limit_waits_at_the_door_then_starts(
 
         await reach_question_1(first, first_key)
         await second.wait_for(PROMPT)
+        # The door's words are wiped before the app draws: the terminal shows
+        # its main screen again when the app ends, without them.
+        raw = bytes(second.raw)
+        assert raw.index(b"Place dans la file") < raw.index(b"\x1b[H\x1b[2J") \
+            < raw.index(b"\x1b[?1049h")
         await second.wait_until(lambda: second_key.lower() in second.text.lower(),
                                 what="the key typed while waiting, in the key field")
         second.press("enter")

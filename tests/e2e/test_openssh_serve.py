@@ -16,6 +16,7 @@ import asyncssh
 import pytest
 
 from sshserver.hostkey import host_key_fingerprint
+from tests.e2e_helpers import ScreenClient
 from tests.sshserver.test_openssh_tmux import Tmux
 
 pytestmark = pytest.mark.skipif(
@@ -173,3 +174,43 @@ def test_demo_keys_are_printed_last(tmp_path: Path) -> None:
     keys = [i for i, line in enumerate(lines) if KEY.match(line)]
     assert len(keys) == 5 and keys[-1] == len(lines) - 1
     assert lines.index(next(line for line in lines if "Comptes" in line)) < keys[0]
+
+
+async def test_a_room_at_the_door_with_openssh(tmp_path: Path) -> None:
+    """With one place per worker: OpenSSH in tmux waits at the door while
+    another candidate starts, gets the key prompt when that one leaves, and
+    after quitting sees neither the app nor the door's words."""
+    port = free_port()
+    config = tmp_path / "qcm.toml"
+    config.write_text(f'data_dir = "{tmp_path / "data"}"\n[ssh]\nhost = "127.0.0.1"\n'
+                      f"port = {port}\nworkers = 1\nmax_starting = 1\n", encoding="utf-8")
+    qcm(config, "demo")
+    server = Serve(config, port)
+    try:
+        await server.ready()
+        async with await ScreenClient.connect(port, username="candidat", password=None) as first:
+            await first.wait_for("Votre identifiant")
+            ssh = " ".join(["ssh", "-tt", "-p", str(port), *SSH_OPTIONS, "candidat@127.0.0.1"])
+            tmux = Tmux(tmp_path / "tmux.sock")
+            await tmux.run("new-session", "-d", "-s", "qcm", "-x", "80", "-y", "24",
+                           f"{ssh}; sleep 30")
+            try:
+                await tmux.wait_for("Place dans la file : 1")
+                await first.close()
+                await tmux.wait_for("Votre identifiant")
+                await tmux.run("send-keys", "-t", "qcm", "C-q")
+                await tmux.wait_for("Quitter l'évaluation ?")
+                await tmux.run("send-keys", "-t", "qcm", "BTab")
+                await tmux.run("send-keys", "-t", "qcm", "Enter")
+                screen = await tmux.screen()
+                for _ in range(150):  # until the app has left its screen
+                    if "Quitter" not in screen:
+                        break
+                    await asyncio.sleep(0.1)
+                    screen = await tmux.screen()
+                assert "Quitter" not in screen and "Votre identifiant" not in screen, screen
+                assert "Place dans la file" not in screen, screen
+            finally:
+                await tmux.run("kill-server")
+    finally:
+        assert server.stop() == 0
