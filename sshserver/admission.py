@@ -22,6 +22,10 @@ from __future__ import annotations
 import asyncio
 from collections import deque
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+P = TypeVar("P")
 
 
 class LoopLag:
@@ -181,3 +185,11 @@ class StartGate:
         if self._queue and self._room():
             self.inside += 1
             self._queue.popleft().set_result(None)
+
+
+@dataclass(frozen=True)
+class Door(Generic[P]):
+    """A gate and who waits at it (candidates; staff go straight in)."""
+
+    gate: StartGate
+    holds: Callable[[P], bool]

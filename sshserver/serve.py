@@ -12,7 +12,6 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -26,7 +25,7 @@ from services import nodes
 from services.config import Config, prepare_documents_dir
 from services.documents import DocumentService
 from services.render_jobs import make_pool
-from sshserver.admission import StartGate
+from sshserver.admission import Door, StartGate
 from sshserver.auth import Candidate, Principal, StoreAuthenticator
 from sshserver.collector import Collector
 from sshserver.exec import ExecRunner
@@ -109,12 +108,13 @@ async def start_worker(config: Config, *, clock: Clock | None = None, port: int 
     return Worker(acceptor, store, pool, sweeper, live, heart)
 
 
-def _door(config: Config) -> tuple[StartGate, Callable[[Principal], bool]] | None:
+def _door(config: Config) -> Door[Principal] | None:
     """Candidates wait at the door while the worker is busy starting others;
     staff never do."""
     if not config.ssh.max_starting:
         return None
-    return StartGate(config.ssh.max_starting), lambda principal: isinstance(principal, Candidate)
+    return Door(StartGate(config.ssh.max_starting),
+                lambda principal: isinstance(principal, Candidate))
 
 
 async def _sweep(store: Store) -> None:

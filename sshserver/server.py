@@ -19,7 +19,7 @@ from typing import Any, Generic, Protocol, TypeVar, cast
 import asyncssh
 from textual.app import App
 
-from sshserver.admission import StartGate
+from sshserver.admission import Door, StartGate, Ticket
 from sshserver.collector import Collector
 from sshserver.hostkey import load_or_create_host_key
 from sshserver.session import CRASH_MESSAGE, SessionOptions, run_app_session
@@ -195,7 +195,7 @@ class SessionLauncher(Generic[P]):
     def __init__(self, app_factory: AppFactory[P], options: SessionOptions,
                  exec_handler: ExecHandler[P] | None = None,
                  live: LiveSessions | None = None,
-                 door: tuple[StartGate, Callable[[P], bool]] | None = None) -> None:
+                 door: Door[P] | None = None) -> None:
         self._app_factory = app_factory
         self._options = options
         self._exec_handler = exec_handler
@@ -221,23 +221,12 @@ class SessionLauncher(Generic[P]):
                 await self._run_exec(server.principal, process)
                 return
             ticket = None
-            if self._door is not None and self._door[1](server.principal):
-                place = _PlaceInLine(process)
-                ticket = await self._door[0].enter(place, process.is_closing)
+            if self._door is not None and self._door.holds(server.principal):
+                ticket = await _wait_at(self._door.gate, process)
                 if ticket is None:
                     return  # left while waiting
-                place.clear()
             try:
-                try:
-                    made = self._app_factory(server.principal, process)
-                    app = await made if inspect.isawaitable(made) else made
-                except Exception:
-                    logger.exception("app factory failed")
-                    _refuse(process, CRASH_MESSAGE)
-                    return
-                if ticket is not None and isinstance(app, QcmApp):
-                    app.past_start = ticket.release
-                await self._run_app(process, app)
+                await self._run_app(server.principal, process, ticket)
             finally:
                 if ticket is not None:
                     ticket.release()
@@ -246,8 +235,17 @@ class SessionLauncher(Generic[P]):
             if self._live is not None and task is not None:
                 self._live.tasks.discard(task)
 
-
-    async def _run_app(self, process: asyncssh.SSHServerProcess[bytes], app: App[Any]) -> None:
+    async def _run_app(self, principal: P, process: asyncssh.SSHServerProcess[bytes],
+                       ticket: Ticket | None) -> None:
+        try:
+            made = self._app_factory(principal, process)
+            app = await made if inspect.isawaitable(made) else made
+        except Exception:
+            logger.exception("app factory failed")
+            _refuse(process, CRASH_MESSAGE)
+            return
+        if ticket is not None and isinstance(app, QcmApp):
+            app.past_start = ticket.release
         collector = self._live.collector if self._live is not None else None
         if collector is not None:
             collector.session_started()
@@ -269,6 +267,16 @@ class SessionLauncher(Generic[P]):
             process.exit(status)
         except (OSError, asyncssh.Error):
             process.close()
+
+
+async def _wait_at(gate: StartGate, process: asyncssh.SSHServerProcess[bytes]) -> Ticket | None:
+    """A place at `gate` for this session, its place in line shown meanwhile;
+    `None` if the client leaves first."""
+    place = _PlaceInLine(process)
+    ticket = await gate.enter(place, process.is_closing)
+    if ticket is not None:
+        place.clear()
+    return ticket
 
 
 class _PlaceInLine:
@@ -334,14 +342,14 @@ async def start_server(
     exec_handler: ExecHandler[P] | None = None,
     sftp_factory: SftpFactory[P] | None = None,
     live: LiveSessions | None = None,
-    door: tuple[StartGate, Callable[[P], bool]] | None = None,
+    door: Door[P] | None = None,
 ) -> asyncssh.SSHAcceptor:
     """Listen on `host`:`port` (0 picks a free port) and return the acceptor.
 
     `host_key` is the Ed25519 host key, or the path of its file, created
     there on first start. `reuse_port` lets several worker processes share
-    the port. `door` holds the principals it accepts (candidates) at a
-    `StartGate` until there is room for them.
+    the port. `door` holds the principals it names (candidates) at its gate
+    until there is room for them.
     """
     key = host_key if isinstance(host_key, asyncssh.SSHKey) else load_or_create_host_key(host_key)
     return await asyncssh.create_server(
