@@ -401,6 +401,12 @@ async def candidate(index: int, key: str, plan: Plan, args: argparse.Namespace, 
             client.abort()
 
 
+def door_settings(args: argparse.Namespace) -> dict[str, float]:
+    """The [ssh] settings of the door given on the command line."""
+    chosen = {"max_starting": args.max_starting, "start_max_lag": args.max_lag}
+    return {name: value for name, value in chosen.items() if value is not None}
+
+
 def arrival_times(count: int, window: float, curve: str, rng: random.Random) -> list[float]:
     if curve == "uniform":
         return sorted(rng.uniform(0, window) for _ in range(count))
@@ -684,7 +690,7 @@ async def run_room(args: argparse.Namespace, setup: Setup) -> dict:
             stack.callback(postgres.stop)
             url = await postgres.create_database("qcm")
         configs = [write_config(tmp / (f"node{i + 1}" if setup.nodes > 1 else ""),
-                                args.workers, url, args.max_starting)
+                                args.workers, url, **door_settings(args))
                    for i in range(setup.nodes)]
         config, data, _ = configs[0]
         keys = await exam_keys(config, url or data, args.candidates, "SALLE_PV-RES")
@@ -831,6 +837,8 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--max-starting", type=int,
                         help="the server's ssh.max_starting (candidates of a worker "
                              "starting at once; 0: no door; default: the server's)")
+    parser.add_argument("--max-lag", type=float,
+                        help="the server's ssh.start_max_lag (default: the server's)")
     parser.add_argument("--term", default="xterm-256color")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--show-failures", type=int, default=3)

@@ -102,18 +102,17 @@ def server_rss_mb(root: int) -> float:
 
 
 def write_config(tmp: Path, workers: int, database_url: str | None = None,
-                 max_starting: int | None = None) -> tuple[Path, Path, int]:
+                 **ssh: float) -> tuple[Path, Path, int]:
     """(config file, data dir, port) for a server on loopback; its database is
-    the SQLite file in the data dir, or `database_url`; `max_starting`: the
-    door's limit (default: the server's)."""
+    the SQLite file in the data dir, or `database_url`; `ssh`: more [ssh]
+    settings (`max_starting=0`…)."""
     tmp.mkdir(parents=True, exist_ok=True)
     data = tmp / "data"
     port = free_port()
     config = tmp / "qcm.toml"
     text = (f'data_dir = "{data}"\n[ssh]\nhost = "127.0.0.1"\nport = {port}\n'
             f"workers = {workers}\n")
-    if max_starting is not None:
-        text += f"max_starting = {max_starting}\n"
+    text += "".join(f"{name} = {value}\n" for name, value in ssh.items())
     if database_url:
         text += f"[database]\nurl = {json.dumps(database_url)}\n"  # a TOML basic string
     config.write_text(text, encoding="utf-8")

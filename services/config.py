@@ -25,8 +25,10 @@ class SshSettings:
     keepalive_interval: int = 15  # seconds between keepalives; 3 missed drop the client
     staff_idle_timeout: int = 1800  # seconds without a key before a staff session ends
     # Candidates of one worker between connecting and question 1 at once; more
-    # wait at the door, told their place in line (README, "Exam room"). 0: no door.
+    # wait at the door, told their place in line (README, "The door"). 0: no door.
     max_starting: int = 40
+    # Seconds: nobody is let in while the worker's event loop runs later than this.
+    start_max_lag: float = 0.1
 
 
 @dataclass(frozen=True)

@@ -113,7 +113,7 @@ def _door(config: Config) -> Door[Principal] | None:
     staff never do."""
     if not config.ssh.max_starting:
         return None
-    return Door(StartGate(config.ssh.max_starting),
+    return Door(StartGate(config.ssh.max_starting, max_lag=config.ssh.start_max_lag),
                 lambda principal: isinstance(principal, Candidate))
 
 
