@@ -8,8 +8,8 @@ everyone else's (500 arrivals in a minute on 2 cores: characters p99 6–9 s, an
 « Ouverture de la clé » 5 s after Enter). So the gate lets a candidate in while
 fewer than `limit` of this worker's candidates are starting and its event loop
 keeps up; the others read at once that their screen is coming and their place
-in line. Those inside are served at the pace of a small room, and nobody who is
-already answering waits behind newcomers.
+in line. Those inside and those already answering share the worker with fewer
+newcomers (measured in the README, « The door »).
 
 A start ends when the app says so (the candidate reaches the questions), when
 the session ends, or after `lease` seconds (so that someone who connects and
@@ -100,7 +100,7 @@ class StartGate:
         self.lease = lease
         self.max_lag = max_lag
         self.lag = lag or LoopLag()
-        self.lag.listeners.append(self._on_reading)
+        self.lag.listeners.append(self._call_next)
         self.inside = 0
         self._queue: deque[asyncio.Future[None]] = deque()
 
@@ -174,9 +174,6 @@ class StartGate:
         comes straight in)."""
         if not self.inside and not self._queue:
             self.lag.stop()
-
-    def _on_reading(self) -> None:
-        self._call_next()
 
     def _call_next(self) -> None:
         """Let the first in line in, if there is room."""

@@ -6,29 +6,10 @@ what they typed while waiting is not lost. Staff never wait."""
 from __future__ import annotations
 
 from tests.e2e.server_fixtures import Served, ServeFactory, serve  # noqa: F401
-from tests.e2e_helpers import ScreenClient
-from tests.tui.conftest import IDENTITY
+from tests.e2e.test_candidate_e2e import start_exam
 
 PROMPT = "Votre identifiant"
 DOOR = "votre écran s'ouvre dans un instant"
-
-
-async def reach_question_1(client: ScreenClient, key: str) -> None:
-    await client.wait_for(PROMPT)
-    client.type(key.lower())
-    client.press("enter")
-    await client.wait_for("Vos informations")
-    await client.wait_quiet(0.1)
-    client.press("enter")  # « M. »
-    for index, name in enumerate(("last_name", "first_name", "company", "company_address",
-                                  "postal_code", "city")):
-        if index:
-            client.press("tab")
-        client.type(IDENTITY[name])
-    client.press("tab", "tab")
-    client.type(IDENTITY["email"])
-    client.press("tab", "tab", "enter")
-    await client.wait_for("Question 1/30")
 
 
 async def test_a_candidate_beyond_the_limit_waits_at_the_door_then_starts(
@@ -46,7 +27,7 @@ async def test_a_candidate_beyond_the_limit_waits_at_the_door_then_starts(
         async with await served.screen("demo", "demo-demo") as staff:
             await staff.wait_for("DEMO_PV-RES_session-en-ligne")
 
-        await reach_question_1(first, first_key)
+        await start_exam(first, first_key)
         await second.wait_for(PROMPT)
         # The door's words are wiped before the app draws: the terminal shows
         # its main screen again when the app ends, without them.
