@@ -5,6 +5,8 @@ what they typed while waiting is not lost. Staff never wait."""
 
 from __future__ import annotations
 
+import asyncio
+
 from tests.e2e.server_fixtures import Served, ServeFactory, serve  # noqa: F401
 from tests.e2e.test_candidate_e2e import start_exam
 
@@ -49,4 +51,28 @@ async def test_someone_who_leaves_gives_their_place_to_the_next(serve: ServeFact
         async with await served.screen("candidat") as waiting:
             await waiting.wait_for("Place dans la file : 1")  # the one who left is gone
             await first.close()
+            await waiting.wait_for(PROMPT)
+
+
+async def test_a_candidate_back_on_their_questions_lets_the_next_in(
+        serve: ServeFactory) -> None:
+    """A candidate whose identity is already saved (back after a dropped
+    link) goes from the key straight to the questions: their place is given
+    back there too."""
+    served: Served = await serve(max_starting=1)
+    key = served.demo_keys[0]
+    async with await served.screen("candidat") as first:
+        await start_exam(first, key)
+    for _ in range(500):  # the server has given the key back
+        if (await served.store.db.one("SELECT lease_token FROM online_keys WHERE code = ?",
+                                      (key,)))["lease_token"] is None:
+            break
+        await asyncio.sleep(0.01)
+    async with await served.screen("candidat") as back:
+        await back.wait_for(PROMPT)
+        async with await served.screen("candidat") as waiting:
+            await waiting.wait_for("Place dans la file : 1")
+            back.type(key.lower())
+            back.press("enter")
+            await back.wait_for("Question 1/30")
             await waiting.wait_for(PROMPT)
