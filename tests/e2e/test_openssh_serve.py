@@ -41,6 +41,15 @@ def qcm(config: Path, *args: str, input: str | None = None) -> str:
     return done.stdout
 
 
+async def candidate_in_tmux(tmp_path: Path, port: int) -> Tmux:
+    """OpenSSH as a candidate in an 80x24 tmux window (the pane stays 30 s
+    after ssh ends, so that what is left on the terminal can be read)."""
+    ssh = " ".join(["ssh", "-tt", "-p", str(port), *SSH_OPTIONS, "candidat@127.0.0.1"])
+    tmux = Tmux(tmp_path / "tmux.sock")
+    await tmux.run("new-session", "-d", "-s", "qcm", "-x", "80", "-y", "24", f"{ssh}; sleep 30")
+    return tmux
+
+
 class Serve:
     def __init__(self, config: Path, port: int, *args: str) -> None:
         self.log = config.with_suffix(".log")
@@ -99,10 +108,7 @@ async def test_qcm_serve_with_openssh(tmp_path: Path) -> None:
         assert fingerprint in first and "2 processus" in first
         assert (tmp_path / "data" / "ssh_host_ed25519_key").stat().st_mode & 0o777 == 0o600
 
-        ssh = " ".join(["ssh", "-tt", "-p", str(port), *SSH_OPTIONS, "candidat@127.0.0.1"])
-        tmux = Tmux(tmp_path / "tmux.sock")
-        await tmux.run("new-session", "-d", "-s", "qcm", "-x", "80", "-y", "24",
-                       f"{ssh}; sleep 30")
+        tmux = await candidate_in_tmux(tmp_path, port)
         try:
             await tmux.wait_for("Votre identifiant")
             await tmux.run("send-keys", "-t", "qcm", "-l", keys[0].lower())
@@ -190,10 +196,7 @@ async def test_a_room_at_the_door_with_openssh(tmp_path: Path) -> None:
         await server.ready()
         async with await ScreenClient.connect(port, username="candidat", password=None) as first:
             await first.wait_for("Votre identifiant")
-            ssh = " ".join(["ssh", "-tt", "-p", str(port), *SSH_OPTIONS, "candidat@127.0.0.1"])
-            tmux = Tmux(tmp_path / "tmux.sock")
-            await tmux.run("new-session", "-d", "-s", "qcm", "-x", "80", "-y", "24",
-                           f"{ssh}; sleep 30")
+            tmux = await candidate_in_tmux(tmp_path, port)
             try:
                 await tmux.wait_for("Place dans la file : 1")
                 await first.close()
